@@ -1,0 +1,102 @@
+package quorumkv.raftlog.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * An immutable byte string with value equality and unsigned lexicographic order, the order RocksDB's
+ * default comparator uses. Keys and values are arbitrary bytes; this type keeps records that hold them
+ * comparable by value.
+ */
+public final class Bytes implements Comparable<Bytes> {
+  public static final Bytes EMPTY = new Bytes(new byte[0]);
+
+  private final byte[] bytes;
+
+  private Bytes(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Copies {@code bytes}. */
+  public static Bytes copyOf(byte[] bytes) {
+    return bytes.length == 0 ? EMPTY : new Bytes(bytes.clone());
+  }
+
+  /** Takes ownership of {@code bytes}: the caller must not modify the array afterwards. */
+  public static Bytes wrap(byte[] bytes) {
+    return bytes.length == 0 ? EMPTY : new Bytes(bytes);
+  }
+
+  public static Bytes utf8(String s) {
+    return wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public int size() {
+    return bytes.length;
+  }
+
+  public boolean isEmpty() {
+    return bytes.length == 0;
+  }
+
+  /** A copy of the content. */
+  public byte[] toByteArray() {
+    return bytes.clone();
+  }
+
+  /** The backing array, for codecs and storage; never modify it. */
+  public byte[] unsafeArray() {
+    return bytes;
+  }
+
+  public String toStringUtf8() {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  public boolean startsWith(Bytes prefix) {
+    return bytes.length >= prefix.bytes.length
+        && Arrays.equals(bytes, 0, prefix.bytes.length, prefix.bytes, 0, prefix.bytes.length);
+  }
+
+  /**
+   * The smallest key greater than every key with this prefix, for prefix scans; {@link #EMPTY} (meaning
+   * "no upper bound") when the prefix is empty or all 0xFF bytes.
+   */
+  public Bytes prefixEnd() {
+    byte[] end = bytes.clone();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xFF) {
+        end[i]++;
+        return wrap(Arrays.copyOf(end, i + 1));
+      }
+    }
+    return EMPTY;
+  }
+
+  @Override
+  public int compareTo(Bytes other) {
+    return Arrays.compareUnsigned(bytes, other.bytes);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Bytes b && Arrays.equals(bytes, b.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  /** UTF-8 text when printable, hex otherwise: for logs and error messages. */
+  @Override
+  public String toString() {
+    for (byte b : bytes) {
+      if (b < 0x20 || b == 0x7F) {
+        return "0x" + HexFormat.of().formatHex(bytes);
+      }
+    }
+    return toStringUtf8();
+  }
+}

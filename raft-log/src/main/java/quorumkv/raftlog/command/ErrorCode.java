@@ -1,0 +1,49 @@
+package quorumkv.raftlog.command;
+
+/**
+ * Stable error codes on the wire. A code's name may change, its number never does; never reuse a
+ * number. {@code definite} means the operation certainly had no effect.
+ */
+public enum ErrorCode {
+  /** Bytes that do not decode as a request of a known format version. */
+  MALFORMED_REQUEST(1, true),
+  KEY_TOO_LARGE(2, true),
+  VALUE_TOO_LARGE(3, true),
+  TOO_MANY_OPERATIONS(4, true),
+  REQUEST_TOO_LARGE(5, true),
+  /** An empty key, a negative limit, or a write inside a read request. */
+  INVALID_ARGUMENT(6, true),
+  /**
+   * The client's session was expired by the cluster and this call's outcome is no longer recorded: it
+   * may or may not have applied earlier.
+   */
+  SESSION_EXPIRED(7, false),
+  /** The call id is below the session's acknowledged mark: the client already received its result. */
+  STALE_CALL(8, true);
+
+  private final int number;
+  private final boolean definite;
+
+  ErrorCode(int number, boolean definite) {
+    this.number = number;
+    this.definite = definite;
+  }
+
+  public int number() {
+    return number;
+  }
+
+  /** True if an operation that got this error certainly did not take effect. */
+  public boolean isDefinite() {
+    return definite;
+  }
+
+  public static ErrorCode ofNumber(int number) {
+    for (ErrorCode c : values()) {
+      if (c.number == number) {
+        return c;
+      }
+    }
+    throw new CommandCodecException("unknown error code " + number);
+  }
+}

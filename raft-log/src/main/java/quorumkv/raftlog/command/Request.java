@@ -1,0 +1,37 @@
+package quorumkv.raftlog.command;
+
+import java.util.List;
+import java.util.UUID;
+
+/** What a client sends: one Raft message, carrying one or more commands. */
+public sealed interface Request {
+
+  List<Command> commands();
+
+  /**
+   * Commands that go through the Raft log, in one entry.
+   *
+   * <p>Exactly-once: a client session ({@code sessionId}) numbers its calls; the replicated state keeps,
+   * per session, the result of every call at or above {@code firstUnackedCallId} (the lowest call id
+   * whose reply the client has not yet received), so a call retried after a failover, a snapshot install
+   * or a full restart gets the recorded result instead of applying again (Raft dissertation, section
+   * 6.3). {@code callId == 0} opts out of deduplication.
+   */
+  record Write(UUID sessionId, long callId, long firstUnackedCallId, List<Command> commands) implements Request {
+    public Write {
+      commands = List.copyOf(commands);
+    }
+
+    /** A write without a session: not deduplicated on retry. */
+    public static Write unsessioned(List<Command> commands) {
+      return new Write(new UUID(0, 0), 0, 0, commands);
+    }
+  }
+
+  /** Read-only commands, served by the state machine's query path without a log entry. */
+  record Read(List<Command> commands) implements Request {
+    public Read {
+      commands = List.copyOf(commands);
+    }
+  }
+}
