@@ -38,6 +38,31 @@ public enum ErrorCode {
     return definite;
   }
 
+  /**
+   * The message of a request the server refused before it reached the log (Ratis carries it as a
+   * {@code StateMachineException} message): {@code "[QKV-<number>] <text>"}, parsed by {@link #fromMessage}.
+   */
+  public String toMessage(String text) {
+    return "[QKV-" + number + "] " + text;
+  }
+
+  /** The code inside a message made by {@link #toMessage}, or null if the message carries none. */
+  public static ErrorCode fromMessage(String message) {
+    if (message == null) {
+      return null;
+    }
+    int start = message.indexOf("[QKV-");
+    int end = start < 0 ? -1 : message.indexOf(']', start);
+    if (end < 0) {
+      return null;
+    }
+    try {
+      return ofNumber(Integer.parseInt(message.substring(start + 5, end)));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   public static ErrorCode ofNumber(int number) {
     for (ErrorCode c : values()) {
       if (c.number == number) {

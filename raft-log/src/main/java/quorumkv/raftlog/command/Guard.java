@@ -9,10 +9,10 @@ package quorumkv.raftlog.command;
  * @param value the operand for the VALUE target (unused otherwise)
  */
 public record Guard(Bytes key, Target target, Op op, long number, Bytes value) {
-  /** What part of the key the guard compares. */
+  /** What part of the key the guard compares. The wire carries the ordinal: only append constants. */
   public enum Target { VERSION, CREATE_REVISION, MOD_REVISION, VALUE }
 
-  /** How the key's part compares with the operand. */
+  /** How the key's part compares with the operand. The wire carries the ordinal: only append constants. */
   public enum Op { EQUAL, NOT_EQUAL, LESS, GREATER }
 
   public Guard {
