@@ -19,7 +19,12 @@ public enum ErrorCode {
    */
   SESSION_EXPIRED(7, false),
   /** The call id is below the session's acknowledged mark: the client already received its result. */
-  STALE_CALL(8, true);
+  STALE_CALL(8, true),
+  /**
+   * The entry was applied before this node restarted and carried no session, so its result was not
+   * kept: it did apply, but what it returned is unknown.
+   */
+  RESULT_NOT_RECORDED(9, false);
 
   private final int number;
   private final boolean definite;

@@ -1,0 +1,62 @@
+package quorumkv.raftlog.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.KeyValue;
+
+/** The view of the entry being applied: the database overlaid with the entry's uncommitted batch. */
+final class BatchView implements KvView {
+  private final RocksDB db;
+  private final ColumnFamilyHandle kv;
+  private final WriteBatchWithIndex batch;
+  private final ReadOptions ro;
+
+  BatchView(RocksDB db, ColumnFamilyHandle kv, WriteBatchWithIndex batch, ReadOptions ro) {
+    this.db = db;
+    this.kv = kv;
+    this.batch = batch;
+    this.ro = ro;
+  }
+
+  @Override
+  public KeyValue get(Bytes key) {
+    try {
+      byte[] stored = batch.getFromBatchAndDB(db, kv, ro, key.unsafeArray());
+      return stored == null ? null : StoredValues.decodeKv(key.unsafeArray(), stored);
+    } catch (RocksDBException e) {
+      throw new StorageException("get failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<KeyValue> scan(Bytes start, Bytes end, int max) {
+    try (RocksIterator it = batch.newIteratorWithBase(kv, db.newIterator(kv, ro), ro)) {
+      return Scans.collect(it, start, end, max);
+    }
+  }
+
+  @Override
+  public void put(KeyValue value) {
+    try {
+      batch.put(kv, value.key().unsafeArray(), StoredValues.encodeKv(value));
+    } catch (RocksDBException e) {
+      throw new StorageException("put failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void delete(Bytes key) {
+    try {
+      batch.delete(kv, key.unsafeArray());
+    } catch (RocksDBException e) {
+      throw new StorageException("delete failed: " + e.getMessage(), e);
+    }
+  }
+}

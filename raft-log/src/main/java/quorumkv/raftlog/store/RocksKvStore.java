@@ -1,0 +1,216 @@
+package quorumkv.raftlog.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import org.rocksdb.Checkpoint;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
+import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.Result;
+
+/**
+ * The replicated key-value state in RocksDB: plain Java, no Ratis, so most tests need no network.
+ *
+ * <p>Each log entry is applied in one {@link WriteBatchWithIndex} holding its data changes, its client
+ * session record and the {@link AppliedIndex}; the batch commits atomically, so a crash leaves the data
+ * and the applied index in step. Writes skip RocksDB's fsync: the Raft log is the durable record (fsynced
+ * on a majority before a write is acknowledged), and after a crash Ratis replays from the last snapshot,
+ * whose checkpoint flushed everything up to its index; entries at or below the applied index are skipped.
+ *
+ * <p>Threads: Ratis applies entries on one thread; reads run concurrently on others, each on a RocksDB
+ * snapshot so a multi-command read sees one state.
+ */
+public final class RocksKvStore implements AutoCloseable {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final Path dir;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final List<ColumnFamilyHandle> handles;
+  private final RocksDB db;
+  private final ColumnFamilyHandle kv, meta;
+  private final WriteOptions writeOptions = new WriteOptions().setSync(false);
+  private final CommandApplier applier;
+  private final SessionTable sessions;
+  private volatile AppliedIndex applied;
+  private final long revisionOffset;
+
+  private RocksKvStore(Path dir, StoreOptions options) throws RocksDBException {
+    this.dir = dir;
+    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    this.cfOptions = new ColumnFamilyOptions();
+    List<ColumnFamilyDescriptor> descriptors = List.of(
+        new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
+        new ColumnFamilyDescriptor(ColumnFamilies.KV, cfOptions),
+        new ColumnFamilyDescriptor(ColumnFamilies.META, cfOptions),
+        new ColumnFamilyDescriptor(ColumnFamilies.SESSIONS, cfOptions),
+        new ColumnFamilyDescriptor(ColumnFamilies.SESSION_META, cfOptions));
+    this.handles = new ArrayList<>();
+    this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    this.kv = handles.get(1);
+    this.meta = handles.get(2);
+    this.applier = new CommandApplier(options.maxRangeLimit());
+    this.sessions = new SessionTable(db, handles.get(3), handles.get(4), options.sessionTtlEntries());
+    byte[] appliedBytes = db.get(meta, ColumnFamilies.APPLIED_KEY);
+    this.applied = appliedBytes == null ? AppliedIndex.NONE
+        : new AppliedIndex(StoredValues.longAt(appliedBytes, 0), StoredValues.longAt(appliedBytes, 1));
+    byte[] offset = db.get(meta, ColumnFamilies.REVISION_OFFSET_KEY);
+    this.revisionOffset = offset == null ? 0 : StoredValues.longAt(offset, 0);
+  }
+
+  /** Opens (creating if missing) the store in {@code dir}. */
+  public static RocksKvStore open(Path dir, StoreOptions options) throws IOException {
+    Files.createDirectories(dir);
+    try {
+      return new RocksKvStore(dir, options);
+    } catch (RocksDBException e) {
+      throw new IOException("cannot open RocksDB in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** The last entry whose effects are stored. */
+  public AppliedIndex applied() {
+    return applied;
+  }
+
+  /** The revision written by the entry at {@code index}: revisions are log indexes shifted by the offset. */
+  public long revisionOf(long index) {
+    return index + revisionOffset;
+  }
+
+  /**
+   * Applies the write carried by the log entry at {@code index}, atomically with its session record and
+   * the applied index. Business failures are in the response; only storage failures throw.
+   */
+  public Response applyWrite(Request.Write write, long term, long index) {
+    if (index <= applied.index()) {
+      throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
+    }
+    try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions ro = new ReadOptions()) {
+      BatchView view = new BatchView(db, kv, batch, ro);
+      Response response = sessions.applyOnce(write, index, batch, ro,
+          () -> execute(write.commands(), revisionOf(index), view, index));
+      sessions.expireIdle(applied.index(), index, batch, ro);
+      batch.put(meta, ColumnFamilies.APPLIED_KEY, StoredValues.longs(term, index));
+      db.write(writeOptions, batch);
+      applied = new AppliedIndex(term, index);
+      return response;
+    } catch (RocksDBException e) {
+      throw new StorageException("applying entry " + index + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The response to an entry applied before a restart (at or below the applied index): the recorded
+   * result of its session call if still kept, otherwise {@code RESULT_NOT_RECORDED}. Never re-applies.
+   */
+  public Response replayedResponse(Request.Write write) {
+    return sessions.recorded(write);
+  }
+
+  /** Runs the commands of one entry in order; later commands see the writes of earlier ones. */
+  private Response execute(List<Command> commands, long revision, KvView view, long index) {
+    List<Result> results = new ArrayList<>(commands.size());
+    for (Command c : commands) {
+      results.add(applier.apply(c, revision, view));
+    }
+    return new Response.Ok(index, results);
+  }
+
+  /** Serves read-only commands on one consistent snapshot; the response carries the applied index. */
+  public Response read(Request.Read read) {
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+      byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
+      long index = appliedBytes == null ? 0 : StoredValues.longAt(appliedBytes, 1);
+      SnapshotView view = new SnapshotView(db, kv, ro);
+      List<Result> results = new ArrayList<>(read.commands().size());
+      for (Command c : read.commands()) {
+        results.add(applier.apply(c, 0, view));
+      }
+      return new Response.Ok(index, results);
+    } catch (RocksDBException e) {
+      throw new StorageException("read failed: " + e.getMessage(), e);
+    } finally {
+      db.releaseSnapshot(snapshot);
+    }
+  }
+
+  /**
+   * Writes a consistent RocksDB checkpoint (hard links where possible) into {@code target}, which must
+   * not exist. The checkpoint holds the applied index of the state it contains.
+   */
+  public AppliedIndex checkpoint(Path target) throws IOException {
+    try (Checkpoint checkpoint = Checkpoint.create(db)) {
+      AppliedIndex at = applied;
+      checkpoint.createCheckpoint(target.toString());
+      return at;
+    } catch (RocksDBException e) {
+      throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Total size of the live SST files, for metrics. */
+  public long approximateSizeBytes() {
+    try {
+      return db.getLongProperty(kv, "rocksdb.total-sst-files-size");
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * A SHA-256 digest of every replicated byte (keys, values, revisions, sessions, applied index): two
+   * replicas that applied the same log hold the same digest. For tests and consistency checks.
+   */
+  public byte[] contentDigest() {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      for (ColumnFamilyHandle h : handles.subList(1, handles.size())) {
+        digest.update(h.getName());
+        try (RocksIterator it = db.newIterator(h)) {
+          for (it.seekToFirst(); it.isValid(); it.next()) {
+            digest.update(it.key());
+            digest.update(it.value());
+          }
+        }
+      }
+      return digest.digest();
+    } catch (NoSuchAlgorithmException | RocksDBException e) {
+      throw new StorageException("digest failed", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ColumnFamilyHandle h : handles) {
+      h.close();
+    }
+    db.close();
+    writeOptions.close();
+    cfOptions.close();
+    dbOptions.close();
+  }
+}

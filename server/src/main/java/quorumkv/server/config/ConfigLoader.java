@@ -1,0 +1,201 @@
+package quorumkv.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import quorumkv.raftlog.command.RequestLimits;
+import quorumkv.raftlog.store.StoreOptions;
+
+/**
+ * Builds a {@link ServerConfig} from defaults, a properties file, environment variables and flags (later
+ * wins), validating everything before anything starts. Unknown keys are errors, so a typo never silently
+ * falls back to a default.
+ */
+public final class ConfigLoader {
+  private static final String ENV_PREFIX = "QUORUMKV_";
+
+  private ConfigLoader() {}
+
+  /** @param args flags: {@code --config FILE} and {@code --<key without "quorumkv.">=value} */
+  public static ServerConfig load(List<String> args, Map<String, String> env) {
+    Map<String, String> flags = parseFlags(args);
+    Map<String, String> values = new LinkedHashMap<>();
+    ConfigKeys.DOCUMENTED.forEach((k, doc) -> {
+      if (doc[0] != null) {
+        values.put(k, doc[0]);
+      }
+    });
+    String file = flags.remove("quorumkv.config");
+    if (file == null) {
+      file = env.get("QUORUMKV_CONFIG");
+    }
+    if (file != null) {
+      values.putAll(readFile(Path.of(file)));
+    }
+    values.putAll(fromEnv(env));
+    values.putAll(flags);
+    return build(values);
+  }
+
+  /** Builds a config from explicit key-value pairs over the defaults (for tests and embedding). */
+  public static ServerConfig fromMap(Map<String, String> settings) {
+    Map<String, String> values = new LinkedHashMap<>();
+    ConfigKeys.DOCUMENTED.forEach((k, doc) -> {
+      if (doc[0] != null) {
+        values.put(k, doc[0]);
+      }
+    });
+    settings.forEach((k, v) -> values.put(known(k, "setting"), v));
+    return build(values);
+  }
+
+  private static Map<String, String> parseFlags(List<String> args) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (!arg.startsWith("--") || arg.length() == 2) {
+        throw new ConfigException("unexpected argument '" + arg + "'; flags look like --node.id=n1");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < args.size()) {
+        value = args.get(++i);
+      } else {
+        throw new ConfigException("flag --" + name + " needs a value");
+      }
+      String key = "quorumkv." + name;
+      flags.put(key.equals("quorumkv.config") ? key : known(key, "flag --" + name), value);
+    }
+    return flags;
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String name : p.stringPropertyNames()) {
+      out.put(known(name, "key in " + file), p.getProperty(name).trim());
+    }
+    return out;
+  }
+
+  private static Map<String, String> fromEnv(Map<String, String> env) {
+    Map<String, String> byEnvName = new LinkedHashMap<>();
+    for (String key : ConfigKeys.DOCUMENTED.keySet()) {
+      byEnvName.put(ConfigKeys.envName(key), key);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      if (!e.getKey().startsWith(ENV_PREFIX) || e.getKey().equals("QUORUMKV_CONFIG")) {
+        continue;
+      }
+      String key = byEnvName.get(e.getKey());
+      if (key == null) {
+        throw new ConfigException("unknown environment variable " + e.getKey() + " (known: " + byEnvName.keySet() + ")");
+      }
+      out.put(key, e.getValue().trim());
+    }
+    return out;
+  }
+
+  private static String known(String key, String where) {
+    if (!ConfigKeys.DOCUMENTED.containsKey(key)) {
+      throw new ConfigException("unknown " + where + " '" + key + "'; known keys: " + ConfigKeys.DOCUMENTED.keySet());
+    }
+    return key;
+  }
+
+  private static ServerConfig build(Map<String, String> v) {
+    String nodeId = required(v, ConfigKeys.NODE_ID);
+    List<PeerSpec> peers = peers(required(v, ConfigKeys.PEERS));
+    if (peers.stream().noneMatch(p -> p.id().equals(nodeId))) {
+      throw new ConfigException(ConfigKeys.NODE_ID + ": '" + nodeId + "' is not among the peers " + ids(peers));
+    }
+    Duration min = Units.duration(ConfigKeys.ELECTION_TIMEOUT_MIN, v.get(ConfigKeys.ELECTION_TIMEOUT_MIN));
+    Duration max = Units.duration(ConfigKeys.ELECTION_TIMEOUT_MAX, v.get(ConfigKeys.ELECTION_TIMEOUT_MAX));
+    if (min.compareTo(max) >= 0) {
+      throw new ConfigException(ConfigKeys.ELECTION_TIMEOUT_MIN + " (" + min.toMillis() + "ms) must be below "
+          + ConfigKeys.ELECTION_TIMEOUT_MAX + " (" + max.toMillis() + "ms)");
+    }
+    boolean unsafeFlush = Units.bool(ConfigKeys.UNSAFE_FLUSH, v.get(ConfigKeys.UNSAFE_FLUSH));
+    var raft = new ServerConfig.RaftSettings(min, max,
+        Units.positiveLong(ConfigKeys.SNAPSHOT_ENTRIES, v.get(ConfigKeys.SNAPSHOT_ENTRIES)),
+        Units.size(ConfigKeys.SEGMENT_SIZE, v.get(ConfigKeys.SEGMENT_SIZE)),
+        (int) Units.positiveLong(ConfigKeys.PURGE_GAP, v.get(ConfigKeys.PURGE_GAP)),
+        Units.bool(ConfigKeys.LEADER_LEASE, v.get(ConfigKeys.LEADER_LEASE)), unsafeFlush);
+    RequestLimits limits;
+    StoreOptions store;
+    try {
+      limits = new RequestLimits(
+          (int) Units.size(ConfigKeys.MAX_KEY_BYTES, v.get(ConfigKeys.MAX_KEY_BYTES)),
+          (int) Units.size(ConfigKeys.MAX_VALUE_BYTES, v.get(ConfigKeys.MAX_VALUE_BYTES)),
+          (int) Units.positiveLong(ConfigKeys.MAX_OPERATIONS, v.get(ConfigKeys.MAX_OPERATIONS)),
+          (int) Units.size(ConfigKeys.MAX_REQUEST_BYTES, v.get(ConfigKeys.MAX_REQUEST_BYTES)),
+          (int) Units.positiveLong(ConfigKeys.MAX_RANGE_LIMIT, v.get(ConfigKeys.MAX_RANGE_LIMIT)));
+      store = new StoreOptions(limits.maxRangeLimit(),
+          Units.positiveLong(ConfigKeys.SESSION_TTL_ENTRIES, v.get(ConfigKeys.SESSION_TTL_ENTRIES)));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("limits: " + e.getMessage(), e);
+    }
+    if (limits.maxRequestBytes() > 4 * 1024 * 1024 - 64 * 1024) {
+      throw new ConfigException(ConfigKeys.MAX_REQUEST_BYTES + " must stay below Ratis's 4 MiB entry buffer");
+    }
+    String clusterId = required(v, ConfigKeys.CLUSTER_ID);
+    Path dataDir = Path.of(required(v, ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
+    return new ServerConfig(nodeId, clusterId, peers, dataDir, raft, limits, store);
+  }
+
+  private static List<PeerSpec> peers(String spec) {
+    List<PeerSpec> peers = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    Set<String> addresses = new HashSet<>();
+    for (String entry : spec.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      PeerSpec p = PeerSpec.parse(entry);
+      if (!ids.add(p.id())) {
+        throw new ConfigException(ConfigKeys.PEERS + ": duplicate peer id '" + p.id() + "'");
+      }
+      if (!addresses.add(p.address().toLowerCase(Locale.ROOT))) {
+        throw new ConfigException(ConfigKeys.PEERS + ": duplicate address " + p.address() + " (peer " + p.id() + ")");
+      }
+      peers.add(p);
+    }
+    if (peers.stream().noneMatch(p -> p.role() == PeerSpec.Role.VOTER)) {
+      throw new ConfigException(ConfigKeys.PEERS + ": at least one voter is required");
+    }
+    return peers;
+  }
+
+  private static List<String> ids(List<PeerSpec> peers) {
+    return peers.stream().map(PeerSpec::id).toList();
+  }
+
+  private static String required(Map<String, String> v, String key) {
+    String value = v.get(key);
+    if (value == null || value.isBlank()) {
+      throw new ConfigException(key + " is required (env " + ConfigKeys.envName(key) + ", flag --"
+          + key.substring("quorumkv.".length()) + ")");
+    }
+    return value.trim();
+  }
+}

@@ -1,0 +1,46 @@
+package quorumkv.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import quorumkv.raftlog.command.RequestLimits;
+import quorumkv.raftlog.store.StoreOptions;
+
+/**
+ * The validated configuration of one node, built once at startup by {@link ConfigLoader}.
+ *
+ * @param peers every member, in configuration order
+ */
+public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir,
+    RaftSettings raft, RequestLimits limits, StoreOptions store) {
+
+  public ServerConfig {
+    peers = List.copyOf(peers);
+  }
+
+  /** This node's own peer entry. */
+  public PeerSpec self() {
+    return peers.stream().filter(p -> p.id().equals(nodeId)).findFirst()
+        .orElseThrow(() -> new ConfigException(ConfigKeys.NODE_ID + ": '" + nodeId + "' is not among the peers"));
+  }
+
+  /** Raft timing, snapshot and durability settings. */
+  public record RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotEveryEntries,
+      long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush) {}
+
+  /** The Raft log and snapshots under the data dir. */
+  public Path raftDir() {
+    return dataDir.resolve("raft");
+  }
+
+  /** The live RocksDB under the data dir. */
+  public Path dbDir() {
+    return dataDir.resolve("db");
+  }
+
+  @Override
+  public String toString() {
+    return "node=" + nodeId + " cluster=" + clusterId + " peers=" + peers + " data-dir=" + dataDir
+        + " raft=" + raft + " limits=" + limits + " store=" + store;
+  }
+}

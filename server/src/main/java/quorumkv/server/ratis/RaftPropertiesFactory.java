@@ -1,0 +1,61 @@
+package quorumkv.server.ratis;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.server.config.ServerConfig;
+
+/**
+ * The only place where our settings become Ratis {@link RaftProperties}; nothing else writes raw Ratis
+ * keys (RaftServerConfigKeys' typed setters are safe only if nobody else writes the string map).
+ */
+public final class RaftPropertiesFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftPropertiesFactory.class);
+
+  private RaftPropertiesFactory() {}
+
+  public static RaftProperties create(ServerConfig config) {
+    RaftProperties p = new RaftProperties();
+    var raft = config.raft();
+    RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
+    GrpcConfigKeys.Server.setPort(p, config.self().port());
+
+    // Linearizable reads: ReadIndex. The DEFAULT option lets a deposed leader answer from stale state.
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setLeaderLeaseEnabled(p, raft.leaderLeaseReads());
+
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(raft.electionTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(raft.electionTimeoutMax().toMillis()));
+
+    // Snapshots bound the log: take one every N entries, purge the log behind it.
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, raft.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setCreationGap(p, Math.min(1024, raft.snapshotEveryEntries()));
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, raft.purgeGap());
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(raft.segmentSizeBytes()));
+
+    // A write is acknowledged only after its entry is fsynced on a majority. Unsafe flush weakens that.
+    if (raft.unsafeFlush()) {
+      LOG.warn("!!! {}=true: writes are acknowledged BEFORE they are fsynced; a crash can lose acknowledged"
+          + " writes. Development only. !!!", quorumkv.server.config.ConfigKeys.UNSAFE_FLUSH);
+    }
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, raft.unsafeFlush());
+
+    // Ratis's in-memory retry cache must outlast a client's retry window; sessions in the replicated
+    // state cover what it cannot (restarts, snapshot installs).
+    RaftServerConfigKeys.RetryCache.setExpiryTime(p, TimeDuration.valueOf(120, TimeUnit.SECONDS));
+    return p;
+  }
+
+  private static TimeDuration millis(long ms) {
+    return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
+  }
+}

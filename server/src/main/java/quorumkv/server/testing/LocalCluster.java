@@ -1,0 +1,205 @@
+package quorumkv.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.config.ConfigLoader;
+import quorumkv.server.config.ServerConfig;
+import quorumkv.server.ratis.KvNode;
+
+/**
+ * An in-process cluster of real nodes on 127.0.0.1 ephemeral ports, each with its own data dir under a
+ * base directory: for tests. {@link #stop} closes a node abruptly (no leadership hand-over); its data
+ * stays, and {@link #restart} brings it back on the same port.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private final Path baseDir;
+  private final List<ServerConfig> configs = new ArrayList<>();
+  private final KvNode[] nodes;
+
+  private LocalCluster(Path baseDir, int count, Map<String, String> overrides) {
+    this.baseDir = baseDir;
+    this.nodes = new KvNode[count];
+    List<Integer> ports = freePorts(count);
+    StringBuilder peers = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      peers.append(i == 0 ? "" : ",").append("n").append(i + 1).append("=127.0.0.1:").append(ports.get(i));
+    }
+    for (int i = 0; i < count; i++) {
+      Map<String, String> settings = new HashMap<>();
+      settings.put(ConfigKeys.NODE_ID, "n" + (i + 1));
+      settings.put(ConfigKeys.PEERS, peers.toString());
+      settings.put(ConfigKeys.DATA_DIR, baseDir.resolve("n" + (i + 1)).toString());
+      settings.putAll(overrides);
+      configs.add(ConfigLoader.fromMap(settings));
+    }
+  }
+
+  /** Starts {@code count} voters n1..n{count} with default settings. */
+  public static LocalCluster start(int count, Path baseDir) throws IOException {
+    return start(count, baseDir, Map.of());
+  }
+
+  /** Starts {@code count} voters with the given config keys overriding the defaults on every node. */
+  public static LocalCluster start(int count, Path baseDir, Map<String, String> overrides) throws IOException {
+    LocalCluster cluster = new LocalCluster(baseDir, count, overrides);
+    try {
+      for (int i = 0; i < count; i++) {
+        cluster.restart(i);
+      }
+    } catch (IOException | RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  public String clusterId() {
+    return configs.get(0).clusterId();
+  }
+
+  /** host:port of every node, index 0 = n1. */
+  public List<String> addresses() {
+    return configs.get(0).peers().stream().map(p -> p.address()).toList();
+  }
+
+  public ServerConfig config(int index) {
+    return configs.get(index);
+  }
+
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  public int size() {
+    return nodes.length;
+  }
+
+  public synchronized boolean isRunning(int index) {
+    return nodes[index] != null;
+  }
+
+  /** The running node, or null if stopped. */
+  public synchronized KvNode node(int index) {
+    return nodes[index];
+  }
+
+  /** Waits until a running node is leader and returns its index. */
+  public int waitForLeader(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (int i = 0; i < nodes.length; i++) {
+        KvNode n = node(i);
+        if (n != null && n.isLeader()) {
+          return i;
+        }
+      }
+      sleep(20);
+    }
+    throw new IllegalStateException("no leader within " + timeout);
+  }
+
+  /** Closes the node abruptly; its data dir is kept. */
+  public synchronized void stop(int index) throws IOException {
+    KvNode n = nodes[index];
+    nodes[index] = null;
+    if (n != null) {
+      n.close();
+    }
+  }
+
+  /** Starts a stopped node on its data dir and port. */
+  public synchronized void restart(int index) throws IOException {
+    if (nodes[index] != null) {
+      return;
+    }
+    IOException last = null;
+    // The port may linger in TIME_WAIT-like states briefly after a stop; retry the bind a few times.
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try {
+        nodes[index] = KvNode.start(configs.get(index));
+        return;
+      } catch (quorumkv.server.config.ConfigException e) {
+        if (!e.getMessage().contains("in use")) {
+          throw e;
+        }
+        last = new IOException(e.getMessage(), e);
+        sleep(100);
+      }
+    }
+    throw last;
+  }
+
+  /** Asks node {@code index} to take a snapshot now and returns its index. */
+  public long takeSnapshot(int index) throws IOException {
+    ServerConfig c = configs.get(index);
+    RaftGroup group = node(index).division().getGroup();
+    try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).build()) {
+      var reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(c.nodeId())).create(true, 30_000);
+      if (!reply.isSuccess()) {
+        throw new IOException("snapshot on " + c.nodeId() + " failed: " + reply.getException());
+      }
+      return reply.getLogIndex();
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (int i = 0; i < nodes.length; i++) {
+      try {
+        stop(i);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private static List<Integer> freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ServerSocket s = new ServerSocket(0);
+        sockets.add(s);
+        ports.add(s.getLocalPort());
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket s : sockets) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // best effort
+        }
+      }
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      TimeUnit.MILLISECONDS.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  static String groupIdOf(String clusterId) {
+    return ClusterIds.groupId(clusterId).toString();
+  }
+}
