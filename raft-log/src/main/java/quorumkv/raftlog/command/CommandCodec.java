@@ -444,8 +444,16 @@ public final class CommandCodec {
       return Bytes.wrap(b);
     }
 
+    /** Strict UTF-8: malformed text is an error, never silently replaced (the format stays canonical). */
     String string() {
-      return new String(bytes().unsafeArray(), StandardCharsets.UTF_8);
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes().unsafeArray())).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new CommandCodecException("text is not valid UTF-8");
+      }
     }
 
     <E extends Enum<E>> E enumValue(E[] values) {

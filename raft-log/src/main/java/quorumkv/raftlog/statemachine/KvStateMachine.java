@@ -219,6 +219,12 @@ public class KvStateMachine extends BaseStateMachine {
     super.close();
   }
 
+  @Override
+  public String toString() {
+    // BaseStateMachine's toString dereferences the server, which tests without a network do not have.
+    return "KvStateMachine:" + getGroupId() + ":" + dbDir;
+  }
+
   private static Message encode(Response response) {
     return Message.valueOf(ByteString.copyFrom(CommandCodec.encode(response)));
   }

@@ -1,0 +1,94 @@
+package quorumkv.raftlog.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class CommandCodecTest {
+
+  /** Pins format version 1: if this changes, the format changed and FORMAT_VERSION must be bumped. */
+  @Test
+  void goldenBytesOfFormatVersion1() {
+    Request write = new Request.Write(new UUID(1, 2), 3, 1,
+        List.of(new Command.Put(Bytes.utf8("k"), Bytes.utf8("v"))));
+    assertEquals("0101" + "0000000000000001" + "0000000000000002" + "0000000000000003" + "0000000000000001"
+        + "00000001" + "02" + "00000001" + "6b" + "00000001" + "76",
+        HexFormat.of().formatHex(CommandCodec.encode(write)));
+    Response ok = new Response.Ok(7, List.of(new Result.GetResult(null)));
+    assertEquals("0101" + "0000000000000007" + "00000001" + "01" + "00", HexFormat.of().formatHex(CommandCodec.encode(ok)));
+  }
+
+  @Test
+  void unknownVersionIsRejectedWithAClearMessage() {
+    var e = assertThrows(CommandCodecException.class, () -> CommandCodec.decodeRequest(new byte[] {9, 1, 0, 0, 0, 0}));
+    assertTrue(e.getMessage().contains("unsupported format version 9"), e.getMessage());
+  }
+
+  @Test
+  void hugeCountsAreRejectedWithoutAllocating() {
+    byte[] bytes = {1, 2, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    var e = assertThrows(CommandCodecException.class, () -> CommandCodec.decodeRequest(bytes));
+    assertTrue(e.getMessage().contains("invalid count"), e.getMessage());
+  }
+
+  @Test
+  void nestedTransactionsDoNotDecode() {
+    Command inner = new Command.Txn(List.of(), List.of(), List.of());
+    byte[] bytes = CommandCodec.encode(new Request.Read(List.of(new Command.Txn(List.of(), List.of(inner), List.of()))));
+    assertThrows(CommandCodecException.class, () -> CommandCodec.decodeRequest(bytes));
+  }
+
+  @Test
+  void errorCodesRoundTripThroughRefusalMessages() {
+    for (ErrorCode c : ErrorCode.values()) {
+      assertEquals(c, ErrorCode.fromMessage("java.lang.IllegalArgumentException: " + c.toMessage("x")));
+      assertEquals(c, ErrorCode.ofNumber(c.number()));
+    }
+    assertNull(ErrorCode.fromMessage("no code here"));
+    assertNull(ErrorCode.fromMessage("[QKV-999] unknown"));
+  }
+
+  @Test
+  void limitsRejectOversizedAndInvalidRequests() {
+    RequestLimits limits = new RequestLimits(4, 8, 3, 1000, 10);
+    Bytes longKey = Bytes.utf8("12345");
+    assertEquals(ErrorCode.KEY_TOO_LARGE, check(limits, new Command.Put(longKey, Bytes.EMPTY)));
+    assertEquals(ErrorCode.VALUE_TOO_LARGE, check(limits, new Command.Put(Bytes.utf8("k"), Bytes.utf8("123456789"))));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, new Command.Put(Bytes.EMPTY, Bytes.EMPTY)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, new Command.Range(Bytes.utf8("a"), Bytes.EMPTY, 11)));
+    Command put = new Command.Put(Bytes.utf8("k"), Bytes.utf8("v"));
+    assertEquals(ErrorCode.TOO_MANY_OPERATIONS,
+        check(limits, new Command.Txn(List.of(), List.of(put, put, put), List.of())));
+    assertEquals(ErrorCode.REQUEST_TOO_LARGE,
+        limits.check(new Request.Read(List.of(new Command.Get(Bytes.utf8("k")))), 1001).code());
+    assertEquals(ErrorCode.INVALID_ARGUMENT,
+        limits.check(new Request.Read(List.of(put)), 10).code());
+    assertNull(limits.check(new Request.Read(List.of(new Command.Get(Bytes.utf8("k")))), 10));
+  }
+
+  private static ErrorCode check(RequestLimits limits, Command c) {
+    var f = limits.check(Request.Write.unsessioned(List.of(c)), 10);
+    return f == null ? null : f.code();
+  }
+
+  /** Found by reasoning about canonicity: invalid UTF-8 used to decode with replacement characters. */
+  @Test
+  void invalidUtf8InAnErrorMessageIsRejected() {
+    byte[] ok = CommandCodec.encode(new Response.Failed(ErrorCode.STALE_CALL, "a"));
+    ok[ok.length - 1] = (byte) 0xC3; // a lone UTF-8 lead byte
+    assertThrows(CommandCodecException.class, () -> CommandCodec.decodeResponse(ok));
+  }
+
+  @Test
+  void prefixEndCoversExactlyThePrefix() {
+    assertEquals(Bytes.utf8("ab"), Bytes.utf8("aa").prefixEnd());
+    assertEquals(Bytes.wrap(new byte[] {2}), Bytes.wrap(new byte[] {1, (byte) 0xff}).prefixEnd());
+    assertEquals(Bytes.EMPTY, Bytes.wrap(new byte[] {(byte) 0xff}).prefixEnd());
+  }
+}
