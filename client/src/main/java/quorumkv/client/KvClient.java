@@ -1,0 +1,164 @@
+package quorumkv.client;
+
+import quorumkv.client.internal.Blocking;
+import quorumkv.client.internal.RatisKvClient;
+import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.Command;
+
+/**
+ * A client of one QuorumKV cluster: thread-safe, meant to be shared (one per service), and
+ * {@link #close() closed} when done. Blocking methods here; the same operations returning futures on
+ * {@link #async()}.
+ *
+ * <p><b>Guarantees.</b> Writes are linearizable and applied exactly once: each client has a random
+ * session id and numbers its writes; a retried write (after a timeout, a leader change, a snapshot
+ * install or a full-cluster restart) re-sends the same bytes, and the replicated state returns the
+ * recorded result instead of applying it again. Reads are {@link ReadConsistency#LINEARIZABLE} unless
+ * the call asks for {@link ReadConsistency#FOLLOWER}; either way a client never reads below an index it
+ * has already seen. Every call ends within the configured {@link KvClientConfig#deadline() deadline}
+ * (plus scheduling slack), with a result or a {@link KvException} that says whether the operation could
+ * have applied: {@link KvRejectedException} and {@link KvUnavailableException} mean it did not;
+ * {@link KvIndeterminateException} (writes only) means it may have.
+ *
+ * <p><b>Request path.</b>
+ * <pre>
+ *  caller ──► KvClient / AsyncKvClient                 validate against RequestLimits (reject early)
+ *               │                                      write: session id + call id + firstUnacked,
+ *               │                                             encoded once, same bytes every attempt
+ *               ▼
+ *          RetryingCall ── deadline timer ──────────►  KvUnavailable / KvIndeterminate at the deadline
+ *               │  ▲   backoff (exp + jitter)
+ *     attempt   │  │  failure → classify: rejected? may it have been appended? new leader hint?
+ *               ▼  │
+ *          PeerView: leader if known, else next peer   (peers learnt from GroupInfo / NotLeaderException)
+ *               │
+ *               ▼
+ *          RaftTransport: one Ratis RPC per attempt    (write / read (ReadIndex) / stale read ≥ minIndex)
+ *               │  gRPC, unordered stream
+ *               ▼
+ *   node ──► Raft log ──► KvStateMachine: dedupe by (session, call id), apply, reply Response(index, results)
+ * </pre>
+ */
+public interface KvClient extends AutoCloseable {
+
+  /**
+   * Creates a client. Contacts the configured addresses once to learn the group's members and leader,
+   * but does not fail if none answers: calls retry until their deadline, so a client can be created
+   * before the cluster is up.
+   */
+  static KvClient connect(KvClientConfig config) {
+    return RatisKvClient.connect(config);
+  }
+
+  /** A client with default settings for the cluster {@code quorumkv} at {@code addresses}. */
+  static KvClient connect(String... addresses) {
+    return connect(KvClientConfig.builder().addresses(addresses).build());
+  }
+
+  /** The asynchronous facet of this client. */
+  AsyncKvClient async();
+
+  /** The highest log index this client has seen in any result; FOLLOWER reads wait for at least it. */
+  long lastSeenIndex();
+
+  /**
+   * Releases every thread and connection. Calls still running fail: writes that may have been sent
+   * with {@link KvIndeterminateException}, everything else with {@link KvUnavailableException}.
+   * Idempotent.
+   */
+  @Override
+  void close();
+
+  default KvResult.Get get(Bytes key, ReadConsistency consistency) {
+    return Blocking.read(async().get(key, consistency));
+  }
+
+  default KvResult.Get get(Bytes key) {
+    return get(key, ReadConsistency.LINEARIZABLE);
+  }
+
+  default KvResult.Get get(String key) {
+    return get(Bytes.utf8(key), ReadConsistency.LINEARIZABLE);
+  }
+
+  default KvResult.Get get(String key, ReadConsistency consistency) {
+    return get(Bytes.utf8(key), consistency);
+  }
+
+  default KvResult.Put put(Bytes key, Bytes value) {
+    return Blocking.write(async().put(key, value));
+  }
+
+  default KvResult.Put put(String key, String value) {
+    return put(Bytes.utf8(key), Bytes.utf8(value));
+  }
+
+  default KvResult.Delete delete(Bytes key) {
+    return Blocking.write(async().delete(key));
+  }
+
+  default KvResult.Delete delete(String key) {
+    return delete(Bytes.utf8(key));
+  }
+
+  /** Writes {@code value} only if the key's mod revision is {@code expectedModRevision} (0: absent). */
+  default KvResult.Cas compareAndSet(Bytes key, long expectedModRevision, Bytes value) {
+    return Blocking.write(async().compareAndSet(key, expectedModRevision, value));
+  }
+
+  default KvResult.Cas compareAndSet(String key, long expectedModRevision, String value) {
+    return compareAndSet(Bytes.utf8(key), expectedModRevision, Bytes.utf8(value));
+  }
+
+  /** Writes {@code value} only if the key exists and holds exactly {@code expectedValue}. */
+  default KvResult.Cas compareAndSet(Bytes key, Bytes expectedValue, Bytes value) {
+    return Blocking.write(async().compareAndSet(key, expectedValue, value));
+  }
+
+  default KvResult.Cas compareAndSet(String key, String expectedValue, String value) {
+    return compareAndSet(Bytes.utf8(key), Bytes.utf8(expectedValue), Bytes.utf8(value));
+  }
+
+  default KvResult.Cas putIfAbsent(Bytes key, Bytes value) {
+    return Blocking.write(async().putIfAbsent(key, value));
+  }
+
+  default KvResult.Cas putIfAbsent(String key, String value) {
+    return putIfAbsent(Bytes.utf8(key), Bytes.utf8(value));
+  }
+
+  /** Keys in {@code [start, end)}; an empty {@code end} means no upper bound; limit 0 = server maximum. */
+  default KvResult.Range range(Bytes start, Bytes end, int limit, ReadConsistency consistency) {
+    return Blocking.read(async().range(start, end, limit, consistency));
+  }
+
+  default KvResult.Range range(Bytes start, Bytes end, int limit) {
+    return range(start, end, limit, ReadConsistency.LINEARIZABLE);
+  }
+
+  default KvResult.Range range(String start, String end, int limit) {
+    return range(Bytes.utf8(start), Bytes.utf8(end), limit, ReadConsistency.LINEARIZABLE);
+  }
+
+  /** Every key starting with {@code prefix}, at most {@code limit} (0 = server maximum). */
+  default KvResult.Range prefix(Bytes prefix, int limit, ReadConsistency consistency) {
+    return range(prefix, prefix.prefixEnd(), limit, consistency);
+  }
+
+  default KvResult.Range prefix(Bytes prefix, int limit) {
+    return prefix(prefix, limit, ReadConsistency.LINEARIZABLE);
+  }
+
+  default KvResult.Range prefix(String prefix, int limit) {
+    return prefix(Bytes.utf8(prefix), limit, ReadConsistency.LINEARIZABLE);
+  }
+
+  default KvResult.Range prefix(String prefix, int limit, ReadConsistency consistency) {
+    return prefix(Bytes.utf8(prefix), limit, consistency);
+  }
+
+  /** Runs a transaction (see {@link TxnBuilder}) through the log, even if it only reads. */
+  default KvResult.Txn txn(Command.Txn txn) {
+    return Blocking.write(async().txn(txn));
+  }
+}

@@ -1,0 +1,147 @@
+package quorumkv.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.raftlog.command.RequestLimits;
+
+/**
+ * Immutable client settings; build with {@link #builder()}.
+ *
+ * @param addresses "host:port" of any subset of the cluster's nodes (their Raft address); the client
+ *     learns the rest of the group from them. Give more than one: a client that knows only one node
+ *     cannot find the others while that node is down.
+ * @param clusterId the cluster's id; the Raft group id is derived from it ({@link ClusterIds#groupId})
+ * @param deadline how long one call may take in total, all retries included (default
+ *     {@link #DEFAULT_DEADLINE}). A write still unconfirmed when it runs out fails with
+ *     {@link KvIndeterminateException} if it may have been appended, else {@link KvUnavailableException}.
+ * @param rpcTimeout how long one attempt may wait for its reply before the client tries again, possibly
+ *     elsewhere (default {@link #DEFAULT_RPC_TIMEOUT}). Shorter detects a hung leader sooner; too short
+ *     gives up on slow but healthy commits and turns them into retries.
+ * @param backoffBase first pause between attempts (default {@link #DEFAULT_BACKOFF_BASE}); doubled per
+ *     retry up to {@code backoffMax}, each pause drawn uniformly from its upper half (jitter), so
+ *     clients that failed together do not retry together
+ * @param backoffMax longest pause between attempts (default {@link #DEFAULT_BACKOFF_MAX}); about one
+ *     election timeout plus a margin, so a client notices a new leader soon after it is elected
+ * @param limits request size limits checked before sending, so an oversized request is rejected
+ *     without a round trip; keep them equal to the cluster's (default {@link RequestLimits#DEFAULTS})
+ */
+public record KvClientConfig(List<String> addresses, String clusterId, Duration deadline, Duration rpcTimeout,
+    Duration backoffBase, Duration backoffMax, RequestLimits limits) {
+
+  /** Long enough to ride out a leader election (about a second here) several times over. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
+  /** Ratis's own default is 3 s; 2 s leaves room for several attempts within the default deadline. */
+  public static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofMillis(25);
+  public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofMillis(500);
+
+  public KvClientConfig {
+    addresses = List.copyOf(Objects.requireNonNull(addresses, "addresses"));
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("at least one address is needed");
+    }
+    for (String a : addresses) {
+      checkAddress(a);
+    }
+    if (clusterId == null || clusterId.isBlank()) {
+      throw new IllegalArgumentException("cluster id must not be blank");
+    }
+    positive(deadline, "deadline");
+    positive(rpcTimeout, "rpcTimeout");
+    positive(backoffBase, "backoffBase");
+    positive(backoffMax, "backoffMax");
+    if (backoffBase.compareTo(backoffMax) > 0) {
+      throw new IllegalArgumentException("backoffBase " + backoffBase + " exceeds backoffMax " + backoffMax);
+    }
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder().addresses(addresses).clusterId(clusterId).deadline(deadline).rpcTimeout(rpcTimeout)
+        .backoff(backoffBase, backoffMax).limits(limits);
+  }
+
+  private static void checkAddress(String address) {
+    int colon = address == null ? -1 : address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new IllegalArgumentException("address must be host:port, got " + address);
+    }
+    try {
+      int port = Integer.parseInt(address.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port out of range in " + address);
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("address must be host:port, got " + address, e);
+    }
+  }
+
+  private static void positive(Duration d, String name) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + d);
+    }
+  }
+
+  /** Collects settings; {@link #build()} validates them. */
+  public static final class Builder {
+    private final List<String> addresses = new ArrayList<>();
+    private String clusterId = ClusterIds.DEFAULT_CLUSTER_ID;
+    private Duration deadline = DEFAULT_DEADLINE;
+    private Duration rpcTimeout = DEFAULT_RPC_TIMEOUT;
+    private Duration backoffBase = DEFAULT_BACKOFF_BASE;
+    private Duration backoffMax = DEFAULT_BACKOFF_MAX;
+    private RequestLimits limits = RequestLimits.DEFAULTS;
+
+    private Builder() {}
+
+    public Builder addresses(String... addresses) {
+      return addresses(Arrays.asList(addresses));
+    }
+
+    /** Replaces the address list. */
+    public Builder addresses(List<String> addresses) {
+      this.addresses.clear();
+      this.addresses.addAll(addresses);
+      return this;
+    }
+
+    public Builder clusterId(String clusterId) {
+      this.clusterId = clusterId;
+      return this;
+    }
+
+    public Builder deadline(Duration deadline) {
+      this.deadline = deadline;
+      return this;
+    }
+
+    public Builder rpcTimeout(Duration rpcTimeout) {
+      this.rpcTimeout = rpcTimeout;
+      return this;
+    }
+
+    public Builder backoff(Duration base, Duration max) {
+      this.backoffBase = base;
+      this.backoffMax = max;
+      return this;
+    }
+
+    public Builder limits(RequestLimits limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    public KvClientConfig build() {
+      return new KvClientConfig(addresses, clusterId, deadline, rpcTimeout, backoffBase, backoffMax, limits);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package quorumkv.client.internal;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ReadException;
+import org.apache.ratis.protocol.exceptions.ReadIndexException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import quorumkv.client.internal.AttemptFailure.Action;
+import quorumkv.raftlog.command.ErrorCode;
+
+/**
+ * Maps what one Ratis attempt failed with to an {@link AttemptFailure}. The one rule that matters for
+ * correctness: {@code mayHaveApplied} is false only where the request provably did not reach the log.
+ * Two Ratis behaviours make that narrower than it looks:
+ *
+ * <ul>
+ *   <li>A leader that steps down answers its pending, already appended requests with
+ *       NotLeaderException, and such an entry may still commit under the next leader. So
+ *       NotLeaderException does not prove "not appended".</li>
+ *   <li>The gRPC client fails every request pending on a stream with the same NotLeaderException or
+ *       LeaderNotReadyException that one reply carried, so either may belong to another request.</li>
+ * </ul>
+ *
+ * Provably not appended: the connection could not be opened; the server refused the request before the
+ * log (a QuorumKV code from startTransaction, stepping down, resource limits, group mismatch); or it is
+ * a stale read refusal, which only reads get.
+ */
+final class Failures {
+  private Failures() {}
+
+  static AttemptFailure classify(Throwable thrown) {
+    Throwable t = unwrap(thrown);
+    if (t instanceof RaftRetryFailureException && t.getCause() != null) {
+      // Not produced by our single-RPC attempts; if it ever is, earlier tries may have been sent.
+      AttemptFailure inner = classify(t.getCause());
+      return new AttemptFailure(inner.action(), true, inner.reconnect(), inner.targetNotLeader(),
+          inner.suggestedLeader(), inner.peers(), inner.code(), t);
+    }
+    if (t instanceof StateMachineException) {
+      return stateMachine(t);
+    }
+    if (t instanceof NotLeaderException nle) {
+      return new AttemptFailure(Action.RETRY_OTHER, true, true, true, nle.getSuggestedLeader(), nle.getPeers(),
+          null, t);
+    }
+    if (t instanceof LeaderNotReadyException) {
+      // The node won an election but has not yet committed an entry of its term: wait for it.
+      return AttemptFailure.of(Action.RETRY_SAME, true, true, false, t);
+    }
+    if (t instanceof LeaderSteppingDownException || t instanceof GroupMismatchException) {
+      return AttemptFailure.of(Action.RETRY_OTHER, false, false, true, t);
+    }
+    if (t instanceof ResourceUnavailableException) {
+      return AttemptFailure.of(Action.RETRY_SAME, false, false, false, t);
+    }
+    if (t instanceof ReadException || t instanceof ReadIndexException || t instanceof StaleReadException) {
+      return AttemptFailure.of(Action.RETRY_OTHER, false, false, false, t);
+    }
+    if (t instanceof ServerNotReadyException) {
+      // Starting or closing: a closing node may have appended requests it had already accepted.
+      return AttemptFailure.of(Action.RETRY_OTHER, true, true, true, t);
+    }
+    if (t instanceof TimeoutIOException) {
+      // No reply in time: the request may be sitting in the log. The stream itself may be healthy.
+      return AttemptFailure.of(Action.RETRY_OTHER, true, false, true, t);
+    }
+    if (t instanceof AlreadyClosedException) {
+      // The stream to this node ended (or the client is closing); a fresh stream is needed.
+      return AttemptFailure.of(Action.RETRY_OTHER, true, true, true, t);
+    }
+    if (t instanceof IOException || isGrpcStatus(t)) {
+      boolean neverConnected = causedBy(t, ConnectException.class) || causedBy(t, UnknownHostException.class)
+          || causedBy(t, UnresolvedAddressException.class);
+      return AttemptFailure.of(Action.RETRY_OTHER, !neverConnected, true, true, t);
+    }
+    if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("exceeds maximum")) {
+      // The gRPC client refused to send a message over its size limit.
+      return new AttemptFailure(Action.REJECT, false, false, false, null, null, ErrorCode.REQUEST_TOO_LARGE, t);
+    }
+    // Anything else is a fault inside the RaftClient (a bug, or a state we do not know): replace it.
+    return AttemptFailure.of(Action.REBUILD, true, true, true, t);
+  }
+
+  private static AttemptFailure stateMachine(Throwable t) {
+    ErrorCode code = codeIn(t);
+    if (code != null) {
+      Action action = code.isDefinite() ? Action.REJECT : Action.INDETERMINATE;
+      return new AttemptFailure(action, !code.isDefinite(), false, false, null, null, code, t);
+    }
+    if (causedBy(t, StaleReadException.class) || String.valueOf(t.getMessage()).contains("StaleReadException")) {
+      // The replica has not yet committed the client's minimum index: another replica may have.
+      return AttemptFailure.of(Action.RETRY_OTHER, false, false, false, t);
+    }
+    // The state machine failed the request without a code: it may have failed after the log.
+    return AttemptFailure.of(Action.RETRY_OTHER, true, false, false, t);
+  }
+
+  /** The first QuorumKV error code in the messages of {@code t} and its causes, or null. */
+  static ErrorCode codeIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      ErrorCode code = ErrorCode.fromMessage(c.getMessage());
+      if (code != null) {
+        return code;
+      }
+    }
+    return null;
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** gRPC's StatusRuntimeException, matched by name: Ratis shades gRPC, so its package may move. */
+  private static boolean isGrpcStatus(Throwable t) {
+    return t.getClass().getSimpleName().startsWith("Status") && t.getClass().getName().contains("grpc");
+  }
+}

@@ -1,0 +1,182 @@
+package quorumkv.client.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.CallId;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends single Ratis RPCs: one attempt, one RPC, no retries inside Ratis. The retry loop, leader
+ * tracking and deadlines live in {@link RetryingCall}, which needs to see every failure to tell a
+ * definite one from an indeterminate one.
+ *
+ * <p>Why not {@code RaftClient.async().send()}: its ordered sliding window is shared by every call of
+ * the client. After an error it sends only the oldest request until that one is answered (one slow call
+ * stalls all), and once any request exhausts its retry policy the window fails every later request and
+ * stays closed (AlreadyClosedException). With a bounded policy, the first deadline that runs out during
+ * an outage would break the client for everyone. Here each attempt goes on gRPC's unordered stream to a
+ * named node, and calls do not affect each other. The request and reply are the same Ratis messages,
+ * so the server sees an ordinary write, read or stale read.
+ *
+ * <p>Connections: after a failure that kills a node's stream (NotLeaderException and
+ * LeaderNotReadyException end the whole stream in Ratis's gRPC client; a lost connection too), the
+ * node's proxy is reset so the next attempt opens a fresh one, and so a restarted node is reached at
+ * once instead of after gRPC's reconnect backoff. A generation number per node keeps concurrent
+ * failures from resetting a proxy that a later attempt already uses. Should the RaftClient itself fail
+ * in a way we do not recognise, it is replaced, with the same client id; sessions live above it.
+ */
+final class RaftTransport implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftTransport.class);
+
+  /** Kinds of attempt; the server chooses the read path from the Ratis request type. */
+  enum Kind { WRITE, LINEARIZABLE_READ, FOLLOWER_READ }
+
+  /** One sent RPC: its reply future, and the proxy generation it went out on. */
+  record Sent(CompletableFuture<RaftClientReply> reply, long generation, long ratisCallId) {}
+
+  private final ClientId clientId;
+  private final RaftGroupId groupId;
+  private final RaftProperties properties;
+  private final Set<RaftPeer> peers = ConcurrentHashMap.newKeySet();
+  private final Map<RaftPeerId, AtomicLong> generations = new ConcurrentHashMap<>();
+  /** Ratis call ids of answered writes, passed on so the leader can drop them from its retry cache. */
+  private final ConcurrentLinkedQueue<Long> repliedCallIds = new ConcurrentLinkedQueue<>();
+  private volatile RaftClient client;
+  private volatile boolean closed;
+
+  RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, TimeDuration rpcTimeout) {
+    this.clientId = clientId;
+    this.groupId = groupId;
+    this.properties = new RaftProperties();
+    // Ratis's own per-request timer on the gRPC stream; RetryingCall keeps a tighter one of its own.
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, rpcTimeout);
+    this.peers.addAll(initialPeers);
+    this.client = newClient();
+  }
+
+  private RaftClient newClient() {
+    return RaftClient.newBuilder()
+        .setClientId(clientId)
+        .setRaftGroup(RaftGroup.valueOf(groupId, new ArrayList<>(peers)))
+        .setProperties(properties)
+        // Never used by our single RPCs; stated so that nothing in Ratis retries forever on our behalf.
+        .setRetryPolicy(RetryPolicies.noRetry())
+        .build();
+  }
+
+  ClientId clientId() {
+    return clientId;
+  }
+
+  /** Makes {@code newPeers} addressable (a member learnt from a node). */
+  void addPeers(Collection<RaftPeer> newPeers) {
+    peers.addAll(newPeers);
+    client.getClientRpc().addRaftPeers(newPeers);
+  }
+
+  /** Sends one attempt to {@code target}; the future fails rather than throwing. */
+  Sent send(Kind kind, Message message, RaftPeerId target, long minIndex) {
+    long generation = generation(target).get();
+    long callId = CallId.getAndIncrement();
+    RaftClientRequest.Builder b = RaftClientRequest.newBuilder()
+        .setClientId(clientId).setGroupId(groupId).setCallId(callId).setMessage(message);
+    switch (kind) {
+      case WRITE -> b.setLeaderId(target).setType(RaftClientRequest.writeRequestType())
+          .setRepliedCallIds(drainReplied());
+      case LINEARIZABLE_READ -> b.setLeaderId(target).setType(RaftClientRequest.readRequestType());
+      case FOLLOWER_READ -> b.setServerId(target).setType(RaftClientRequest.staleReadRequestType(minIndex));
+      default -> throw new AssertionError(kind);
+    }
+    CompletableFuture<RaftClientReply> reply;
+    if (closed) {
+      reply = CompletableFuture.failedFuture(new IllegalStateException("transport closed"));
+    } else {
+      try {
+        reply = client.getClientRpc().sendRequestAsyncUnordered(b.build());
+      } catch (RuntimeException e) {
+        reply = CompletableFuture.failedFuture(e);
+      }
+    }
+    return new Sent(reply, generation, callId);
+  }
+
+  void replied(Kind kind, long ratisCallId) {
+    if (kind == Kind.WRITE) {
+      repliedCallIds.add(ratisCallId);
+    }
+  }
+
+  private List<Long> drainReplied() {
+    List<Long> out = new ArrayList<>();
+    for (Long id; out.size() < 256 && (id = repliedCallIds.poll()) != null; ) {
+      out.add(id);
+    }
+    return out;
+  }
+
+  /** Opens a fresh connection to {@code target} unless an attempt after {@code generation} already did. */
+  void reconnect(RaftPeerId target, long generation, Throwable cause) {
+    if (!closed && generation(target).compareAndSet(generation, generation + 1)) {
+      LOG.debug("reconnecting to {} after {}", target, cause.toString());
+      client.getClientRpc().handleException(target, cause, true);
+    }
+  }
+
+  /** Replaces the RaftClient if {@code generationOfFailure} still describes it. */
+  synchronized void rebuild(Throwable cause) {
+    if (closed) {
+      return;
+    }
+    LOG.warn("replacing the Ratis client {} after an unexpected failure", clientId, cause);
+    RaftClient old = client;
+    client = newClient();
+    generations.values().forEach(AtomicLong::incrementAndGet);
+    closeQuietly(old);
+  }
+
+  /** Asks {@code target} for the group's members and roles; blocking, bounded by the RPC timeout. */
+  GroupInfoReply groupInfo(RaftPeerId target) throws IOException {
+    return client.getGroupManagementApi(target).info(groupId);
+  }
+
+  private AtomicLong generation(RaftPeerId target) {
+    return generations.computeIfAbsent(target, t -> new AtomicLong());
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    closeQuietly(client);
+  }
+
+  private static void closeQuietly(RaftClient c) {
+    try {
+      c.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("closing a Ratis client failed", e);
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package quorumkv.client.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.client.AsyncKvClient;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.KvRejectedException;
+import quorumkv.client.KvResult;
+import quorumkv.client.KvUnavailableException;
+import quorumkv.client.ReadConsistency;
+import quorumkv.client.internal.RaftTransport.Kind;
+import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.CommandCodec;
+import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.Response;
+
+/**
+ * The {@link KvClient} over one Ratis {@link RaftTransport}: builds and validates requests, keeps the
+ * session and the highest index seen, and runs each operation as a {@link RetryingCall}.
+ *
+ * <p>Threads: one timer thread (deadlines, attempt timeouts, backoff pauses) and a cached pool of
+ * callback threads that complete the callers' futures and run member discovery; plus whatever the
+ * RaftClient's gRPC channels use. {@link #close()} ends all of them.
+ */
+public final class RatisKvClient implements KvClient {
+  private static final Logger LOG = LoggerFactory.getLogger(RatisKvClient.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+  private static final long DISCOVERY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final KvClientConfig config;
+  private final String name;
+  private final PeerView peers;
+  private final RaftTransport transport;
+  private final ScheduledThreadPoolExecutor timer;
+  private final ExecutorService callbacks;
+  private final RetryingCall.Context context;
+  private final AtomicReference<Session> session = new AtomicReference<>(Session.random());
+  private final AtomicLong lastSeenIndex = new AtomicLong();
+  private final Set<RetryingCall> active = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean discovering = new AtomicBoolean();
+  private volatile long lastDiscoveryNanos = System.nanoTime() - DISCOVERY_INTERVAL_NANOS;
+  private volatile boolean closed;
+  private final AsyncKvClient async = new AsyncFacet();
+
+  private RatisKvClient(KvClientConfig config) {
+    this.config = config;
+    this.name = "quorumkv-client-" + INSTANCES.incrementAndGet();
+    this.peers = new PeerView(config.addresses());
+    RaftGroupId groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
+    this.transport = new RaftTransport(ClientId.randomId(), groupId, peers.seeds(),
+        TimeDuration.valueOf(config.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    this.timer = new ScheduledThreadPoolExecutor(1, threads(name + "-timer"));
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.callbacks = Executors.newCachedThreadPool(threads(name + "-callback"));
+    this.context = new RetryingCall.Context(transport, peers,
+        new Backoff(config.backoffBase(), config.backoffMax()), timer, callbacks, config.rpcTimeout().toNanos(),
+        this::discoverInBackground);
+  }
+
+  /** Creates a client and tries once to learn the group's members; see {@link KvClient#connect}. */
+  public static RatisKvClient connect(KvClientConfig config) {
+    RatisKvClient client = new RatisKvClient(Objects.requireNonNull(config, "config"));
+    client.discover();
+    LOG.info("{}: connected to cluster {} via {} (members {}, leader {}), session {}", client.name,
+        config.clusterId(), config.addresses(), client.peers.members(), client.peers.leader(),
+        client.session.get().id());
+    return client;
+  }
+
+  // ------------------------------------------------------------------------------------------ facets
+
+  @Override
+  public AsyncKvClient async() {
+    return async;
+  }
+
+  @Override
+  public long lastSeenIndex() {
+    return lastSeenIndex.get();
+  }
+
+  /** The current session's id (a new one after the cluster expired the old). */
+  public java.util.UUID sessionId() {
+    return session.get().id();
+  }
+
+  // ------------------------------------------------------------------------------------------ operations
+
+  /** The asynchronous operations; the blocking ones in {@link KvClient} wait for these. */
+  private final class AsyncFacet implements AsyncKvClient {
+    @Override
+    public CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency) {
+      return read("get " + key, new Command.Get(key), consistency, Results::get);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadConsistency consistency) {
+      return read("range [" + start + ", " + end + ")", new Command.Range(start, end, limit), consistency,
+          Results::range);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Put> put(Bytes key, Bytes value) {
+      return write("put " + key, new Command.Put(key, Objects.requireNonNull(value, "value")), Results::put);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Delete> delete(Bytes key) {
+      return write("delete " + key, new Command.Delete(key), Results::delete);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, long expectedModRevision, Bytes value) {
+      return write("compareAndSet " + key, new Command.CompareAndSet(key,
+          new Command.Expected.Revision(expectedModRevision), Objects.requireNonNull(value, "value")), Results::cas);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, Bytes expectedValue, Bytes value) {
+      return write("compareAndSet " + key, new Command.CompareAndSet(key,
+          new Command.Expected.Value(Objects.requireNonNull(expectedValue, "expectedValue")),
+          Objects.requireNonNull(value, "value")), Results::cas);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Cas> putIfAbsent(Bytes key, Bytes value) {
+      return write("putIfAbsent " + key, new Command.PutIfAbsent(key, Objects.requireNonNull(value, "value")),
+          Results::cas);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Txn> txn(Command.Txn txn) {
+      return write("txn", Objects.requireNonNull(txn, "txn"), Results::txn);
+    }
+  }
+
+  private <T> CompletableFuture<T> read(String op, Command command, ReadConsistency consistency,
+      Function<Response.Ok, T> toResult) {
+    Objects.requireNonNull(consistency, "consistency");
+    Request.Read request = new Request.Read(List.of(requireKeys(command)));
+    byte[] bytes = CommandCodec.encode(request);
+    CompletableFuture<T> refused = refuse(op, request, bytes);
+    if (refused != null) {
+      return refused;
+    }
+    Kind kind = consistency == ReadConsistency.FOLLOWER ? Kind.FOLLOWER_READ : Kind.LINEARIZABLE_READ;
+    return run(op, kind, bytes, lastSeenIndex.get(), (ok, code) -> observe(ok)).thenApply(toResult);
+  }
+
+  private <T> CompletableFuture<T> write(String op, Command command, Function<Response.Ok, T> toResult) {
+    List<Command> commands = List.of(requireKeys(command));
+    // Check the limits before numbering the call: the session header has a fixed size.
+    Request.Write probe = Request.Write.unsessioned(commands);
+    CompletableFuture<T> refused = refuse(op, probe, CommandCodec.encode(probe));
+    if (refused != null) {
+      return refused;
+    }
+    Session s = session.get();
+    Request.Write request = s.newWrite(commands);
+    byte[] bytes = CommandCodec.encode(request);
+    return run(op + " (call " + request.callId() + ")", Kind.WRITE, bytes, 0, (ok, code) -> {
+      s.finish(request.callId());
+      observe(ok);
+      if (code == ErrorCode.SESSION_EXPIRED && session.compareAndSet(s, Session.random())) {
+        LOG.warn("{}: the cluster expired session {}; continuing with session {}", name, s.id(), session.get().id());
+      }
+    }).thenApply(toResult);
+  }
+
+  private static Command requireKeys(Command command) {
+    if (command instanceof Command.Get g) {
+      Objects.requireNonNull(g.key(), "key");
+    } else if (command instanceof Command.Put p) {
+      Objects.requireNonNull(p.key(), "key");
+    } else if (command instanceof Command.Delete d) {
+      Objects.requireNonNull(d.key(), "key");
+    } else if (command instanceof Command.CompareAndSet c) {
+      Objects.requireNonNull(c.key(), "key");
+    } else if (command instanceof Command.PutIfAbsent p) {
+      Objects.requireNonNull(p.key(), "key");
+    } else if (command instanceof Command.Range r) {
+      Objects.requireNonNull(r.start(), "start");
+      Objects.requireNonNull(r.end(), "end");
+    }
+    return command;
+  }
+
+  /** A failed future if the request breaks a limit (or the client is closed), else null. */
+  private <T> CompletableFuture<T> refuse(String op, Request request, byte[] bytes) {
+    if (closed) {
+      return CompletableFuture.failedFuture(new KvUnavailableException(op + ": the client is closed", null));
+    }
+    Response.Failed f = config.limits().check(request, bytes.length);
+    if (f != null) {
+      return CompletableFuture.failedFuture(
+          new KvRejectedException(f.code(), op + " rejected before sending: " + f.message(), null));
+    }
+    return null;
+  }
+
+  private CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, long minIndex,
+      RetryingCall.Hooks hooks) {
+    Message message = Message.valueOf(ByteString.copyFrom(bytes));
+    RetryingCall call = new RetryingCall(context, kind, op, message, minIndex, config.deadline().toNanos(), hooks);
+    active.add(call);
+    call.result().whenComplete((r, e) -> active.remove(call));
+    if (closed) {
+      call.abort("the client is closed");
+    } else {
+      call.start();
+    }
+    return call.result();
+  }
+
+  private void observe(Response.Ok ok) {
+    if (ok != null) {
+      lastSeenIndex.accumulateAndGet(ok.index(), Math::max);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ members
+
+  /**
+   * Asks the configured nodes, one at a time, for the group's members and leader until one answers.
+   * Blocking, at most one RPC timeout per node; failure is not an error (calls find the leader through
+   * NotLeaderException too).
+   */
+  private void discover() {
+    lastDiscoveryNanos = System.nanoTime();
+    for (var seed : peers.seeds()) {
+      if (closed) {
+        return;
+      }
+      try {
+        MemberDiscovery.Found found = MemberDiscovery.parse(transport.groupInfo(seed.getId()));
+        if (peers.learnMembers(found.members())) {
+          transport.addPeers(found.members());
+        }
+        peers.leaderIs(found.leader());
+        return;
+      } catch (Exception e) {
+        LOG.debug("{}: {} did not describe the group: {}", name, seed.getAddress(), e.toString());
+      }
+    }
+  }
+
+  /** While only the seeds are known, look the members up in the background, at most once a second. */
+  private void discoverInBackground() {
+    if (closed || System.nanoTime() - lastDiscoveryNanos < DISCOVERY_INTERVAL_NANOS
+        || !discovering.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      callbacks.execute(() -> {
+        try {
+          discover();
+        } finally {
+          discovering.set(false);
+        }
+      });
+    } catch (RuntimeException rejected) {
+      discovering.set(false);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ close
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (RetryingCall call : active) {
+      call.abort("the client was closed");
+    }
+    transport.close();
+    timer.shutdownNow();
+    callbacks.shutdown();
+    try {
+      if (!callbacks.awaitTermination(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
+        callbacks.shutdownNow();
+      }
+      timer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      callbacks.shutdownNow();
+    }
+    LOG.info("{}: closed (session {})", name, session.get().id());
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name + config.addresses();
+  }
+}

@@ -1,0 +1,71 @@
+package quorumkv.client.internal;
+
+import quorumkv.client.KvIndeterminateException;
+import quorumkv.client.KvRejectedException;
+import quorumkv.client.KvResult;
+import quorumkv.client.KvUnavailableException;
+import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.Result;
+
+/**
+ * Turns the single result of a one-command response into the public {@link KvResult} type. A
+ * {@link Result.Error} in place of the result becomes the exception its code calls for; a result of the
+ * wrong type is a protocol mismatch, which for a write leaves its outcome unknown.
+ */
+final class Results {
+  private Results() {}
+
+  static KvResult.Get get(Response.Ok ok) {
+    Result.GetResult r = single(ok, Result.GetResult.class, false);
+    return new KvResult.Get(ok.index(), r.kv());
+  }
+
+  static KvResult.Range range(Response.Ok ok) {
+    Result.RangeResult r = single(ok, Result.RangeResult.class, false);
+    return new KvResult.Range(ok.index(), r.kvs(), r.more());
+  }
+
+  static KvResult.Put put(Response.Ok ok) {
+    Result.PutResult r = single(ok, Result.PutResult.class, true);
+    return new KvResult.Put(ok.index(), r.revision(), r.previous());
+  }
+
+  static KvResult.Delete delete(Response.Ok ok) {
+    Result.DeleteResult r = single(ok, Result.DeleteResult.class, true);
+    return new KvResult.Delete(ok.index(), r.revision(), r.previous());
+  }
+
+  static KvResult.Cas cas(Response.Ok ok) {
+    Result.CasResult r = single(ok, Result.CasResult.class, true);
+    return new KvResult.Cas(ok.index(), r.succeeded(), r.revision(), r.current());
+  }
+
+  static KvResult.Txn txn(Response.Ok ok) {
+    Result.TxnResult r = single(ok, Result.TxnResult.class, true);
+    return new KvResult.Txn(ok.index(), r.succeeded(), r.results());
+  }
+
+  private static <R extends Result> R single(Response.Ok ok, Class<R> type, boolean write) {
+    if (ok.results().size() == 1) {
+      Result r = ok.results().get(0);
+      if (type.isInstance(r)) {
+        return type.cast(r);
+      }
+      if (r instanceof Result.Error e) {
+        if (e.code().isDefinite()) {
+          throw new KvRejectedException(e.code(), e.code() + ": " + e.message(), null);
+        }
+        if (write) {
+          throw new KvIndeterminateException(e.code() + ": " + e.message(), null);
+        }
+        throw new KvUnavailableException(e.code() + ": " + e.message(), null);
+      }
+    }
+    String text = "expected one " + type.getSimpleName() + ", the cluster answered " + ok.results();
+    if (write) {
+      throw new KvIndeterminateException(text + "; the write may have applied", null);
+    }
+    throw new KvRejectedException(ErrorCode.MALFORMED_REQUEST, text, null);
+  }
+}

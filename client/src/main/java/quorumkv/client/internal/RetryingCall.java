@@ -1,0 +1,323 @@
+package quorumkv.client.internal;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.client.KvIndeterminateException;
+import quorumkv.client.KvRejectedException;
+import quorumkv.client.KvUnavailableException;
+import quorumkv.client.internal.RaftTransport.Kind;
+import quorumkv.raftlog.command.CommandCodec;
+import quorumkv.raftlog.command.CommandCodecException;
+import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.raftlog.command.Response;
+
+/**
+ * One operation from first attempt to final outcome: sends the same message until a reply settles it
+ * or the deadline runs out, choosing a node per attempt and pausing with {@link Backoff} between
+ * attempts. A NotLeaderException that names a new leader is followed at once (a bounded number of hops
+ * per call); everything else waits a backoff pause first.
+ *
+ * <p>The outcome is decided exactly once, under this object's lock, and reported on the callback
+ * executor after the {@link Hooks} ran (so the client's seen index and session are updated before the
+ * caller sees the result). A late reply of an attempt that timed out still counts if it arrives first.
+ * At the deadline a write that may have been appended by any attempt ends indeterminate; every other
+ * unfinished call ends unavailable.
+ */
+final class RetryingCall {
+  private static final Logger LOG = LoggerFactory.getLogger(RetryingCall.class);
+
+  /** Runs synchronously before the caller's future completes. */
+  interface Hooks {
+    /** {@code ok} on success, else null; {@code code} is the QuorumKV code of a failure, if any. */
+    void settled(Response.Ok ok, ErrorCode code);
+  }
+
+  /** What a call needs from its client; shared by all calls of one client. */
+  record Context(RaftTransport transport, PeerView peers, Backoff backoff, ScheduledExecutorService timer,
+      Executor callbacks, long rpcTimeoutNanos, Runnable needMembers) {}
+
+  private final Context ctx;
+  private final Kind kind;
+  private final String op;
+  private final Message message;
+  private final long minIndex;
+  private final Hooks hooks;
+  private final long startNanos;
+  private final long deadlineNanos;
+  private final CompletableFuture<Response.Ok> result = new CompletableFuture<>();
+
+  // Guarded by this.
+  private boolean done;
+  private int attempts;
+  private int handled;
+  private int retries;
+  private int hops;
+  private boolean mayHaveApplied;
+  private Throwable lastFailure;
+  private ScheduledFuture<?> deadlineTimer;
+  private ScheduledFuture<?> retryTimer;
+
+  RetryingCall(Context ctx, Kind kind, String op, Message message, long minIndex, long deadlineNanos, Hooks hooks) {
+    this.ctx = ctx;
+    this.kind = kind;
+    this.op = op;
+    this.message = message;
+    this.minIndex = minIndex;
+    this.hooks = hooks;
+    this.startNanos = System.nanoTime();
+    this.deadlineNanos = startNanos + deadlineNanos;
+  }
+
+  CompletableFuture<Response.Ok> result() {
+    return result;
+  }
+
+  void start() {
+    try {
+      synchronized (this) {
+        deadlineTimer = ctx.timer().schedule(() -> giveUp("the deadline ran out"), remaining(), TimeUnit.NANOSECONDS);
+      }
+      attempt(null);
+    } catch (RejectedExecutionException e) {
+      giveUp("the client is closed");
+    }
+  }
+
+  /** Ends the call now (the client is closing). */
+  void abort(String reason) {
+    giveUp(reason);
+  }
+
+  private void attempt(RaftPeerId preferred) {
+    final int n;
+    final RaftPeerId target;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      n = ++attempts;
+      target = preferred != null ? preferred : chooseTarget();
+    }
+    if (!ctx.peers().membersKnown()) {
+      ctx.needMembers().run();
+    }
+    RaftTransport.Sent sent = ctx.transport().send(kind, message, target, minIndex);
+    long timeout = Math.min(ctx.rpcTimeoutNanos(), remaining());
+    ScheduledFuture<?> timer;
+    try {
+      timer = ctx.timer().schedule(() -> failed(n, target, sent,
+          new TimeoutIOException("no reply from " + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeout)
+              + " ms")), timeout, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      giveUp("the client is closed");
+      return;
+    }
+    sent.reply().whenComplete((reply, error) -> {
+      timer.cancel(false);
+      if (error != null) {
+        failed(n, target, sent, error);
+      } else {
+        replied(n, target, sent, reply);
+      }
+    });
+  }
+
+  private RaftPeerId chooseTarget() {
+    return kind == Kind.FOLLOWER_READ ? ctx.peers().readReplica() : ctx.peers().leaderOrNext();
+  }
+
+  private void replied(int n, RaftPeerId target, RaftTransport.Sent sent, RaftClientReply reply) {
+    if (reply.getException() != null) {
+      failed(n, target, sent, reply.getException());
+      return;
+    }
+    ctx.transport().replied(kind, sent.ratisCallId());
+    final Response response;
+    try {
+      response = CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+    } catch (CommandCodecException e) {
+      // The node answered, so a write did reach the state machine; what it did is unreadable.
+      settleFailure(null, kind == Kind.WRITE
+          ? new KvIndeterminateException(op + ": the reply does not decode, the write may have applied: "
+              + e.getMessage(), e)
+          : new KvRejectedException(ErrorCode.MALFORMED_REQUEST, op + ": the reply does not decode: "
+              + e.getMessage(), e));
+      return;
+    }
+    if (response instanceof Response.Failed f) {
+      settleFailure(f.code(), failure(f.code(), f.message(), null));
+      return;
+    }
+    Response.Ok ok = (Response.Ok) response;
+    if (kind != Kind.WRITE && ok.index() < minIndex) {
+      // Never hand out a read older than one this client already saw (session guarantee).
+      if (kind == Kind.LINEARIZABLE_READ) {
+        LOG.warn("{}: linearizable read from {} served at index {} below this client's {}", op, target, ok.index(),
+            minIndex);
+      }
+      failed(n, target, sent, new StaleReadException(target + " served index " + ok.index() + " < " + minIndex));
+      return;
+    }
+    if (kind == Kind.WRITE) {
+      ctx.peers().leaderIs(target);
+    }
+    settle(ok, null, null);
+  }
+
+  private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, Throwable error) {
+    AttemptFailure f = Failures.classify(error);
+    learn(target, sent, f);
+    final long delay;
+    final RaftPeerId next;
+    synchronized (this) {
+      if (done) {
+        return;
+      }
+      mayHaveApplied |= kind == Kind.WRITE && f.mayHaveApplied();
+      if (n <= handled || n != attempts) {
+        return; // a timed-out attempt failing late, or a second report of one already handled
+      }
+      handled = n;
+      lastFailure = f.cause();
+      LOG.debug("{}: attempt {} to {} failed: {}", op, n, target, f.cause().toString());
+      switch (f.action()) {
+        case REJECT -> {
+          settleLocked(null, f.code(), new KvRejectedException(f.code(), op + " rejected: " + f.cause().getMessage(),
+              f.cause()));
+          return;
+        }
+        case INDETERMINATE -> {
+          settleLocked(null, f.code(), failure(f.code(), f.cause().getMessage(), f.cause()));
+          return;
+        }
+        case RETRY_SAME -> {
+          delay = ctx.backoff().delayNanos(retries++);
+          next = target;
+        }
+        default -> {
+          RaftPeer suggested = f.suggestedLeader();
+          if (suggested != null && !suggested.getId().equals(target) && hops < ctx.peers().members().size() + 1) {
+            hops++;
+            delay = 0;
+            next = suggested.getId();
+          } else {
+            delay = ctx.backoff().delayNanos(retries++);
+            next = null;
+          }
+        }
+      }
+      if (delay >= remaining()) {
+        giveUpLocked("the deadline would run out before the next attempt");
+        return;
+      }
+      try {
+        retryTimer = ctx.timer().schedule(() -> attempt(next), delay, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        giveUpLocked("the client is closed");
+      }
+    }
+  }
+
+  /** Updates connections and the peer view from one failure; outside the lock (may do I/O). */
+  private void learn(RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
+    if (f.action() == AttemptFailure.Action.REBUILD) {
+      ctx.transport().rebuild(f.cause());
+    } else if (f.reconnect()) {
+      ctx.transport().reconnect(target, sent.generation(), f.cause());
+    }
+    if (!f.peers().isEmpty() && ctx.peers().learnMembers(f.peers())) {
+      ctx.transport().addPeers(f.peers());
+    }
+    if (f.targetNotLeader()) {
+      ctx.peers().notLeader(target);
+    }
+    if (f.suggestedLeader() != null) {
+      ctx.transport().addPeers(List.of(f.suggestedLeader()));
+      ctx.peers().leaderIs(f.suggestedLeader().getId());
+    }
+    if (kind == Kind.FOLLOWER_READ) {
+      ctx.peers().readReplicaFailed(target);
+    }
+  }
+
+  private void giveUp(String reason) {
+    synchronized (this) {
+      giveUpLocked(reason);
+    }
+  }
+
+  private void giveUpLocked(String reason) {
+    if (done) {
+      return;
+    }
+    String text = op + ": " + reason + " after " + attempts + " attempt(s) in "
+        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms"
+        + (lastFailure == null ? "" : "; last failure: " + lastFailure);
+    RuntimeException e = kind == Kind.WRITE && mayHaveApplied
+        ? new KvIndeterminateException(text + " (the write may have been appended)", lastFailure)
+        : new KvUnavailableException(text, lastFailure);
+    settleLocked(null, null, e);
+  }
+
+  private RuntimeException failure(ErrorCode code, String message, Throwable cause) {
+    String text = op + " failed: " + code + ": " + message;
+    if (code.isDefinite()) {
+      return new KvRejectedException(code, text, cause);
+    }
+    return kind == Kind.WRITE ? new KvIndeterminateException(text, cause) : new KvUnavailableException(text, cause);
+  }
+
+  private void settleFailure(ErrorCode code, RuntimeException e) {
+    settle(null, code, e);
+  }
+
+  private synchronized void settle(Response.Ok ok, ErrorCode code, RuntimeException e) {
+    settleLocked(ok, code, e);
+  }
+
+  private void settleLocked(Response.Ok ok, ErrorCode code, RuntimeException e) {
+    if (done) {
+      return;
+    }
+    done = true;
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel(false);
+    }
+    if (retryTimer != null) {
+      retryTimer.cancel(false);
+    }
+    try {
+      hooks.settled(ok, code);
+    } catch (RuntimeException hookFailure) {
+      LOG.error("{}: settling hook failed", op, hookFailure);
+    }
+    Runnable complete = ok != null ? () -> result.complete(ok) : () -> result.completeExceptionally(e);
+    try {
+      ctx.callbacks().execute(complete);
+    } catch (RejectedExecutionException closing) {
+      complete.run();
+    }
+  }
+
+  private long remaining() {
+    return Math.max(0, deadlineNanos - System.nanoTime());
+  }
+
+  @Override
+  public String toString() {
+    return op;
+  }
+}

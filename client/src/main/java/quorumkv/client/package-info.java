@@ -1,0 +1,9 @@
+/**
+ * The QuorumKV client library: {@link quorumkv.client.KvClient} (blocking, with an
+ * {@link quorumkv.client.AsyncKvClient async} facet), its {@link quorumkv.client.KvClientConfig
+ * configuration}, typed {@link quorumkv.client.KvResult results} carrying the log index they were served
+ * at, and exceptions that say whether a failed operation could have applied. Keys and values are
+ * {@link quorumkv.raftlog.command.Bytes}; String overloads use UTF-8. Everything under
+ * {@code quorumkv.client.internal} may change without notice.
+ */
+package quorumkv.client;

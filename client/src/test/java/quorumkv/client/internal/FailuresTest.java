@@ -1,0 +1,152 @@
+package quorumkv.client.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
+import org.apache.ratis.protocol.exceptions.ReadException;
+import org.apache.ratis.protocol.exceptions.ReadIndexException;
+import org.apache.ratis.protocol.exceptions.ResourceUnavailableException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
+import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.junit.jupiter.api.Test;
+import quorumkv.client.internal.AttemptFailure.Action;
+import quorumkv.raftlog.command.ErrorCode;
+
+/** Every Ratis failure the client handles, and what it makes of it. */
+class FailuresTest {
+  private static final RaftGroupMemberId MEMBER =
+      RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n2"), RaftGroupId.randomId());
+  private static final RaftPeer N1 = RaftPeer.newBuilder().setId("n1").setAddress("127.0.0.1:1").build();
+  private static final RaftPeer N2 = RaftPeer.newBuilder().setId("n2").setAddress("127.0.0.1:2").build();
+
+  @Test
+  void refusalWithADefiniteCodeIsARejection() {
+    AttemptFailure f = Failures.classify(
+        new StateMachineException(MEMBER, new IllegalArgumentException(ErrorCode.VALUE_TOO_LARGE.toMessage("big"))));
+    assertEquals(Action.REJECT, f.action());
+    assertEquals(ErrorCode.VALUE_TOO_LARGE, f.code());
+    assertFalse(f.mayHaveApplied());
+  }
+
+  @Test
+  void expiredSessionIsIndeterminate() {
+    AttemptFailure f = Failures.classify(new StateMachineException(ErrorCode.SESSION_EXPIRED.toMessage("gone")));
+    assertEquals(Action.INDETERMINATE, f.action());
+    assertEquals(ErrorCode.SESSION_EXPIRED, f.code());
+    assertTrue(f.mayHaveApplied());
+  }
+
+  @Test
+  void staleReadRetriesElsewhere() {
+    AttemptFailure f = Failures.classify(new StateMachineException(MEMBER, new StaleReadException("behind")));
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertFalse(f.mayHaveApplied());
+    assertEquals(Action.RETRY_OTHER, Failures.classify(new StaleReadException("served below")).action());
+  }
+
+  @Test
+  void stateMachineFailureWithoutCodeMayHaveApplied() {
+    AttemptFailure f = Failures.classify(new StateMachineException(MEMBER, new RuntimeException("apply failed")));
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertTrue(f.mayHaveApplied());
+  }
+
+  @Test
+  void notLeaderFollowsTheHintButMayHaveApplied() {
+    NotLeaderException nle = new NotLeaderException(MEMBER, N1, List.of(N1, N2));
+    AttemptFailure f = Failures.classify(new CompletionException(nle));
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertSame(N1, f.suggestedLeader());
+    assertEquals(List.of(N1, N2), f.peers());
+    // A leader stepping down answers its pending (appended) requests with NotLeaderException.
+    assertTrue(f.mayHaveApplied());
+    assertTrue(f.reconnect());
+    assertTrue(f.targetNotLeader());
+    assertNull(Failures.classify(new NotLeaderException(MEMBER, null, null)).suggestedLeader());
+  }
+
+  @Test
+  void leaderNotReadyRetriesTheSameNode() {
+    AttemptFailure f = Failures.classify(new LeaderNotReadyException(MEMBER));
+    assertEquals(Action.RETRY_SAME, f.action());
+    assertTrue(f.mayHaveApplied(), "gRPC fails every request on the stream with it");
+  }
+
+  @Test
+  void refusalsBeforeTheLogAreDefinite() {
+    for (Throwable t : List.of(new LeaderSteppingDownException("stepping down"),
+        new GroupMismatchException("other group"), new ResourceUnavailableException("busy"),
+        new ReadException("snapshot"), new ReadIndexException("leader unknown"))) {
+      AttemptFailure f = Failures.classify(t);
+      assertFalse(f.mayHaveApplied(), t.toString());
+      assertTrue(f.action() == Action.RETRY_OTHER || f.action() == Action.RETRY_SAME, t.toString());
+    }
+    assertEquals(Action.RETRY_SAME, Failures.classify(new ResourceUnavailableException("busy")).action());
+  }
+
+  @Test
+  void connectionRefusedNeverReachedTheServer() {
+    IOException io = new IOException("UNAVAILABLE: io exception", new ConnectException("Connection refused"));
+    AttemptFailure f = Failures.classify(new CompletionException(io));
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertFalse(f.mayHaveApplied());
+    assertTrue(f.reconnect());
+  }
+
+  @Test
+  void lostConnectionsAndTimeoutsMayHaveApplied() {
+    AttemptFailure reset = Failures.classify(new IOException("UNAVAILABLE: Connection reset by peer"));
+    assertTrue(reset.mayHaveApplied());
+    assertTrue(reset.reconnect());
+    AttemptFailure timeout = Failures.classify(new TimeoutIOException("no reply"));
+    assertTrue(timeout.mayHaveApplied());
+    assertFalse(timeout.reconnect(), "a slow reply does not mean a dead stream");
+    AttemptFailure closed = Failures.classify(new AlreadyClosedException("stream closed"));
+    assertTrue(closed.mayHaveApplied());
+    assertTrue(closed.reconnect());
+    AttemptFailure notReady = Failures.classify(new ServerNotReadyException("closing"));
+    assertTrue(notReady.mayHaveApplied());
+  }
+
+  @Test
+  void retryFailureKeepsTheInnerVerdictButMayHaveApplied() {
+    RaftRetryFailureException e = new RaftRetryFailureException(null, 3, null,
+        new IOException("x", new ConnectException("refused")));
+    AttemptFailure f = Failures.classify(e);
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertTrue(f.mayHaveApplied(), "earlier tries inside Ratis may have been sent");
+  }
+
+  @Test
+  void oversizedMessageIsRejected() {
+    AttemptFailure f = Failures.classify(new IllegalArgumentException("request serialized size 9 exceeds maximum 8"));
+    assertEquals(Action.REJECT, f.action());
+    assertEquals(ErrorCode.REQUEST_TOO_LARGE, f.code());
+  }
+
+  @Test
+  void unknownFailuresRebuildTheClient() {
+    AttemptFailure f = Failures.classify(new IllegalStateException("duplicate call id"));
+    assertEquals(Action.REBUILD, f.action());
+    assertTrue(f.mayHaveApplied());
+  }
+}
