@@ -30,13 +30,19 @@ public final class RawKv implements AutoCloseable {
   private final RaftClient client;
   private final UUID session = UUID.randomUUID();
   private final AtomicLong calls = new AtomicLong();
+  private volatile String lastServer;
 
   public RawKv(LocalCluster cluster) {
+    this(cluster.clusterId(), cluster.addresses());
+  }
+
+  /** @param addresses host:port of nodes n1, n2, ... in order */
+  public RawKv(String clusterId, List<String> addresses) {
     List<RaftPeer> peers = new java.util.ArrayList<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      peers.add(RaftPeer.newBuilder().setId("n" + (i + 1)).setAddress(cluster.addresses().get(i)).build());
+    for (int i = 0; i < addresses.size(); i++) {
+      peers.add(RaftPeer.newBuilder().setId("n" + (i + 1)).setAddress(addresses.get(i)).build());
     }
-    RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(cluster.clusterId())), peers);
+    RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(clusterId)), peers);
     this.client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(200, TimeDuration.valueOf(100,
             java.util.concurrent.TimeUnit.MILLISECONDS)))
@@ -47,11 +53,18 @@ public final class RawKv implements AutoCloseable {
   public Response.Ok write(Command... commands) throws IOException {
     long call = calls.incrementAndGet();
     Request.Write w = new Request.Write(session, call, call, List.of(commands));
-    return ok(client.io().send(message(w)));
+    RaftClientReply reply = client.io().send(message(w));
+    lastServer = reply.getServerId().toString();
+    return ok(reply);
   }
 
   public Response.Ok read(Command... commands) throws IOException {
     return ok(client.io().sendReadOnly(message(new Request.Read(List.of(commands)))));
+  }
+
+  /** The id of the node that answered the last write: the leader at that moment. */
+  public String lastWriteServer() {
+    return lastServer;
   }
 
   public long put(String key, String value) throws IOException {

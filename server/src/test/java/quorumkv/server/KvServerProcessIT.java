@@ -1,0 +1,122 @@
+package quorumkv.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import quorumkv.server.testing.RawKv;
+
+/** Real server processes: one-line errors and exit code 2 on bad setup; kill -9 of the leader; SIGTERM. */
+class KvServerProcessIT {
+  @TempDir
+  Path dir;
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopEverythingWeStarted() throws Exception {
+    for (Process p : started) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private Process launch(String node, String peers, Path dataDir, String... extra) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
+        "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dataDir));
+    cmd.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(node + ".out").toFile())
+        .redirectError(dir.resolve(node + ".err").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  private String stderr(String node) throws IOException {
+    return Files.readString(dir.resolve(node + ".err"));
+  }
+
+  @Test
+  void badConfigurationExitsWithCodeTwoAndOneLine() throws Exception {
+    Process p = launch("n9", "n1=127.0.0.1:1", dir.resolve("d"));
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue());
+    String err = stderr("n9").strip();
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.startsWith("quorumkv: configuration error:") && err.contains("n9"), err);
+  }
+
+  @Test
+  void portInUseExitsWithCodeTwo() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Process p = launch("n1", "n1=127.0.0.1:" + taken.getLocalPort(), dir.resolve("d"));
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(2, p.exitValue());
+      assertTrue(stderr("n1").contains("is in use"), stderr("n1"));
+    }
+  }
+
+  @Test
+  void dataDirOfAnotherClusterExitsWithCodeTwo() throws Exception {
+    Path data = dir.resolve("d");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("IDENTITY"), "cluster.id=other\nnode.id=n1\n");
+    Process p = launch("n1", "n1=127.0.0.1:" + freePort(), data);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue());
+    assertTrue(stderr("n1").contains("belongs to cluster 'other'"), stderr("n1"));
+  }
+
+  @Test
+  void killDashNineOfTheLeaderLosesNoAcknowledgedWrite() throws Exception {
+    List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+    String peers = "n1=" + addresses.get(0) + ",n2=" + addresses.get(1) + ",n3=" + addresses.get(2);
+    Process[] nodes = new Process[3];
+    for (int i = 0; i < 3; i++) {
+      nodes[i] = launch("n" + (i + 1), peers, dir.resolve("n" + (i + 1)));
+    }
+    try (RawKv kv = new RawKv("quorumkv", addresses)) {
+      for (int i = 0; i < 30; i++) {
+        kv.put("a" + i, "v" + i);
+      }
+      int leader = Integer.parseInt(kv.lastWriteServer().substring(1)) - 1;
+      nodes[leader].destroyForcibly(); // SIGKILL
+      assertTrue(nodes[leader].waitFor(10, TimeUnit.SECONDS));
+      long t0 = System.nanoTime();
+      kv.put("after-kill", "x");
+      long resumedMs = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("first write after kill -9 of the leader completed in " + resumedMs + " ms");
+      for (int i = 0; i < 30; i++) {
+        assertEquals("v" + i, kv.get("a" + i));
+      }
+      nodes[leader] = launch("n" + (leader + 1), peers, dir.resolve("n" + (leader + 1)));
+      kv.put("after-restart", "y");
+      // Graceful shutdown on SIGTERM: the JVM runs the shutdown hook and exits (143 = 128 + SIGTERM).
+      for (Process p : nodes) {
+        p.destroy();
+      }
+      for (int i = 0; i < 3; i++) {
+        assertTrue(nodes[i].waitFor(30, TimeUnit.SECONDS), "n" + (i + 1) + " stops on SIGTERM");
+        assertEquals(143, nodes[i].exitValue());
+      }
+      String log = Files.readString(dir.resolve("n1.err"));
+      assertTrue(log.contains("shutting down"), "n1 logged its shutdown: " + log.substring(Math.max(0, log.length() - 3000)));
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package quorumkv.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  private static final String PEERS = "n1=127.0.0.1:9871,n2=127.0.0.1:9872,n3=127.0.0.1:9873";
+
+  private ServerConfig load(Map<String, String> env, String... args) {
+    return ConfigLoader.load(List.of(args), env);
+  }
+
+  @Test
+  void fileThenEnvironmentThenFlagsWin() throws Exception {
+    Path file = dir.resolve("quorumkv.properties");
+    Files.writeString(file, "quorumkv.node.id=n1\nquorumkv.raft.peers=" + PEERS
+        + "\nquorumkv.storage.data-dir=" + dir.resolve("d") + "\nquorumkv.raft.election-timeout.min=200ms\n");
+    ServerConfig c = load(Map.of("QUORUMKV_NODE_ID", "n2", "QUORUMKV_RAFT_ELECTION_TIMEOUT_MAX", "2s", "PATH", "/bin"),
+        "--config", file.toString(), "--node.id=n3");
+    assertEquals("n3", c.nodeId());
+    assertEquals(Duration.ofMillis(200), c.raft().electionTimeoutMin());
+    assertEquals(Duration.ofSeconds(2), c.raft().electionTimeoutMax());
+    assertEquals(3, c.peers().size());
+    assertEquals(9873, c.self().port());
+    assertEquals("quorumkv", c.clusterId());
+  }
+
+  @Test
+  void listenersAreParsed() {
+    ServerConfig c = load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS + ",n4=127.0.0.1:9874:listener",
+        "--storage.data-dir=" + dir);
+    assertEquals(PeerSpec.Role.LISTENER, c.peers().get(3).role());
+  }
+
+  @Test
+  void badConfigurationsFailWithOneClearMessage() {
+    String data = "--storage.data-dir=" + dir;
+    assertError("is not among the peers", "--node.id=n9", "--raft.peers=" + PEERS, data);
+    assertError("duplicate peer id 'n1'", "--node.id=n1", "--raft.peers=n1=a:1,n1=b:2", data);
+    assertError("duplicate address", "--node.id=n1", "--raft.peers=n1=a:1,n2=a:1", data);
+    assertError("is not id=host:port", "--node.id=n1", "--raft.peers=n1", data);
+    assertError("outside 1..65535", "--node.id=n1", "--raft.peers=n1=a:70000", data);
+    assertError("neither voter nor listener", "--node.id=n1", "--raft.peers=n1=a:1:boss", data);
+    assertError("at least one voter", "--node.id=n1", "--raft.peers=n1=a:1:listener", data);
+    assertError("quorumkv.node.id is required", "--raft.peers=" + PEERS, data);
+    assertError("quorumkv.storage.data-dir is required", "--node.id=n1", "--raft.peers=" + PEERS);
+    assertError("unknown flag --node.idd", "--node.idd=n1");
+    assertError("not a duration", "--node.id=n1", "--raft.peers=" + PEERS, data, "--raft.election-timeout.min=fast");
+    assertError("must be below", "--node.id=n1", "--raft.peers=" + PEERS, data, "--raft.election-timeout.min=2s");
+    assertError("neither true nor false", "--node.id=n1", "--raft.peers=" + PEERS, data, "--read.leader-lease=yes");
+    assertError("needs a value", "--node.id");
+    assertError("unexpected argument", "n1");
+    assertError("below Ratis's 4 MiB", "--node.id=n1", "--raft.peers=" + PEERS, data, "--limits.max-request-bytes=8MB");
+    var e = assertThrows(ConfigException.class, () -> load(Map.of("QUORUMKV_NODE_IDD", "x")));
+    assertTrue(e.getMessage().contains("unknown environment variable QUORUMKV_NODE_IDD"), e.getMessage());
+    var missing = assertThrows(ConfigException.class, () -> load(Map.of(), "--config", dir.resolve("nope").toString()));
+    assertTrue(missing.getMessage().contains("cannot read config file"), missing.getMessage());
+  }
+
+  @Test
+  void everyDocumentedKeyHasAnEnvironmentName() {
+    for (String key : ConfigKeys.DOCUMENTED.keySet()) {
+      assertTrue(ConfigKeys.envName(key).matches("QUORUMKV_[A-Z0-9_]+"), key);
+    }
+  }
+
+  private void assertError(String expected, String... args) {
+    var e = assertThrows(ConfigException.class, () -> load(Map.of(), args));
+    assertTrue(e.getMessage().contains(expected), "expected '" + expected + "' in: " + e.getMessage());
+  }
+}
