@@ -204,6 +204,12 @@ public class KvStateMachine extends BaseStateMachine {
     return ti.getIndex();
   }
 
+  @Override
+  public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
+      org.apache.ratis.protocol.RaftPeerId newLeaderId) {
+    LOG.info("node={} leader={}", member.getPeerId(), newLeaderId);
+  }
+
   /** The live store, for status, metrics and tests. */
   public RocksKvStore store() {
     return store;

@@ -23,6 +23,8 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public final class ConfigLoader {
   private static final String ENV_PREFIX = "QUORUMKV_";
+  /** Variables of the launch scripts, not settings: the config file and the JVM options of bin/quorumkv. */
+  private static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS");
 
   private ConfigLoader() {}
 
@@ -104,7 +106,7 @@ public final class ConfigLoader {
     }
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : env.entrySet()) {
-      if (!e.getKey().startsWith(ENV_PREFIX) || e.getKey().equals("QUORUMKV_CONFIG")) {
+      if (!e.getKey().startsWith(ENV_PREFIX) || LAUNCHER_ENV.contains(e.getKey())) {
         continue;
       }
       String key = byEnvName.get(e.getKey());
