@@ -33,7 +33,7 @@ public record Counterexample(String key, int operationCount, int linearizedCount
     public String describe() {
         StringBuilder text = new StringBuilder();
         text.append("key ").append(quote(key)).append(": no valid order. The longest valid order found places ")
-                .append(linearizedCount).append(" of ").append(operationCount).append(" operations");
+                .append(linearizedCount).append(" of the key's ").append(operationCount).append(" checked operations");
         if (lastLinearized.isEmpty()) {
             text.append(" (none).\n");
         } else {

@@ -26,7 +26,7 @@ public final class LinearizabilityChecker {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /**
      * Explored configurations kept per key before giving up with {@link Verdict.Kind#UNKNOWN};
-     * each costs roughly 100-200 bytes, so this bounds the cache to about a gigabyte.
+     * each costs roughly 100 bytes plus 4 per concurrent or indeterminate operation.
      */
     public static final long MAX_STATES_PER_KEY = 5_000_000;
 

@@ -38,9 +38,6 @@ final class WglSearch<S> {
     private record Frame<S>(Entry call, S stateBefore) {
     }
 
-    private record Configuration<S>(BitSet linearized, S state) {
-    }
-
     private final Model<S> model;
     private final String key;
     private final List<Operation> operations;
@@ -79,7 +76,7 @@ final class WglSearch<S> {
                 Step<S> step = model.step(state, cursor.op);
                 if (step.legal()) {
                     linearized.set(cursor.id);
-                    if (explored.add(new Configuration<>((BitSet) linearized.clone(), step.next()))) {
+                    if (explored.add(new Configuration<>(linearized, step.next()))) {
                         if (explored.size() > maxStates) {
                             return new Result(Ending.TOO_MANY_STATES, null, explored.size());
                         }
