@@ -14,6 +14,7 @@ public final class ConfigKeys {
   public static final String CLUSTER_ID = "quorumkv.cluster.id";
   public static final String PEERS = "quorumkv.raft.peers";
   public static final String DATA_DIR = "quorumkv.storage.data-dir";
+  public static final String LISTEN_PORT = "quorumkv.raft.listen-port";
   public static final String ELECTION_TIMEOUT_MIN = "quorumkv.raft.election-timeout.min";
   public static final String ELECTION_TIMEOUT_MAX = "quorumkv.raft.election-timeout.max";
   public static final String SNAPSHOT_ENTRIES = "quorumkv.raft.snapshot.auto-trigger-entries";
@@ -36,6 +37,7 @@ public final class ConfigKeys {
     doc(CLUSTER_ID, "quorumkv", "the cluster's id; its Raft group id derives from it, and a data dir belongs to one cluster");
     doc(PEERS, null, "every member: id=host:port[:voter|listener],... (listener = non-voting asynchronous follower)");
     doc(DATA_DIR, null, "this node's data directory (Raft log, RocksDB, snapshots)");
+    doc(LISTEN_PORT, "", "port to bind for Raft and clients; empty: the port of this node's peer entry (set it when peers reach this node through a proxy, NAT or port mapping)");
     doc(ELECTION_TIMEOUT_MIN, "300ms", "minimum Raft election timeout; keep well above GC pauses (up to ~230 ms seen on 2 cores)");
     doc(ELECTION_TIMEOUT_MAX, "600ms", "maximum Raft election timeout");
     doc(SNAPSHOT_ENTRIES, "100000", "take a snapshot every this many applied entries; the log is purged behind it");

@@ -162,7 +162,12 @@ public final class ConfigLoader {
     }
     String clusterId = required(v, ConfigKeys.CLUSTER_ID);
     Path dataDir = Path.of(required(v, ConfigKeys.DATA_DIR)).toAbsolutePath().normalize();
-    return new ServerConfig(nodeId, clusterId, peers, dataDir, raft, limits, store);
+    String listen = v.getOrDefault(ConfigKeys.LISTEN_PORT, "").trim();
+    int listenPort = listen.isEmpty() ? 0 : (int) Units.positiveLong(ConfigKeys.LISTEN_PORT, listen);
+    if (listenPort > 65535) {
+      throw new ConfigException(ConfigKeys.LISTEN_PORT + ": " + listenPort + " is outside 1..65535");
+    }
+    return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store);
   }
 
   private static List<PeerSpec> peers(String spec) {

@@ -11,7 +11,7 @@ import quorumkv.raftlog.store.StoreOptions;
  *
  * @param peers every member, in configuration order
  */
-public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir,
+public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
     RaftSettings raft, RequestLimits limits, StoreOptions store) {
 
   public ServerConfig {
@@ -27,6 +27,11 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   /** Raft timing, snapshot and durability settings. */
   public record RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotEveryEntries,
       long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush) {}
+
+  /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */
+  public int bindPort() {
+    return listenPort > 0 ? listenPort : self().port();
+  }
 
   /** The Raft log and snapshots under the data dir. */
   public Path raftDir() {

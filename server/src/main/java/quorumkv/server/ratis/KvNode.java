@@ -46,7 +46,7 @@ public final class KvNode implements AutoCloseable {
   /** Validates the data dir and port, then starts the node; throws {@link ConfigException} on bad setup. */
   public static KvNode start(ServerConfig config) throws IOException {
     DataDirGuard.claim(config);
-    checkPortFree(config.self().port());
+    checkPortFree(config.bindPort());
     RaftGroupId groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     RaftGroup group = RaftGroup.valueOf(groupId, peers(config.peers()));
     KvStateMachine stateMachine = new KvStateMachine(config.dbDir(), config.store(), config.limits());

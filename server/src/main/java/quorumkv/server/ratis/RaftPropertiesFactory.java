@@ -24,7 +24,7 @@ public final class RaftPropertiesFactory {
     RaftProperties p = new RaftProperties();
     var raft = config.raft();
     RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
-    GrpcConfigKeys.Server.setPort(p, config.self().port());
+    GrpcConfigKeys.Server.setPort(p, config.bindPort());
 
     // Linearizable reads: ReadIndex. The DEFAULT option lets a deposed leader answer from stale state.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

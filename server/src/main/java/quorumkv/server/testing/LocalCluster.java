@@ -30,22 +30,40 @@ public final class LocalCluster implements AutoCloseable {
   private final List<ServerConfig> configs = new ArrayList<>();
   private final KvNode[] nodes;
 
-  private LocalCluster(Path baseDir, int count, Map<String, String> overrides) {
+  private LocalCluster(Path baseDir, Map<String, String> overrides, List<Integer> advertised, List<Integer> listen) {
+    int count = advertised.size();
     this.baseDir = baseDir;
     this.nodes = new KvNode[count];
-    List<Integer> ports = freePorts(count);
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      peers.append(i == 0 ? "" : ",").append("n").append(i + 1).append("=127.0.0.1:").append(ports.get(i));
+      peers.append(i == 0 ? "" : ",").append("n").append(i + 1).append("=127.0.0.1:").append(advertised.get(i));
     }
     for (int i = 0; i < count; i++) {
       Map<String, String> settings = new HashMap<>();
       settings.put(ConfigKeys.NODE_ID, "n" + (i + 1));
       settings.put(ConfigKeys.PEERS, peers.toString());
       settings.put(ConfigKeys.DATA_DIR, baseDir.resolve("n" + (i + 1)).toString());
+      if (!listen.get(i).equals(advertised.get(i))) {
+        settings.put(ConfigKeys.LISTEN_PORT, String.valueOf(listen.get(i)));
+      }
       settings.putAll(overrides);
       configs.add(ConfigLoader.fromMap(settings));
     }
+  }
+
+  /**
+   * Starts nodes that bind {@code listenPorts} but are known to peers and clients by
+   * {@code advertisedPorts} (on 127.0.0.1): put a proxy on each advertised port to intercept every
+   * byte to that node, from peers and clients alike.
+   */
+  public static LocalCluster startBehind(Path baseDir, Map<String, String> overrides, List<Integer> advertisedPorts,
+      List<Integer> listenPorts) throws IOException {
+    return startAll(new LocalCluster(baseDir, overrides, advertisedPorts, listenPorts));
+  }
+
+  /** {@code count} free loopback ports (free when this returns; for proxies and listen ports). */
+  public static List<Integer> freeLoopbackPorts(int count) {
+    return freePorts(count);
   }
 
   /** Starts {@code count} voters n1..n{count} with default settings. */
@@ -55,7 +73,12 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts {@code count} voters with the given config keys overriding the defaults on every node. */
   public static LocalCluster start(int count, Path baseDir, Map<String, String> overrides) throws IOException {
-    LocalCluster cluster = new LocalCluster(baseDir, count, overrides);
+    List<Integer> ports = freePorts(count);
+    return startAll(new LocalCluster(baseDir, overrides, ports, ports));
+  }
+
+  private static LocalCluster startAll(LocalCluster cluster) throws IOException {
+    int count = cluster.size();
     try {
       for (int i = 0; i < count; i++) {
         cluster.restart(i);
