@@ -54,13 +54,20 @@ public class KvStateMachine extends BaseStateMachine {
   private final StoreOptions storeOptions;
   private final RequestLimits limits;
   private final SnapshotStore snapshots = new SnapshotStore();
+  private final StateMachineListener listener;
   private volatile RocksKvStore store;
 
   /** @param dbDir the live RocksDB directory, outside Ratis's storage directory */
   public KvStateMachine(Path dbDir, StoreOptions storeOptions, RequestLimits limits) {
+    this(dbDir, storeOptions, limits, StateMachineListener.NONE);
+  }
+
+  /** @param listener told of leader changes, applied entries and snapshots (metrics) */
+  public KvStateMachine(Path dbDir, StoreOptions storeOptions, RequestLimits limits, StateMachineListener listener) {
     this.dbDir = dbDir;
     this.storeOptions = storeOptions;
     this.limits = limits;
+    this.listener = listener;
   }
 
   @Override
@@ -108,6 +115,7 @@ public class KvStateMachine extends BaseStateMachine {
       AppliedIndex applied = store.applied();
       setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
       LOG.info("state machine reinitialized from installed snapshot: applied={}", applied);
+      listener.snapshotInstalled(applied.index());
     });
   }
 
@@ -130,6 +138,8 @@ public class KvStateMachine extends BaseStateMachine {
       Response.Failed refused = limits.check(decoded, bytes.length);
       if (refused != null) {
         trx.setException(new IllegalArgumentException(refused.code().toMessage(refused.message())));
+      } else {
+        trx.setStateMachineContext(System.nanoTime()); // commit latency, measured on this leader only
       }
     } catch (CommandCodecException e) {
       trx.setException(new IllegalArgumentException(ErrorCode.MALFORMED_REQUEST.toMessage(e.getMessage())));
@@ -158,8 +168,12 @@ public class KvStateMachine extends BaseStateMachine {
     if (index <= store.applied().index()) {
       response = store.replayedResponse(write);
     } else {
+      long started = System.nanoTime();
       response = store.applyWrite(write, term, index);
       updateLastAppliedTermIndex(term, index);
+      long done = System.nanoTime();
+      Object accepted = trx.getStateMachineContext();
+      listener.applied(index, done - started, accepted instanceof Long t ? done - t : -1);
     }
     return CompletableFuture.completedFuture(encode(response));
   }
@@ -200,7 +214,9 @@ public class KvStateMachine extends BaseStateMachine {
       throw new IOException("applied index moved during checkpoint: " + applied + " -> " + checkpointed);
     }
     snapshots.publish(tmp, ti);
-    LOG.info("snapshot {} taken in {} ms", ti, (System.nanoTime() - started) / 1_000_000);
+    long took = System.nanoTime() - started;
+    LOG.info("snapshot {} taken in {} ms", ti, took / 1_000_000);
+    listener.snapshotTaken(ti.getIndex(), took);
     return ti.getIndex();
   }
 
@@ -208,6 +224,7 @@ public class KvStateMachine extends BaseStateMachine {
   public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
       org.apache.ratis.protocol.RaftPeerId newLeaderId) {
     LOG.info("node={} leader={}", member.getPeerId(), newLeaderId);
+    listener.leaderChanged(newLeaderId == null ? null : newLeaderId.toString());
   }
 
   /** The live store, for status, metrics and tests. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -17,9 +18,11 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
 import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.KeyValue;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
@@ -169,6 +172,80 @@ public final class RocksKvStore implements AutoCloseable {
       return at;
     } catch (RocksDBException e) {
       throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Receives a consistent export: {@link #begin} once, then every key in order. */
+  public interface ExportSink {
+    /** @param revision the revision of the exported state: {@link #revisionOf} its applied index */
+    void begin(AppliedIndex applied, long revision) throws IOException;
+
+    void entry(KeyValue kv) throws IOException;
+  }
+
+  /**
+   * Streams every key of one RocksDB snapshot, with its value and revisions, to {@code sink}: the state
+   * exactly as of one applied index, while writes go on. For backups.
+   */
+  public AppliedIndex export(ExportSink sink) throws IOException {
+    Snapshot snapshot = db.getSnapshot();
+    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(kv, ro)) {
+      byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
+      AppliedIndex at = appliedBytes == null ? AppliedIndex.NONE
+          : new AppliedIndex(StoredValues.longAt(appliedBytes, 0), StoredValues.longAt(appliedBytes, 1));
+      sink.begin(at, revisionOf(at.index()));
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        sink.entry(StoredValues.decodeKv(it.key(), it.value()));
+      }
+      return at;
+    } catch (RocksDBException e) {
+      throw new IOException("export failed: " + e.getMessage(), e);
+    } finally {
+      db.releaseSnapshot(snapshot);
+    }
+  }
+
+  /**
+   * Creates the store of a new cluster restored from a backup: {@code kvs} with their revisions, no
+   * applied entries, and a revision offset of {@code revisionOffset}, so the new cluster's log index
+   * {@code i} writes revision {@code revisionOffset + i}: above every revision of the backup when the
+   * offset is the backup's revision. {@code dir} must not hold a store yet. Written with fsync.
+   */
+  public static void seed(Path dir, StoreOptions options, long revisionOffset, Iterator<KeyValue> kvs)
+      throws IOException {
+    if (revisionOffset < 0) {
+      throw new IllegalArgumentException("revision offset " + revisionOffset + " is negative");
+    }
+    if (Files.isDirectory(dir)) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new IOException("cannot seed " + dir + ": it is not empty");
+        }
+      }
+    }
+    try (RocksKvStore store = open(dir, options); WriteOptions sync = new WriteOptions().setSync(true)) {
+      WriteBatch batch = new WriteBatch();
+      try {
+        while (kvs.hasNext()) {
+          KeyValue kv = kvs.next();
+          if (kv.modRevision() > revisionOffset || kv.createRevision() > kv.modRevision()) {
+            throw new IOException("key " + kv.key() + " has revisions " + kv.createRevision() + "/" + kv.modRevision()
+                + " not at or below the restore revision " + revisionOffset);
+          }
+          batch.put(store.kv, kv.key().unsafeArray(), StoredValues.encodeKv(kv));
+          if (batch.count() >= 1000) {
+            store.db.write(sync, batch);
+            batch.close();
+            batch = new WriteBatch();
+          }
+        }
+        batch.put(store.meta, ColumnFamilies.REVISION_OFFSET_KEY, StoredValues.longs(revisionOffset));
+        store.db.write(sync, batch);
+      } finally {
+        batch.close();
+      }
+    } catch (RocksDBException e) {
+      throw new IOException("seeding " + dir + " failed: " + e.getMessage(), e);
     }
   }
 

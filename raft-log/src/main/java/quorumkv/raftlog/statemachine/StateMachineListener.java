@@ -1,0 +1,30 @@
+package quorumkv.raftlog.statemachine;
+
+/**
+ * What {@link KvStateMachine} reports as it runs, for metrics and status; the server passes an
+ * implementation in, so raft-log stays free of metrics libraries. Called on Ratis's threads (the apply
+ * thread for {@link #applied}): implementations must be cheap and must not throw.
+ */
+public interface StateMachineListener {
+  /** A listener that ignores everything. */
+  StateMachineListener NONE = new StateMachineListener() {};
+
+  /** This replica learnt of a new leader ({@code leaderId}), or lost its leader ({@code null}). */
+  default void leaderChanged(String leaderId) {}
+
+  /**
+   * One write entry applied.
+   *
+   * @param applyNanos time spent applying it to RocksDB
+   * @param commitNanos on the leader that accepted the request, the time from accepting it (before
+   *     append) to applying it: append, replication, fsync on a majority and the apply queue; -1 on
+   *     other replicas and for entries replayed from the log
+   */
+  default void applied(long index, long applyNanos, long commitNanos) {}
+
+  /** A snapshot (RocksDB checkpoint) at {@code index} was taken in {@code durationNanos}. */
+  default void snapshotTaken(long index, long durationNanos) {}
+
+  /** This replica replaced its state with a snapshot installed from the leader. */
+  default void snapshotInstalled(long index) {}
+}
