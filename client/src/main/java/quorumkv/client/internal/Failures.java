@@ -79,8 +79,10 @@ final class Failures {
       return AttemptFailure.of(Action.RETRY_OTHER, true, false, true, t);
     }
     if (t instanceof AlreadyClosedException) {
-      // The stream to this node ended (or the client is closing); a fresh stream is needed.
-      return AttemptFailure.of(Action.RETRY_OTHER, true, true, true, t);
+      // The stream to this node ended; a fresh one is needed. Ratis's gRPC client says "... is closed."
+      // or "...: the stream is closed." when it refused to send on a dead stream (the request never left),
+      // and "Stream ...: no reply for async request" for requests already sent when the stream ended.
+      return AttemptFailure.of(Action.RETRY_OTHER, !neverSent(t), true, true, t);
     }
     if (t instanceof IOException || isGrpcStatus(t)) {
       boolean neverConnected = causedBy(t, ConnectException.class) || causedBy(t, UnknownHostException.class)
@@ -93,6 +95,13 @@ final class Failures {
     }
     // Anything else is a fault inside the RaftClient (a bug, or a state we do not know): replace it.
     return AttemptFailure.of(Action.REBUILD, true, true, true, t);
+  }
+
+  /** Ratis's gRPC client refused to send on a stream (or proxy) it had already closed. */
+  static boolean neverSent(Throwable closed) {
+    String m = String.valueOf(closed.getMessage());
+    return m.endsWith(" is closed.") || m.endsWith("the stream is closed.") || m.contains("Failed to create proxy")
+        || m.contains(" is already CLOSED");
   }
 
   private static AttemptFailure stateMachine(Throwable t) {

@@ -120,9 +120,13 @@ class FailuresTest {
     AttemptFailure timeout = Failures.classify(new TimeoutIOException("no reply"));
     assertTrue(timeout.mayHaveApplied());
     assertFalse(timeout.reconnect(), "a slow reply does not mean a dead stream");
-    AttemptFailure closed = Failures.classify(new AlreadyClosedException("stream closed"));
-    assertTrue(closed.mayHaveApplied());
+    AttemptFailure closed = Failures.classify(
+        new AlreadyClosedException("client-1->n1: Stream onError: no reply for async request cid=7"));
+    assertTrue(closed.mayHaveApplied(), "sent before the stream ended");
     assertTrue(closed.reconnect());
+    AttemptFailure refused = Failures.classify(new AlreadyClosedException("client-1->n1 is closed."));
+    assertFalse(refused.mayHaveApplied(), "Ratis refused to send on a dead stream");
+    assertTrue(refused.reconnect());
     AttemptFailure notReady = Failures.classify(new ServerNotReadyException("closing"));
     assertTrue(notReady.mayHaveApplied());
   }

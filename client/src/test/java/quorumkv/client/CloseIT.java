@@ -1,0 +1,78 @@
+package quorumkv.client;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static quorumkv.client.Eventually.eventually;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import quorumkv.server.testing.LocalCluster;
+
+/** close() releases every thread and socket the client opened. */
+class CloseIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void connectCloseCyclesLeakNoThreadsOrSockets() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, dir)) {
+      cluster.waitForLeader(Duration.ofSeconds(30));
+      KvClientConfig config = KvClientConfig.builder().addresses(cluster.addresses())
+          .clusterId(cluster.clusterId()).build();
+      cycle(config, 0); // warm-up: JVM-wide pools (gRPC, Ratis timers) start once and stay
+      eventually(Duration.ofSeconds(10), "warm-up client threads gone", () -> clientThreads() == 0);
+      int threads = Thread.activeCount();
+      long sockets = openSockets();
+
+      for (int i = 1; i <= 20; i++) {
+        cycle(config, i);
+      }
+      eventually(Duration.ofSeconds(20), "client threads gone", () -> clientThreads() == 0);
+      // A leak of one thread or socket per client would show as 20 or more.
+      eventually(Duration.ofSeconds(20), "thread count back near " + threads,
+          () -> Thread.activeCount() <= threads + 4);
+      eventually(Duration.ofSeconds(20), "socket count back near " + sockets, () -> openSockets() <= sockets + 4);
+    }
+  }
+
+  @Test
+  void callsAfterCloseFailDefinitely() throws Exception {
+    try (KvClient client = KvClient.connect(KvClientConfig.builder().addresses("127.0.0.1:1").build())) {
+      client.close();
+      assertThrows(KvUnavailableException.class, () -> client.put("k", "v"));
+      CompletableFuture<KvResult.Get> f = client.async().get("k");
+      assertThrows(KvUnavailableException.class, () -> quorumkv.client.internal.Blocking.read(f));
+    }
+  }
+
+  private static void cycle(KvClientConfig config, int i) {
+    try (KvClient client = KvClient.connect(config)) {
+      client.put("close/" + i, "v");
+      client.get("close/" + i, ReadConsistency.FOLLOWER);
+    }
+  }
+
+  private static long clientThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("quorumkv-client-"))
+        .count();
+  }
+
+  private static long openSockets() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(p -> {
+        try {
+          return Files.readSymbolicLink(p).toString().startsWith("socket:");
+        } catch (IOException e) {
+          return false;
+        }
+      }).count();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
