@@ -1,0 +1,60 @@
+package quorumkv.linearizability.cluster;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a nemesis can do to a cluster under test: the same faults whether nodes are in-process
+ * ({@link InProcessClusterControl}) or processes in network namespaces ({@link NamespaceClusterControl}).
+ * Nodes are numbered 0..size-1 (ids n1..nN).
+ */
+public interface ClusterControl extends AutoCloseable {
+  int size();
+
+  /** Node id of node {@code i} ("n1" for 0). */
+  default String id(int i) {
+    return "n" + (i + 1);
+  }
+
+  /** Addresses clients use, host:port per node. */
+  List<String> clientAddresses();
+
+  String clusterId();
+
+  /** The index of the node that currently believes it leads (by its own view), or -1 if none. */
+  int leader();
+
+  /** The highest Raft term any running node reports: a term change is evidence a fault bit. */
+  long maxTerm();
+
+  /** Crashes node {@code i} (kill -9 or an abrupt in-process stop); its data stays. */
+  void kill(int i) throws Exception;
+
+  /** Starts a killed node again on its data. */
+  void restart(int i) throws Exception;
+
+  boolean isRunning(int i);
+
+  /** Freezes node {@code i} (SIGSTOP, or in-process: isolates it completely and stops serving). */
+  void pause(int i) throws Exception;
+
+  void resume(int i) throws Exception;
+
+  /** Cuts every link between nodes of different groups; nodes in no group are unaffected. */
+  void partition(List<Set<Integer>> groups) throws Exception;
+
+  /** Cuts exactly the given links (pairs of node indexes), both directions: for bridges. */
+  void cutLinks(List<int[]> links) throws Exception;
+
+  /** Heals every partition and resumes every paused node. */
+  void healAll() throws Exception;
+
+  /** Asks the cluster to move leadership to node {@code i}. */
+  void transferLeadership(int i) throws Exception;
+
+  /** Requests held, bytes blocked or errors injected so far: evidence a partition bit. */
+  long faultEvidence();
+
+  @Override
+  void close();
+}

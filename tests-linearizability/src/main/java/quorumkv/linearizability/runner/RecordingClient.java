@@ -1,0 +1,105 @@
+package quorumkv.linearizability.runner;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvIndeterminateException;
+import quorumkv.client.KvResult;
+import quorumkv.linearizability.history.HistoryRecorder;
+import quorumkv.linearizability.history.OperationKind;
+import quorumkv.linearizability.history.Value;
+import quorumkv.linearizability.workload.Op;
+import quorumkv.raftlog.command.Bytes;
+
+/**
+ * Runs operations through {@link KvClient} and records each as an invoke and a completion: ok, fail
+ * (definitely not applied: a failed CAS, a definite error, any failed read) or info (a write whose
+ * outcome is unknown). Thread-safe; each worker passes its own process id.
+ */
+public final class RecordingClient {
+  private final KvClient client;
+  private final HistoryRecorder recorder;
+  private final Variant variant;
+  private final StaleReader staleReader;
+
+  public RecordingClient(KvClient client, HistoryRecorder recorder, Variant variant, StaleReader staleReader) {
+    this.client = client;
+    this.recorder = recorder;
+    this.variant = variant;
+    this.staleReader = staleReader;
+  }
+
+  /** What happened, for the worker: whether its process id may be reused, and the value seen. */
+  public record Completion(boolean indeterminate, String observed, boolean ok) {}
+
+  public Completion execute(int process, Op op) {
+    Value input = switch (op.kind()) {
+      case READ, DELETE -> Value.NULL;
+      case WRITE -> Value.of(op.value());
+      case CAS -> Value.cas(op.expected(), op.value());
+      default -> throw new IllegalArgumentException("unsupported " + op.kind());
+    };
+    HistoryRecorder.Invocation inv = recorder.invoke(process, op.kind(), op.key(), input);
+    try {
+      switch (op.kind()) {
+        case READ -> {
+          String v = variant == Variant.STALE_LOCAL_READS ? staleReader.read(op.key()) : client.get(op.key()).valueUtf8();
+          recorder.ok(inv, Value.of(v));
+          return new Completion(false, v, true);
+        }
+        case WRITE -> {
+          client.put(op.key(), op.value());
+          recorder.ok(inv);
+          return new Completion(false, op.value(), true);
+        }
+        case DELETE -> {
+          client.delete(op.key());
+          recorder.ok(inv);
+          return new Completion(false, null, true);
+        }
+        default -> {
+          KvResult.Cas r = op.expected() == null ? client.putIfAbsent(op.key(), op.value())
+              : client.compareAndSet(Bytes.utf8(op.key()), Bytes.utf8(op.expected()), Bytes.utf8(op.value()));
+          if (r.succeeded()) {
+            recorder.ok(inv);
+            return new Completion(false, op.value(), true);
+          }
+          recorder.fail(inv);
+          return new Completion(false, r.current() == null ? null : r.current().value().toStringUtf8(), false);
+        }
+      }
+    } catch (KvIndeterminateException e) {
+      if (variant == Variant.ACK_BEFORE_COMMIT && op.kind() != OperationKind.READ) {
+        recorder.ok(inv);   // the bug: acknowledging what may never commit
+        return new Completion(false, op.value(), true);
+      }
+      recorder.info(inv);
+      return new Completion(true, null, false);
+    } catch (RuntimeException e) {
+      // Definite failures (unavailable, rejected) and every failed read: no effect.
+      recorder.fail(inv);
+      return new Completion(false, null, false);
+    }
+  }
+
+  /** Reads one key from some replica's local state, bypassing the read index (the broken variant). */
+  public interface StaleReader {
+    String read(String key);
+  }
+
+  /** The correct client has no stale reader. */
+  public static StaleReader none() {
+    return key -> {
+      throw new IllegalStateException("no stale reads in this run");
+    };
+  }
+
+  static int randomNode(List<String> addresses) {
+    return ThreadLocalRandom.current().nextInt(addresses.size());
+  }
+
+  static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+}

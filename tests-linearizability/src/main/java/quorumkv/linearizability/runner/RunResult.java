@@ -1,0 +1,53 @@
+package quorumkv.linearizability.runner;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import quorumkv.linearizability.checker.Verdict;
+import quorumkv.linearizability.history.History;
+
+/**
+ * What a run produced: the history, the checker's verdict, the faults with their evidence, and the
+ * problems that make the run not count (faults that did not bite, too few operations, a checker that ran
+ * out of time). {@link #passed()} is true only for a counting run judged linearizable.
+ */
+public record RunResult(RunSettings settings, History history, Verdict verdict, List<FaultWindow> faults,
+    List<String> skippedFaults, long okOperations, long failOperations, long infoOperations, double seconds,
+    Path reportDir) {
+
+  /** Why this run does not count, empty if it does. */
+  public List<String> problems() {
+    List<String> p = new ArrayList<>();
+    if (okOperations < settings.minOkOperations()) {
+      p.add("only " + okOperations + " ok operations (need " + settings.minOkOperations() + ")");
+    }
+    for (FaultWindow f : faults) {
+      if (!f.bit()) {
+        p.add("fault did not bite: " + f.description());
+      }
+    }
+    if (verdict.kind() == Verdict.Kind.UNKNOWN) {
+      p.add("checker gave no verdict: " + verdict.reason().orElse("?"));
+    }
+    return p;
+  }
+
+  public boolean counts() {
+    return problems().isEmpty();
+  }
+
+  public boolean passed() {
+    return counts() && verdict.isLinearizable();
+  }
+
+  public boolean foundViolation() {
+    return verdict.kind() == Verdict.Kind.NOT_LINEARIZABLE;
+  }
+
+  public String summary() {
+    return settings.name() + " seed=" + settings.seed() + " variant=" + settings.variant() + ": "
+        + verdict.kind() + " (" + okOperations + " ok, " + failOperations + " fail, " + infoOperations
+        + " info in " + String.format(java.util.Locale.ROOT, "%.1f", seconds) + " s; faults "
+        + faults.size() + (problems().isEmpty() ? "" : "; DOES NOT COUNT: " + problems()) + ") report: " + reportDir;
+  }
+}

@@ -1,0 +1,32 @@
+package quorumkv.linearizability.runner;
+
+import java.time.Duration;
+import java.util.List;
+import quorumkv.linearizability.fault.FaultStep;
+import quorumkv.linearizability.workload.RegisterWorkload;
+
+/**
+ * One linearizability run: workers running a seeded workload for {@code duration} while the schedule's
+ * faults are injected; then the checker. Every loop is bounded in count and time.
+ *
+ * @param opDeadline each client call's deadline: short enough that partitions produce outcome-unknown
+ *     operations (the hard case for a checker), long enough to ride out an election
+ * @param minOkOperations a run with fewer ok operations does not count (the faults starved it)
+ * @param checkTimeout the checker's budget; running out fails the run
+ */
+public record RunSettings(String name, long seed, int workers, Duration duration, RegisterWorkload workload,
+    List<FaultStep> schedule, Variant variant, Duration opDeadline, int minOkOperations, Duration checkTimeout) {
+  public RunSettings {
+    schedule = List.copyOf(schedule);
+  }
+
+  public RunSettings withVariant(Variant v) {
+    return new RunSettings(name + "-" + v.name().toLowerCase(java.util.Locale.ROOT), seed, workers, duration,
+        workload, schedule, v, opDeadline, minOkOperations, checkTimeout);
+  }
+
+  /** The longest a worker may keep going after the run's duration (one call's deadline plus slack). */
+  Duration drain() {
+    return opDeadline.plusSeconds(5);
+  }
+}

@@ -1,0 +1,20 @@
+package quorumkv.linearizability.runner;
+
+/**
+ * Deliberately broken ways to use the store, to prove the harness can fail: each must be found
+ * non-linearizable under faults, and the same run with {@link #CORRECT} must pass.
+ */
+public enum Variant {
+  /** The real client: linearizable reads, outcome-unknown writes recorded as info. */
+  CORRECT,
+  /**
+   * Reads answered from one replica's local state without the read index (a stale read with no
+   * minimum index, from a random node): a lagging or partitioned replica returns old values.
+   */
+  STALE_LOCAL_READS,
+  /**
+   * Writes acknowledged before they are known to commit: a write whose outcome is unknown (timeout
+   * during a partition) is recorded as ok, as a store that acknowledges on receipt would.
+   */
+  ACK_BEFORE_COMMIT
+}
