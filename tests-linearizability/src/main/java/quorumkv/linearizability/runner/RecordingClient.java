@@ -41,6 +41,9 @@ public final class RecordingClient {
       default -> throw new IllegalArgumentException("unsupported " + op.kind());
     };
     HistoryRecorder.Invocation inv = recorder.invoke(process, op.kind(), op.key(), input);
+    if (variant == Variant.ACK_BEFORE_COMMIT && (op.kind() == OperationKind.WRITE || op.kind() == OperationKind.DELETE)) {
+      return acknowledgeBeforeCommit(inv, op);
+    }
     try {
       switch (op.kind()) {
         case READ -> {
@@ -70,10 +73,6 @@ public final class RecordingClient {
         }
       }
     } catch (KvIndeterminateException e) {
-      if (variant == Variant.ACK_BEFORE_COMMIT && op.kind() != OperationKind.READ) {
-        recorder.ok(inv);   // the bug: acknowledging what may never commit
-        return new Completion(false, op.value(), true);
-      }
       recorder.info(inv);
       return new Completion(true, null, false);
     } catch (RuntimeException e) {
@@ -81,6 +80,23 @@ public final class RecordingClient {
       recorder.fail(inv);
       return new Completion(false, null, false);
     }
+  }
+
+  /**
+   * The bug of {@link Variant#ACK_BEFORE_COMMIT}: the write is sent and acknowledged at once, before it
+   * commits; the worker still waits for the real outcome (ignored) so the pace stays the same.
+   */
+  private Completion acknowledgeBeforeCommit(HistoryRecorder.Invocation inv, Op op) {
+    var pending = op.kind() == OperationKind.WRITE
+        ? client.async().put(Bytes.utf8(op.key()), Bytes.utf8(op.value()))
+        : client.async().delete(Bytes.utf8(op.key()));
+    recorder.ok(inv);
+    try {
+      pending.join();
+    } catch (RuntimeException e) {
+      // the acknowledgement was already given: the bug hides the real outcome
+    }
+    return new Completion(false, op.value(), true);
   }
 
   /** Reads one key from some replica's local state, bypassing the read index (the broken variant). */

@@ -13,8 +13,8 @@ public enum Variant {
    */
   STALE_LOCAL_READS,
   /**
-   * Writes acknowledged before they are known to commit: a write whose outcome is unknown (timeout
-   * during a partition) is recorded as ok, as a store that acknowledges on receipt would.
+   * Writes acknowledged before they commit: a put or delete is recorded ok as soon as it is sent, as a
+   * store that acknowledges on receipt would; a read that follows may not see it yet, or ever.
    */
   ACK_BEFORE_COMMIT
 }
