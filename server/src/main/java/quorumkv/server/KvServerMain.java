@@ -1,72 +1,20 @@
 package quorumkv.server;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import quorumkv.server.config.ConfigException;
-import quorumkv.server.config.ConfigKeys;
-import quorumkv.server.config.ConfigLoader;
-import quorumkv.server.config.ServerConfig;
-import quorumkv.server.ratis.KvNode;
+import quorumkv.server.cli.QuorumkvCommand;
 
 /**
- * {@code quorumkv server [--config FILE] [--node.id=n1 ...]}: loads the configuration, starts the node and
- * runs until SIGTERM/SIGINT, then shuts down gracefully. Exit codes: 0 after a clean shutdown, 2 for a bad
- * configuration (one line on stderr naming the problem), 1 if the node fails to start.
+ * The {@code quorumkv} entry point ({@code bin/quorumkv}): {@code server} runs a node (see
+ * {@link quorumkv.server.cli.ServerCommand}: exit 2 and one stderr line for a bad configuration, 1 if the
+ * node fails to start); the other commands operate a running cluster (see {@link quorumkv.server.cli}).
  */
 public final class KvServerMain {
-  private static final Logger LOG = LoggerFactory.getLogger(KvServerMain.class);
-
   private KvServerMain() {}
 
   public static void main(String[] args) {
-    List<String> rest = Arrays.asList(args);
-    if (!rest.isEmpty() && rest.get(0).equals("server")) {
-      rest = rest.subList(1, rest.size());
+    int code = QuorumkvCommand.commandLine().execute(args);
+    if (code == 0 && args.length > 0 && args[0].equals("server")) {
+      return; // the node ran and shut down from its shutdown hook; the JVM is already exiting
     }
-    if (rest.contains("--help") || rest.contains("-h")) {
-      printHelp();
-      return;
-    }
-    ServerConfig config;
-    KvNode node;
-    try {
-      config = ConfigLoader.load(rest, System.getenv());
-      LOG.info("effective config: {}", config);
-      node = KvNode.start(config);
-    } catch (ConfigException e) {
-      System.err.println("quorumkv: configuration error: " + e.getMessage());
-      System.exit(2);
-      return;
-    } catch (Exception e) {
-      System.err.println("quorumkv: failed to start: " + e);
-      LOG.error("failed to start", e);
-      System.exit(1);
-      return;
-    }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("node={} shutting down", config.nodeId());
-      try {
-        node.close();
-      } catch (Exception e) {
-        LOG.warn("error during shutdown", e);
-      }
-      stopped.countDown();
-    }, "quorumkv-" + config.nodeId() + "-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void printHelp() {
-    System.out.println("usage: quorumkv server [--config FILE] [--<key>=<value> ...]");
-    System.out.println("keys (flag --<key without quorumkv.>, env QUORUMKV_<KEY>):");
-    ConfigKeys.DOCUMENTED.forEach((k, doc) -> System.out.printf("  %-45s default %-10s %s%n", k,
-        doc[0] == null ? "(required)" : doc[0], doc[1]));
+    System.exit(code);
   }
 }

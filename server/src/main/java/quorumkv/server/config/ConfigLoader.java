@@ -23,8 +23,8 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public final class ConfigLoader {
   private static final String ENV_PREFIX = "QUORUMKV_";
-  /** Variables of the launch scripts, not settings: the config file and the JVM options of bin/quorumkv. */
-  private static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS");
+  /** Variables of the launch scripts and the CLI, not settings: config file, JVM options, CLI endpoints. */
+  private static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS", "QUORUMKV_ENDPOINTS");
 
   private ConfigLoader() {}
 
@@ -167,7 +167,32 @@ public final class ConfigLoader {
     if (listenPort > 65535) {
       throw new ConfigException(ConfigKeys.LISTEN_PORT + ": " + listenPort + " is outside 1..65535");
     }
-    return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store);
+    PeerSpec self = peers.stream().filter(p -> p.id().equals(nodeId)).findFirst().orElseThrow();
+    return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store,
+        http(v, listenPort > 0 ? listenPort : self.port()));
+  }
+
+  private static ServerConfig.HttpSettings http(Map<String, String> v, int raftPort) {
+    String portValue = v.getOrDefault(ConfigKeys.HTTP_PORT, "").trim();
+    int port = portValue.isEmpty() ? raftPort + HttpDefaults.PORT_OFFSET
+        : (int) Units.positiveLong(ConfigKeys.HTTP_PORT, portValue);
+    if (port > 65535) {
+      throw new ConfigException(ConfigKeys.HTTP_PORT + ": " + port + " is outside 1..65535"
+          + (portValue.isEmpty() ? " (Raft port + " + HttpDefaults.PORT_OFFSET + "); set it explicitly" : ""));
+    }
+    if (port == raftPort) {
+      throw new ConfigException(ConfigKeys.HTTP_PORT + ": " + port + " is this node's Raft port");
+    }
+    String host = required(v, ConfigKeys.HTTP_BIND_HOST);
+    return new ServerConfig.HttpSettings(host, port,
+        (int) Units.size(ConfigKeys.HTTP_MAX_BODY, v.get(ConfigKeys.HTTP_MAX_BODY)),
+        (int) Units.positiveLong(ConfigKeys.HTTP_MAX_CONNECTIONS, v.get(ConfigKeys.HTTP_MAX_CONNECTIONS)),
+        Units.duration(ConfigKeys.HTTP_REQUEST_TIMEOUT, v.get(ConfigKeys.HTTP_REQUEST_TIMEOUT)),
+        Units.duration(ConfigKeys.HTTP_IDLE_TIMEOUT, v.get(ConfigKeys.HTTP_IDLE_TIMEOUT)),
+        (int) Units.positiveLong(ConfigKeys.HTTP_WORKERS, v.get(ConfigKeys.HTTP_WORKERS)),
+        (int) Units.positiveLong(ConfigKeys.HTTP_MAX_QUEUED, v.get(ConfigKeys.HTTP_MAX_QUEUED)),
+        Units.duration(ConfigKeys.HTTP_CALL_TIMEOUT, v.get(ConfigKeys.HTTP_CALL_TIMEOUT)),
+        Units.positiveLong(ConfigKeys.READY_MAX_APPLY_LAG, v.get(ConfigKeys.READY_MAX_APPLY_LAG)));
   }
 
   private static List<PeerSpec> peers(String spec) {

@@ -12,7 +12,7 @@ import quorumkv.raftlog.store.StoreOptions;
  * @param peers every member, in configuration order
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
-    RaftSettings raft, RequestLimits limits, StoreOptions store) {
+    RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
@@ -27,6 +27,15 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   /** Raft timing, snapshot and durability settings. */
   public record RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotEveryEntries,
       long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush) {}
+
+  /**
+   * The HTTP server and the readiness rule (see {@link ConfigKeys} for each key).
+   *
+   * @param port the HTTP port to bind
+   * @param readyMaxApplyLag /ready fails while applied index trails the commit index by more than this
+   */
+  public record HttpSettings(String bindHost, int port, int maxBodyBytes, int maxConnections, Duration requestTimeout,
+      Duration idleTimeout, int workers, int maxQueued, Duration callTimeout, long readyMaxApplyLag) {}
 
   /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */
   public int bindPort() {
@@ -46,6 +55,6 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   @Override
   public String toString() {
     return "node=" + nodeId + " cluster=" + clusterId + " peers=" + peers + " data-dir=" + dataDir
-        + " raft=" + raft + " limits=" + limits + " store=" + store;
+        + " raft=" + raft + " limits=" + limits + " store=" + store + " http=" + http;
   }
 }

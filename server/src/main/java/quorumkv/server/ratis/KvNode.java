@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.statemachine.KvStateMachine;
+import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.server.DataDirGuard;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.PeerSpec;
@@ -45,11 +46,16 @@ public final class KvNode implements AutoCloseable {
 
   /** Validates the data dir and port, then starts the node; throws {@link ConfigException} on bad setup. */
   public static KvNode start(ServerConfig config) throws IOException {
+    return start(config, StateMachineListener.NONE);
+  }
+
+  /** As {@link #start(ServerConfig)}, reporting state-machine events (metrics) to {@code listener}. */
+  public static KvNode start(ServerConfig config, StateMachineListener listener) throws IOException {
     DataDirGuard.claim(config);
     checkPortFree(config.bindPort());
     RaftGroupId groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     RaftGroup group = RaftGroup.valueOf(groupId, peers(config.peers()));
-    KvStateMachine stateMachine = new KvStateMachine(config.dbDir(), config.store(), config.limits());
+    KvStateMachine stateMachine = new KvStateMachine(config.dbDir(), config.store(), config.limits(), listener);
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))

@@ -15,6 +15,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.server.KvServer;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
 import quorumkv.server.config.ServerConfig;
@@ -29,11 +30,21 @@ public final class LocalCluster implements AutoCloseable {
   private final Path baseDir;
   private final List<ServerConfig> configs = new ArrayList<>();
   private final KvNode[] nodes;
+  /** With HTTP: the whole node (Raft node plus HTTP API) per index; null entries otherwise. */
+  private final KvServer[] servers;
+  private final boolean withHttp;
 
   private LocalCluster(Path baseDir, Map<String, String> overrides, List<Integer> advertised, List<Integer> listen) {
+    this(baseDir, overrides, advertised, listen, null);
+  }
+
+  private LocalCluster(Path baseDir, Map<String, String> overrides, List<Integer> advertised, List<Integer> listen,
+      List<Integer> httpPorts) {
     int count = advertised.size();
     this.baseDir = baseDir;
     this.nodes = new KvNode[count];
+    this.servers = new KvServer[count];
+    this.withHttp = httpPorts != null;
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < count; i++) {
       peers.append(i == 0 ? "" : ",").append("n").append(i + 1).append("=127.0.0.1:").append(advertised.get(i));
@@ -45,6 +56,10 @@ public final class LocalCluster implements AutoCloseable {
       settings.put(ConfigKeys.DATA_DIR, baseDir.resolve("n" + (i + 1)).toString());
       if (!listen.get(i).equals(advertised.get(i))) {
         settings.put(ConfigKeys.LISTEN_PORT, String.valueOf(listen.get(i)));
+      }
+      if (httpPorts != null) {
+        settings.put(ConfigKeys.HTTP_PORT, String.valueOf(httpPorts.get(i)));
+        settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
       }
       settings.putAll(overrides);
       configs.add(ConfigLoader.fromMap(settings));
@@ -75,6 +90,24 @@ public final class LocalCluster implements AutoCloseable {
   public static LocalCluster start(int count, Path baseDir, Map<String, String> overrides) throws IOException {
     List<Integer> ports = freePorts(count);
     return startAll(new LocalCluster(baseDir, overrides, ports, ports));
+  }
+
+  /**
+   * Starts {@code count} voters, each with its HTTP API (JSON API, /health, /ready, /metrics) on its own free
+   * loopback port: see {@link #httpAddress}.
+   */
+  public static LocalCluster startWithHttp(int count, Path baseDir, Map<String, String> overrides) throws IOException {
+    List<Integer> ports = freePorts(2 * count);
+    return startAll(new LocalCluster(baseDir, overrides, ports.subList(0, count), ports.subList(0, count),
+        ports.subList(count, 2 * count)));
+  }
+
+  /** host:port of node {@code index}'s HTTP API (clusters started with {@link #startWithHttp}). */
+  public String httpAddress(int index) {
+    if (!withHttp) {
+      throw new IllegalStateException("this cluster was started without HTTP");
+    }
+    return "127.0.0.1:" + configs.get(index).http().port();
   }
 
   private static LocalCluster startAll(LocalCluster cluster) throws IOException {
@@ -138,8 +171,12 @@ public final class LocalCluster implements AutoCloseable {
   /** Closes the node abruptly; its data dir is kept. */
   public synchronized void stop(int index) throws IOException {
     KvNode n = nodes[index];
+    KvServer server = servers[index];
     nodes[index] = null;
-    if (n != null) {
+    servers[index] = null;
+    if (server != null) {
+      server.close();
+    } else if (n != null) {
       n.close();
     }
   }
@@ -153,7 +190,12 @@ public final class LocalCluster implements AutoCloseable {
     // The port may linger in TIME_WAIT-like states briefly after a stop; retry the bind a few times.
     for (int attempt = 0; attempt < 50; attempt++) {
       try {
-        nodes[index] = KvNode.start(configs.get(index));
+        if (withHttp) {
+          servers[index] = KvServer.start(configs.get(index));
+          nodes[index] = servers[index].node();
+        } else {
+          nodes[index] = KvNode.start(configs.get(index));
+        }
         return;
       } catch (quorumkv.server.config.ConfigException e) {
         if (!e.getMessage().contains("in use")) {

@@ -1,0 +1,81 @@
+package quorumkv.server.backup;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import quorumkv.raftlog.command.KeyValue;
+import quorumkv.raftlog.store.AppliedIndex;
+import quorumkv.raftlog.store.RocksKvStore;
+
+/** Writes a {@link BackupFormat} file from a consistent export of a store. */
+public final class BackupWriter {
+  private BackupWriter() {}
+
+  /** Exports {@code store} into {@code file} (fsynced); returns the header written. */
+  public static BackupFormat.Header write(RocksKvStore store, String clusterId, Path file) throws IOException {
+    MessageDigest sha = sha256();
+    try (OutputStream raw = Files.newOutputStream(file);
+         DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(raw, 64 * 1024), sha);
+         DataOutputStream out = new DataOutputStream(digest)) {
+      BackupFormat.Header[] header = new BackupFormat.Header[1];
+      long[] count = new long[1];
+      store.export(new RocksKvStore.ExportSink() {
+        @Override
+        public void begin(AppliedIndex applied, long revision) throws IOException {
+          header[0] = new BackupFormat.Header(clusterId, revision, applied.term(), applied.index(), System.currentTimeMillis());
+          out.write(BackupFormat.MAGIC);
+          out.writeByte(BackupFormat.VERSION);
+          out.writeUTF(clusterId);
+          out.writeLong(revision);
+          out.writeLong(applied.term());
+          out.writeLong(applied.index());
+          out.writeLong(header[0].createdAtMillis());
+        }
+
+        @Override
+        public void entry(KeyValue kv) throws IOException {
+          out.writeByte(BackupFormat.ENTRY);
+          out.writeInt(kv.key().size());
+          out.write(kv.key().unsafeArray());
+          out.writeInt(kv.value().size());
+          out.write(kv.value().unsafeArray());
+          out.writeLong(kv.createRevision());
+          out.writeLong(kv.modRevision());
+          out.writeLong(kv.version());
+          count[0]++;
+        }
+      });
+      out.writeByte(BackupFormat.END);
+      out.writeLong(count[0]);
+      out.flush();
+      digest.on(false);
+      out.write(sha.digest());
+      out.flush();
+      return header[0];
+    } finally {
+      fsync(file);
+    }
+  }
+
+  private static void fsync(Path file) throws IOException {
+    if (Files.exists(file)) {
+      try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+    }
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package quorumkv.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import quorumkv.server.http.Json;
+
+/**
+ * The CLI's client of the nodes' HTTP API. Tries the endpoints in order: a node that refuses the
+ * connection, or answers 503 (nothing applied), is skipped for the next; any other answer ends the call.
+ * A write whose connection fails after it was sent has an unknown outcome and is not retried.
+ */
+final class HttpApi {
+  /** A reply: status, and the body parsed as JSON (null if it is not JSON). */
+  record Reply(String endpoint, int status, JsonNode json, String rawBody) {}
+
+  private final List<String> endpoints;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  HttpApi(List<String> endpoints, Duration timeout) {
+    this.endpoints = endpoints;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+  }
+
+  List<String> endpoints() {
+    return endpoints;
+  }
+
+  Reply get(String pathAndQuery) throws CliException {
+    return send("GET", pathAndQuery, null, null, false);
+  }
+
+  Reply send(String method, String pathAndQuery, String contentType, byte[] body, boolean isWrite) throws CliException {
+    return send(endpoints, method, pathAndQuery, contentType, body, isWrite);
+  }
+
+  /** Sends to one endpoint only. */
+  Reply sendTo(String endpoint, String method, String pathAndQuery) throws CliException {
+    return send(List.of(endpoint), method, pathAndQuery, null, null, false);
+  }
+
+  private Reply send(List<String> targets, String method, String pathAndQuery, String contentType, byte[] body,
+      boolean isWrite) throws CliException {
+    String lastProblem = "no endpoints given";
+    Reply unavailable = null;
+    for (String endpoint : targets) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + endpoint + pathAndQuery)).timeout(timeout)
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      if (contentType != null) {
+        b.header("Content-Type", contentType);
+      }
+      try {
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        Reply reply = new Reply(endpoint, r.statusCode(), parse(r.body()), r.body());
+        if (r.statusCode() == 503) {
+          unavailable = reply;
+          lastProblem = endpoint + ": " + message(reply);
+          continue;
+        }
+        return reply;
+      } catch (ConnectException | HttpConnectTimeoutException e) {
+        lastProblem = endpoint + ": cannot connect (" + e.getClass().getSimpleName() + ")";
+      } catch (IOException e) {
+        if (isWrite) {
+          throw new CliException(ExitCodes.UNKNOWN_OUTCOME, "connection to " + endpoint + " failed after the write was sent ("
+              + e + "); it may or may not have applied");
+        }
+        lastProblem = endpoint + ": " + e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CliException(ExitCodes.FAILED, "interrupted");
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.USAGE, "bad endpoint '" + endpoint + "': " + e.getMessage());
+      }
+    }
+    if (unavailable != null) {
+      throw new CliException(ExitCodes.UNAVAILABLE, "cluster unavailable: " + lastProblem);
+    }
+    throw new CliException(ExitCodes.UNAVAILABLE, "no endpoint answered: " + lastProblem);
+  }
+
+  /** Downloads to {@code target} from one endpoint; returns the HTTP status. */
+  int download(String endpoint, String path, Path target) throws CliException {
+    try {
+      HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint + path))
+          .timeout(timeout.multipliedBy(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+      return r.statusCode();
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.UNAVAILABLE, "download from " + endpoint + " failed: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
+    }
+  }
+
+  private static JsonNode parse(String body) {
+    try {
+      return body == null || body.isEmpty() ? null : Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The error message of a reply, or its status. */
+  static String message(Reply r) {
+    if (r.json() != null && r.json().hasNonNull("message")) {
+      return r.json().get("message").asText();
+    }
+    return "HTTP " + r.status();
+  }
+
+  /** Maps a non-2xx reply to the CLI's exit codes. */
+  static CliException failure(Reply r) {
+    int code = switch (r.status()) {
+      case 503 -> ExitCodes.UNAVAILABLE;
+      case 504 -> ExitCodes.UNKNOWN_OUTCOME;
+      default -> r.status() >= 400 && r.status() < 500 ? ExitCodes.REJECTED : ExitCodes.FAILED;
+    };
+    String error = r.json() != null && r.json().hasNonNull("error") ? r.json().get("error").asText() + ": " : "";
+    return new CliException(code, error + message(r));
+  }
+}

@@ -1,0 +1,154 @@
+package quorumkv.server.http;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a complete request into an {@link ApiRequest}, routes it and runs its handler on the worker pool
+ * (handlers block on the cluster; the event loop never does). One request per connection at a time:
+ * reading pauses until the response is written, so pipelined requests are answered in order and a
+ * client cannot queue unbounded work. A full pool answers 503 at once.
+ */
+public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /** Told of every answered request, for metrics. */
+  public interface Observer {
+    void answered(String op, int status, long nanos);
+  }
+
+  private final Router router;
+  private final Executor workers;
+  private final Observer observer;
+  private final RequestDeadline deadline;
+
+  Dispatcher(Router router, Executor workers, Observer observer, RequestDeadline deadline) {
+    this.router = router;
+    this.workers = workers;
+    this.observer = observer;
+    this.deadline = deadline;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    long started = System.nanoTime();
+    deadline.requestComplete();
+    if (request.decoderResult().isFailure()) {
+      Throwable cause = request.decoderResult().cause();
+      int status = cause instanceof TooLongHttpLineException ? 414
+          : cause instanceof TooLongHttpHeaderException ? 431 : cause instanceof TooLongFrameException ? 413 : 400;
+      send(ctx, new ApiException(status, "bad_request", "malformed HTTP request: " + cause.getMessage()).toResponse(),
+          false, "invalid", started);
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request);
+    ApiRequest api;
+    Router.Match match;
+    try {
+      api = toApi(request);
+      match = router.match(api.method(), api.path());
+      if (match.error() != null) {
+        throw match.error();
+      }
+    } catch (ApiException e) {
+      send(ctx, e.toResponse(), keepAlive, "invalid", started);
+      return;
+    }
+    String op = match.route().name() + "_" + api.method().toLowerCase(java.util.Locale.ROOT);
+    ctx.channel().config().setAutoRead(false);
+    try {
+      workers.execute(() -> {
+        ApiResponse response;
+        try {
+          response = match.route().handler().handle(api);
+        } catch (ApiException e) {
+          response = e.toResponse();
+        } catch (RuntimeException e) {
+          LOG.warn("op={} failed", op, e);
+          response = new ApiException(500, "internal", "internal error: " + e).toResponse();
+        }
+        ApiResponse r = response;
+        ctx.executor().execute(() -> send(ctx, r, keepAlive, op, started));
+      });
+    } catch (RejectedExecutionException e) {
+      send(ctx, new ApiException(503, "overloaded", "too many requests queued on this node; retry later").toResponse(),
+          keepAlive, op, started);
+    }
+  }
+
+  private static ApiRequest toApi(FullHttpRequest request) throws ApiException {
+    String uri = request.uri();
+    if (!uri.startsWith("/")) {
+      throw ApiException.badRequest("bad_request", "the request target must be a path starting with /");
+    }
+    int q = uri.indexOf('?');
+    String path = q < 0 ? uri : uri.substring(0, q);
+    var query = Percent.query(q < 0 ? null : uri.substring(q + 1));
+    byte[] body = new byte[request.content().readableBytes()];
+    request.content().getBytes(request.content().readerIndex(), body);
+    return new ApiRequest(request.method().name(), path, query, request.headers().get(HttpHeaderNames.CONTENT_TYPE), body);
+  }
+
+  private void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String op, long started) {
+    ChannelFuture done;
+    if (r.file() != null) {
+      done = sendFile(ctx, r, keepAlive);
+    } else {
+      done = ctx.writeAndFlush(Responses.full(r, keepAlive));
+    }
+    observer.answered(op, r.status(), System.nanoTime() - started);
+    done.addListener((ChannelFutureListener) f -> {
+      if (!keepAlive || !f.isSuccess()) {
+        f.channel().close();
+      } else {
+        deadline.responseSent();
+        f.channel().config().setAutoRead(true);
+        f.channel().read();
+      }
+    });
+  }
+
+  private static ChannelFuture sendFile(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive) {
+    long length;
+    try {
+      length = Files.size(r.file());
+    } catch (IOException e) {
+      return ctx.writeAndFlush(Responses.full(new ApiException(500, "internal", "backup file vanished").toResponse(), false));
+    }
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType()).set(HttpHeaderNames.CONTENT_LENGTH, length)
+        .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    ctx.write(head);
+    ctx.write(new DefaultFileRegion(r.file().toFile(), 0, length));
+    ChannelFuture done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    done.addListener(f -> Files.deleteIfExists(r.file()));
+    return done;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,116 @@
+package quorumkv.server.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.server.config.ConfigException;
+import quorumkv.server.config.ServerConfig;
+
+/**
+ * The node's HTTP/1.1 server (Netty). Per connection:
+ *
+ * <pre>
+ * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
+ *   (max-connections)   (idle-timeout)    (request-timeout)  (line/header caps)  (max-body-bytes)   (one request at a time)
+ * </pre>
+ *
+ * Memory per connection is bounded by the header caps plus the max body, and the number of connections
+ * and queued requests is capped, so no client can make the node buffer without bound.
+ */
+public final class HttpServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+  /** Long enough for a 4 KiB key percent-encoded three times over, plus parameters. */
+  static final int MAX_INITIAL_LINE = 16 * 1024;
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  private final EventLoopGroup boss;
+  private final EventLoopGroup loops;
+  private final ThreadPoolExecutor workers;
+  private final Channel channel;
+
+  private HttpServer(EventLoopGroup boss, EventLoopGroup loops, ThreadPoolExecutor workers, Channel channel) {
+    this.boss = boss;
+    this.loops = loops;
+    this.workers = workers;
+    this.channel = channel;
+  }
+
+  /** Binds and starts serving; a port in use is a {@link ConfigException}. */
+  public static HttpServer start(ServerConfig.HttpSettings settings, String nodeId, Router router,
+      Dispatcher.Observer observer) {
+    ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(settings.maxQueued()), threads("quorumkv-" + nodeId + "-http-worker"));
+    workers.allowCoreThreadTimeOut(true);
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("quorumkv-" + nodeId + "-http-accept"),
+        NioIoHandler.newFactory());
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, threads("quorumkv-" + nodeId + "-http-io"),
+        NioIoHandler.newFactory());
+    ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections());
+    ServerBootstrap bootstrap = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 128)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            RequestDeadline deadline = new RequestDeadline(settings.requestTimeout());
+            ch.pipeline()
+                .addLast("limit", limiter)
+                .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("deadline", deadline)
+                .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 64 * 1024))
+                .addLast("aggregate", new BoundedAggregator(settings.maxBodyBytes()))
+                .addLast("dispatch", new Dispatcher(router, workers, observer, deadline));
+          }
+        });
+    try {
+      Channel channel = bootstrap.bind(new InetSocketAddress(settings.bindHost(), settings.port())).sync().channel();
+      LOG.info("node={} HTTP on {}:{}", nodeId, settings.bindHost(), settings.port());
+      return new HttpServer(boss, loops, workers, channel);
+    } catch (Exception e) {
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workers.shutdownNow();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new ConfigException("HTTP port " + settings.port() + " cannot be bound (" + e.getMessage()
+          + "); set quorumkv.http.port", e);
+    }
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    workers.shutdownNow();
+  }
+}

@@ -1,0 +1,66 @@
+package quorumkv.server.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.util.List;
+import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.KeyValue;
+import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.Result;
+import quorumkv.server.gateway.ClusterGateway;
+import quorumkv.server.gateway.GatewayException;
+
+/**
+ * {@code GET /v1/kv?prefix=P} or {@code GET /v1/kv?start=A&end=B}: keys in order, at most {@code limit}
+ * (default {@link #DEFAULT_LIMIT}; at most the cluster's range limit). {@code end} empty or absent means
+ * no upper bound; no parameters list from the first key. {@code more} says the limit cut the listing
+ * short: continue with {@code start} just after the last key returned.
+ */
+final class RangeHandler implements Handler {
+  static final int DEFAULT_LIMIT = 100;
+
+  private final ClusterGateway gateway;
+
+  RangeHandler(ClusterGateway gateway) {
+    this.gateway = gateway;
+  }
+
+  @Override
+  public ApiResponse handle(ApiRequest request) throws ApiException {
+    request.allowOnly("prefix", "start", "end", "limit", "encoding", "consistency", "min_index");
+    KeyCodec.Encoding encoding = KeyCodec.encoding(request);
+    String prefix = request.param("prefix");
+    String start = request.param("start");
+    String end = request.param("end");
+    if (prefix != null && (start != null || end != null)) {
+      throw ApiException.badRequest("bad_parameter", "give either prefix or start/end, not both");
+    }
+    long limit = request.longParam("limit", DEFAULT_LIMIT);
+    if (limit == 0 || limit > Integer.MAX_VALUE) {
+      throw ApiException.badRequest("bad_parameter", "limit must be 1 or more");
+    }
+    Command.Range range;
+    if (prefix != null) {
+      range = Command.Range.prefix(KeyCodec.paramKey(prefix, encoding, "prefix"), (int) limit);
+    } else {
+      Bytes from = start == null ? Bytes.EMPTY : KeyCodec.paramKey(start, encoding, "start");
+      Bytes to = end == null ? Bytes.EMPTY : KeyCodec.paramKey(end, encoding, "end");
+      range = new Command.Range(from, to, (int) limit);
+    }
+    ReadOptions read = ReadOptions.of(request);
+    Response.Ok ok;
+    try {
+      ok = gateway.read(List.of(range), read.consistency(), read.minIndex());
+    } catch (GatewayException e) {
+      throw GatewayErrors.toApi(e, false);
+    }
+    Result.RangeResult r = (Result.RangeResult) ok.results().get(0);
+    ArrayNode kvs = Json.array();
+    for (KeyValue kv : r.kvs()) {
+      kvs.add(KeyCodec.keyValue(kv, encoding));
+    }
+    var body = Json.object().put("count", r.kvs().size()).put("more", r.more()).put("index", ok.index());
+    body.set("kvs", kvs);
+    return ApiResponse.ok(body);
+  }
+}

@@ -1,0 +1,38 @@
+package quorumkv.server.http;
+
+import java.io.IOException;
+import java.util.List;
+import quorumkv.server.status.NodeStatus;
+import quorumkv.server.status.Readiness;
+import quorumkv.server.status.StatusReader;
+
+/** {@code GET /ready}: 200 when {@link Readiness} holds, else 503 listing every failed condition. */
+final class ReadyHandler implements Handler {
+  private final StatusReader status;
+  private final Readiness readiness;
+
+  ReadyHandler(StatusReader status, Readiness readiness) {
+    this.status = status;
+    this.readiness = readiness;
+  }
+
+  @Override
+  public ApiResponse handle(ApiRequest request) throws ApiException {
+    request.allowOnly();
+    NodeStatus s;
+    try {
+      s = status.read();
+    } catch (IOException e) {
+      throw new ApiException(503, "not_ready", "the Raft group is not available: " + e.getMessage());
+    }
+    List<String> problems = readiness.problems(s);
+    var body = Json.object().put("ready", problems.isEmpty()).put("node", s.nodeId()).put("leader", s.leaderId())
+        .put("commit_index", s.commitIndex()).put("applied_index", s.appliedIndex());
+    if (problems.isEmpty()) {
+      return ApiResponse.ok(body);
+    }
+    body.put("error", "not_ready").put("message", String.join("; ", problems));
+    problems.forEach(body.putArray("problems")::add);
+    return ApiResponse.json(503, body);
+  }
+}

@@ -1,0 +1,28 @@
+package quorumkv.server.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+/** Builds Netty responses from {@link ApiResponse} bodies. */
+final class Responses {
+  private Responses() {}
+
+  static FullHttpResponse full(ApiResponse r, boolean keepAlive) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+        Unpooled.wrappedBuffer(r.body()));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
+        .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    return response;
+  }
+
+  /** An error that also ends the connection (the request stream can no longer be trusted). */
+  static FullHttpResponse closing(int status, String code, String message) {
+    return full(new ApiException(status, code, message).toResponse(), false);
+  }
+}

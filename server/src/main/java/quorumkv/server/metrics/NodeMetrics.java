@@ -1,0 +1,141 @@
+package quorumkv.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.function.Supplier;
+import quorumkv.raftlog.statemachine.StateMachineListener;
+import quorumkv.server.status.NodeStatus;
+
+/**
+ * Every metric of one node, in its own registry (several nodes share a JVM in tests, so no global
+ * registry). Names follow Prometheus conventions: base units (seconds, bytes), {@code _total} counters.
+ * Also the {@link StateMachineListener} that feeds the Raft and snapshot metrics.
+ */
+public final class NodeMetrics implements StateMachineListener {
+  private static final double[] LATENCY_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  private static final double[] FAILOVER_BUCKETS = {0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60};
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final LeaderTracker leader;
+  private final Counter leaderChanges;
+  private final Histogram applyLatency;
+  private final Histogram commitLatency;
+  private final Counter snapshots;
+  private final Histogram snapshotDuration;
+  private final Counter snapshotInstalls;
+  private final Counter requests;
+  private final Histogram requestLatency;
+
+  public NodeMetrics() {
+    Histogram leaderless = Histogram.builder().name("quorumkv_raft_leaderless_seconds")
+        .help("Failover duration as this node saw it: from losing its leader until it knew the next one")
+        .classicOnly().classicUpperBounds(FAILOVER_BUCKETS).withoutExemplars().register(registry);
+    Counter elections = Counter.builder().name("quorumkv_raft_elections_total")
+        .help("Elections this node saw: increases of the Raft term").withoutExemplars().register(registry);
+    leader = new LeaderTracker(leaderless, elections);
+    leaderChanges = Counter.builder().name("quorumkv_raft_leader_changes_total")
+        .help("Times this node learnt of a new leader").withoutExemplars().register(registry);
+    applyLatency = Histogram.builder().name("quorumkv_raft_apply_seconds")
+        .help("Time to apply one log entry to RocksDB").classicOnly().classicUpperBounds(LATENCY_BUCKETS)
+        .withoutExemplars().register(registry);
+    commitLatency = Histogram.builder().name("quorumkv_raft_commit_seconds")
+        .help("On the leader: from accepting a write to applying it (append, replication, fsync on a majority)")
+        .classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
+    snapshots = Counter.builder().name("quorumkv_snapshots_total").help("Snapshots taken")
+        .withoutExemplars().register(registry);
+    snapshotDuration = Histogram.builder().name("quorumkv_snapshot_seconds").help("Time to take one snapshot")
+        .classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
+    snapshotInstalls = Counter.builder().name("quorumkv_snapshot_installs_total")
+        .help("Snapshots installed from the leader").withoutExemplars().register(registry);
+    requests = Counter.builder().name("quorumkv_http_requests_total")
+        .help("HTTP requests by operation and outcome (ok, not_found, conflict, rejected, unavailable, indeterminate, error)")
+        .labelNames("op", "outcome").withoutExemplars().register(registry);
+    requestLatency = Histogram.builder().name("quorumkv_http_request_seconds").help("HTTP request latency by operation")
+        .labelNames("op").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
+  }
+
+  /** Gauges read at scrape time from the node's status and storage. */
+  public void registerGauges(Supplier<NodeStatus> status, Supplier<StorageSizes.Sizes> storage) {
+    GaugeWithCallback.builder().name("quorumkv_raft_term").help("Current Raft term")
+        .callback(cb -> withStatus(status, s -> cb.call(s.term()))).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_raft_is_leader").help("1 if this node is the leader")
+        .callback(cb -> withStatus(status, s -> cb.call(s.isLeader() ? 1 : 0))).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_raft_commit_index").help("Highest log index this node knows committed")
+        .callback(cb -> withStatus(status, s -> cb.call(s.commitIndex()))).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_raft_applied_index").help("Highest log index this node applied")
+        .callback(cb -> withStatus(status, s -> cb.call(s.appliedIndex()))).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_raft_follower_lag_entries")
+        .help("On the leader: entries each follower has yet to receive (only the leader knows this)")
+        .labelNames("follower").callback(cb -> withStatus(status, s -> s.members().stream()
+            .filter(m -> !m.isLeader() && m.lagEntries() >= 0).forEach(m -> cb.call(m.lagEntries(), m.id()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("quorumkv_storage_bytes").help("Bytes on disk by part (rocksdb sst, raft log and snapshots)")
+        .labelNames("part").callback(cb -> {
+          StorageSizes.Sizes sizes = storage.get();
+          cb.call(sizes.rocksdbSst(), "rocksdb_sst");
+          cb.call(sizes.raftDir(), "raft");
+        }).register(registry);
+  }
+
+  private static void withStatus(Supplier<NodeStatus> status, java.util.function.Consumer<NodeStatus> use) {
+    NodeStatus s = status.get();
+    if (s != null) {
+      use.accept(s);
+    }
+  }
+
+  /** Called by a sampler with the term and leader this node currently sees (elections, leaderless time). */
+  public void sample(long term, String leaderId) {
+    leader.observe(term, leaderId, System.nanoTime());
+  }
+
+  /** Records one HTTP request. */
+  public void request(String op, String outcome, long nanos) {
+    requests.labelValues(op, outcome).inc();
+    requestLatency.labelValues(op).observe(nanos / 1e9);
+  }
+
+  /** The registry in Prometheus text format 0.0.4. */
+  public byte[] scrape() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    writer.write(out, registry.scrape());
+    return out.toByteArray();
+  }
+
+  public String contentType() {
+    return writer.getContentType();
+  }
+
+  @Override
+  public void leaderChanged(String leaderId) {
+    if (leaderId != null) {
+      leaderChanges.inc();
+    }
+    leader.observe(-1, leaderId, System.nanoTime());
+  }
+
+  @Override
+  public void applied(long index, long applyNanos, long commitNanos) {
+    applyLatency.observe(applyNanos / 1e9);
+    if (commitNanos >= 0) {
+      commitLatency.observe(commitNanos / 1e9);
+    }
+  }
+
+  @Override
+  public void snapshotTaken(long index, long durationNanos) {
+    snapshots.inc();
+    snapshotDuration.observe(durationNanos / 1e9);
+  }
+
+  @Override
+  public void snapshotInstalled(long index) {
+    snapshotInstalls.inc();
+  }
+}
