@@ -145,7 +145,7 @@ final class RaftTransport implements AutoCloseable {
     }
   }
 
-  /** Replaces the RaftClient if {@code generationOfFailure} still describes it. */
+  /** Replaces the RaftClient (same client id) after a failure inside it that we do not recognise. */
   synchronized void rebuild(Throwable cause) {
     if (closed) {
       return;
