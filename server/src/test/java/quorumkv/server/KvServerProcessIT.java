@@ -101,6 +101,15 @@ class KvServerProcessIT {
       }
       nodes[leader] = launch("n" + (leader + 1), peers, dir.resolve("n" + (leader + 1)));
       kv.put("after-restart", "y");
+      // The restarted node must really serve: kill -9 another node, so no majority exists without it.
+      // (Regression: replaying the log after kill -9 used to kill the restarted node's apply thread.)
+      int other = (leader + 1) % 3;
+      nodes[other].destroyForcibly();
+      assertTrue(nodes[other].waitFor(10, TimeUnit.SECONDS));
+      kv.put("needs-the-restarted-node", "z");
+      assertEquals("z", kv.get("needs-the-restarted-node"));
+      assertEquals("v0", kv.get("a0"));
+      nodes[other] = launch("n" + (other + 1), peers, dir.resolve("n" + (other + 1)));
       // Graceful shutdown on SIGTERM: the JVM runs the shutdown hook and exits (143 = 128 + SIGTERM).
       for (Process p : nodes) {
         p.destroy();
@@ -109,8 +118,10 @@ class KvServerProcessIT {
         assertTrue(nodes[i].waitFor(30, TimeUnit.SECONDS), "n" + (i + 1) + " stops on SIGTERM");
         assertEquals(143, nodes[i].exitValue());
       }
-      String log = Files.readString(dir.resolve("n1.err"));
-      assertTrue(log.contains("shutting down"), "n1 logged its shutdown: " + log.substring(Math.max(0, log.length() - 3000)));
+      String untouched = "n" + ((leader + 2) % 3 + 1);   // the one node never killed nor relaunched
+      String log = Files.readString(dir.resolve(untouched + ".err")) + Files.readString(dir.resolve(untouched + ".out"));
+      assertTrue(log.contains("shutting down"), untouched + " logged its shutdown: "
+          + log.substring(Math.max(0, log.length() - 3000)));
     }
   }
 

@@ -220,6 +220,19 @@ public class KvStateMachine extends BaseStateMachine {
     return ti.getIndex();
   }
 
+  /**
+   * Ratis calls this for log entries without state-machine data (configuration entries, a new leader's
+   * first entry), also while replaying the log after a restart. Those at or below the applied index
+   * restored from RocksDB were already counted; BaseStateMachine would throw on the lower index, which
+   * kills Ratis's apply thread (found by kill -9 and restart in the namespace harness).
+   */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    if (index > getLastAppliedTermIndex().getIndex()) {
+      super.notifyTermIndexUpdated(term, index);
+    }
+  }
+
   @Override
   public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
       org.apache.ratis.protocol.RaftPeerId newLeaderId) {
