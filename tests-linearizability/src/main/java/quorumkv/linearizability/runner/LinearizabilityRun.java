@@ -48,7 +48,7 @@ public final class LinearizabilityRun {
     try (KvClient client = KvClient.connect(config);
         StaleReads stale = s.variant() == Variant.STALE_LOCAL_READS ? StaleReads.open(cluster) : null) {
       RecordingClient recording = new RecordingClient(client, recorder, s.variant(),
-          stale == null ? RecordingClient.none() : stale);
+          stale == null ? RecordingClient.none() : stale, s.name() + "-" + start + "/");
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> workers = new ArrayList<>();
       for (int w = 0; w < s.workers(); w++) {

@@ -22,12 +22,19 @@ public final class RecordingClient {
   private final HistoryRecorder recorder;
   private final Variant variant;
   private final StaleReader staleReader;
+  private final String keyPrefix;
 
-  public RecordingClient(KvClient client, HistoryRecorder recorder, Variant variant, StaleReader staleReader) {
+  /**
+   * @param keyPrefix prepended to every key on the wire (not in the history), so runs sharing a cluster
+   *     each start from absent keys, as the model assumes
+   */
+  public RecordingClient(KvClient client, HistoryRecorder recorder, Variant variant, StaleReader staleReader,
+      String keyPrefix) {
     this.client = client;
     this.recorder = recorder;
     this.variant = variant;
     this.staleReader = staleReader;
+    this.keyPrefix = keyPrefix;
   }
 
   /** What happened, for the worker: whether its process id may be reused, and the value seen. */
@@ -41,29 +48,30 @@ public final class RecordingClient {
       default -> throw new IllegalArgumentException("unsupported " + op.kind());
     };
     HistoryRecorder.Invocation inv = recorder.invoke(process, op.kind(), op.key(), input);
+    String key = keyPrefix + op.key();
     if (variant == Variant.ACK_BEFORE_COMMIT && (op.kind() == OperationKind.WRITE || op.kind() == OperationKind.DELETE)) {
-      return acknowledgeBeforeCommit(inv, op);
+      return acknowledgeBeforeCommit(inv, op, key);
     }
     try {
       switch (op.kind()) {
         case READ -> {
-          String v = variant == Variant.STALE_LOCAL_READS ? staleReader.read(op.key()) : client.get(op.key()).valueUtf8();
+          String v = variant == Variant.STALE_LOCAL_READS ? staleReader.read(key) : client.get(key).valueUtf8();
           recorder.ok(inv, Value.of(v));
           return new Completion(false, v, true);
         }
         case WRITE -> {
-          client.put(op.key(), op.value());
+          client.put(key, op.value());
           recorder.ok(inv);
           return new Completion(false, op.value(), true);
         }
         case DELETE -> {
-          client.delete(op.key());
+          client.delete(key);
           recorder.ok(inv);
           return new Completion(false, null, true);
         }
         default -> {
-          KvResult.Cas r = op.expected() == null ? client.putIfAbsent(op.key(), op.value())
-              : client.compareAndSet(Bytes.utf8(op.key()), Bytes.utf8(op.expected()), Bytes.utf8(op.value()));
+          KvResult.Cas r = op.expected() == null ? client.putIfAbsent(key, op.value())
+              : client.compareAndSet(Bytes.utf8(key), Bytes.utf8(op.expected()), Bytes.utf8(op.value()));
           if (r.succeeded()) {
             recorder.ok(inv);
             return new Completion(false, op.value(), true);
@@ -86,10 +94,10 @@ public final class RecordingClient {
    * The bug of {@link Variant#ACK_BEFORE_COMMIT}: the write is sent and acknowledged at once, before it
    * commits; the worker still waits for the real outcome (ignored) so the pace stays the same.
    */
-  private Completion acknowledgeBeforeCommit(HistoryRecorder.Invocation inv, Op op) {
+  private Completion acknowledgeBeforeCommit(HistoryRecorder.Invocation inv, Op op, String key) {
     var pending = op.kind() == OperationKind.WRITE
-        ? client.async().put(Bytes.utf8(op.key()), Bytes.utf8(op.value()))
-        : client.async().delete(Bytes.utf8(op.key()));
+        ? client.async().put(Bytes.utf8(key), Bytes.utf8(op.value()))
+        : client.async().delete(Bytes.utf8(key));
     recorder.ok(inv);
     try {
       pending.join();

@@ -1,0 +1,346 @@
+package quorumkv.linearizability.cluster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import quorumkv.raftlog.command.ClusterIds;
+
+/**
+ * Harness (b): each node a separate JVM in its own network namespace (veth pairs on a bridge, addresses
+ * 10.88.S.1..N; the test process reaches them through the bridge at 10.88.S.254). Partitions are nftables
+ * drop rules inside the receiving namespaces, kills are SIGKILL, pauses SIGSTOP/SIGCONT — of the pids this
+ * harness started, never by name. Every name carries a per-run prefix and the subnet is per run; leftovers
+ * of crashed runs (names starting with {@code qkv}) are removed at start, everything is torn down on close.
+ * Requires root, iproute2 and nftables ({@link #whyUnavailable()} says what is missing).
+ */
+public final class NamespaceClusterControl implements ClusterControl {
+  private static final int RAFT_PORT = 9871;
+  private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
+
+  private final String prefix;
+  private final int subnet;
+  private final int size;
+  private final Path dir;
+  private final Process[] processes;
+  private final RaftClient admin;
+  private final RaftGroup group;
+  private final List<int[]> cut = new ArrayList<>();
+  private final Set<Integer> paused = new HashSet<>();
+  private long evidenceBase;
+
+  private NamespaceClusterControl(int size, Path dir) {
+    this.prefix = String.format(Locale.ROOT, "qkv%04x", ThreadLocalRandom.current().nextInt(0x10000));
+    this.subnet = 1 + ThreadLocalRandom.current().nextInt(250);
+    this.size = size;
+    this.dir = dir;
+    this.processes = new Process[size];
+    List<RaftPeer> peers = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      peers.add(RaftPeer.newBuilder().setId(id(i)).setAddress(address(i)).build());
+    }
+    this.group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(clusterId())), peers);
+    this.admin = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+        .setRetryPolicy(RetryPolicies.noRetry()).build();
+  }
+
+  /** Null if namespaces can be used here, else why not. */
+  public static String whyUnavailable() {
+    return Sh.whyUnavailable();
+  }
+
+  public static NamespaceClusterControl start(int size, Path dir) throws Exception {
+    removeLeftovers();
+    NamespaceClusterControl c = new NamespaceClusterControl(size, dir);
+    try {
+      c.createNetwork();
+      for (int i = 0; i < size; i++) {
+        c.restart(i);
+      }
+      c.awaitLeader(60_000);
+      return c;
+    } catch (Exception e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private String ns(int i) {
+    return prefix + "-" + id(i);
+  }
+
+  private String ip(int i) {
+    return "10.88." + subnet + "." + (i + 1);
+  }
+
+  private String address(int i) {
+    return ip(i) + ":" + RAFT_PORT;
+  }
+
+  private void createNetwork() throws IOException {
+    String bridge = prefix + "br";
+    Sh.run("ip", "link", "add", bridge, "type", "bridge");
+    Sh.run("ip", "addr", "add", "10.88." + subnet + ".254/24", "dev", bridge);
+    Sh.run("ip", "link", "set", bridge, "up");
+    for (int i = 0; i < size; i++) {
+      String veth = prefix + "v" + (i + 1);
+      Sh.run("ip", "netns", "add", ns(i));
+      Sh.run("ip", "link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns(i));
+      Sh.run("ip", "link", "set", veth, "master", bridge);
+      Sh.run("ip", "link", "set", veth, "up");
+      Sh.run("ip", "-n", ns(i), "link", "set", "lo", "up");
+      Sh.run("ip", "-n", ns(i), "link", "set", "eth0", "up");
+      Sh.run("ip", "-n", ns(i), "addr", "add", ip(i) + "/24", "dev", "eth0");
+      Sh.run("ip", "netns", "exec", ns(i), "nft", "add", "table", "inet", "qkv");
+      Sh.run("ip", "netns", "exec", ns(i), "nft", "add", "chain", "inet", "qkv", "input",
+          "{ type filter hook input priority 0; policy accept; }");
+    }
+  }
+
+  /** Deletes namespaces and links named qkv* left behind by crashed runs of this harness. */
+  private static void removeLeftovers() {
+    for (String line : Sh.tryRun("ip", "netns", "list").split("\n")) {
+      String name = line.split(" ")[0].trim();
+      if (name.matches("qkv[0-9a-f]{4}-n\\d+")) {
+        Sh.tryRun("ip", "netns", "del", name);
+      }
+    }
+    for (String line : Sh.tryRun("ip", "-o", "link", "show").split("\n")) {
+      Matcher m = Pattern.compile("^\\d+: (qkv[0-9a-f]{4}(br|v\\d+))[@:]").matcher(line);
+      if (m.find()) {
+        Sh.tryRun("ip", "link", "del", m.group(1));
+      }
+    }
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public List<String> clientAddresses() {
+    List<String> a = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      a.add(address(i));
+    }
+    return a;
+  }
+
+  @Override
+  public String clusterId() {
+    return "quorumkv";
+  }
+
+  private GroupInfoReply info(int i) {
+    if (processes[i] == null || paused.contains(i)) {
+      return null;
+    }
+    try {
+      return admin.getGroupManagementApi(RaftPeerId.valueOf(id(i))).info(group.getGroupId());
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public int leader() {
+    for (int i = 0; i < size; i++) {
+      GroupInfoReply r = info(i);
+      if (r != null && r.getRoleInfoProto().getRole() == org.apache.ratis.proto.RaftProtos.RaftPeerRole.LEADER) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void awaitLeader(long millis) throws InterruptedException, IOException {
+    long until = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < until) {
+      if (leader() >= 0) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IOException("no leader within " + millis + " ms; node logs in " + dir);
+  }
+
+  @Override
+  public long maxTerm() {
+    long max = 0;
+    for (int i = 0; i < size; i++) {
+      GroupInfoReply r = info(i);
+      if (r != null && r.getLogInfoProto() != null) {
+        max = Math.max(max, r.getLogInfoProto().getLastEntry().getTerm());
+      }
+    }
+    return max;
+  }
+
+  @Override
+  public void kill(int i) throws Exception {
+    Process p = processes[i];
+    processes[i] = null;
+    paused.remove(i);
+    if (p != null) {
+      Sh.tryRun("kill", "-CONT", String.valueOf(p.pid()));
+      p.destroyForcibly();   // SIGKILL
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void restart(int i) throws IOException {
+    if (processes[i] != null) {
+      return;
+    }
+    Files.createDirectories(dir);
+    StringBuilder peers = new StringBuilder();
+    for (int j = 0; j < size; j++) {
+      peers.append(j == 0 ? "" : ",").append(id(j)).append('=').append(address(j));
+    }
+    List<String> cmd = List.of("ip", "netns", "exec", ns(i),
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
+        "quorumkv.server.KvServerMain", "server", "--node.id=" + id(i), "--raft.peers=" + peers,
+        "--storage.data-dir=" + dir.resolve(id(i)));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id(i) + ".log").toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+    processes[i] = pb.start();   // ip netns exec execs java: this pid is the node's
+  }
+
+  @Override
+  public boolean isRunning(int i) {
+    return processes[i] != null && processes[i].isAlive();
+  }
+
+  @Override
+  public void pause(int i) throws IOException {
+    if (processes[i] != null) {
+      Sh.run("kill", "-STOP", String.valueOf(processes[i].pid()));
+      paused.add(i);
+    }
+  }
+
+  @Override
+  public void resume(int i) throws IOException {
+    if (processes[i] != null) {
+      Sh.run("kill", "-CONT", String.valueOf(processes[i].pid()));
+    }
+    paused.remove(i);
+  }
+
+  @Override
+  public synchronized void partition(List<Set<Integer>> groups) throws IOException {
+    List<int[]> links = new ArrayList<>();
+    for (int a = 0; a < groups.size(); a++) {
+      for (int b = a + 1; b < groups.size(); b++) {
+        for (int x : groups.get(a)) {
+          for (int y : groups.get(b)) {
+            links.add(new int[] {x, y});
+          }
+        }
+      }
+    }
+    cutLinks(links);
+  }
+
+  @Override
+  public synchronized void cutLinks(List<int[]> links) throws IOException {
+    healLinks();
+    for (int[] l : links) {
+      drop(l[1], l[0]);
+      drop(l[0], l[1]);
+      cut.add(l);
+    }
+  }
+
+  /** In namespace {@code at}, drop every packet from node {@code from}, counting them. */
+  private void drop(int at, int from) throws IOException {
+    Sh.run("ip", "netns", "exec", ns(at), "nft", "add", "rule", "inet", "qkv", "input", "ip", "saddr", ip(from),
+        "counter", "drop");
+  }
+
+  private void healLinks() throws IOException {
+    evidenceBase += droppedPackets();
+    for (int i = 0; i < size; i++) {
+      Sh.run("ip", "netns", "exec", ns(i), "nft", "flush", "chain", "inet", "qkv", "input");
+    }
+    cut.clear();
+  }
+
+  private long droppedPackets() {
+    long total = 0;
+    for (int i = 0; i < size; i++) {
+      Matcher m = PACKETS.matcher(Sh.tryRun("ip", "netns", "exec", ns(i), "nft", "list", "chain", "inet", "qkv", "input"));
+      while (m.find()) {
+        total += Long.parseLong(m.group(1));
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public synchronized void healAll() throws IOException {
+    healLinks();
+    for (int i : new ArrayList<>(paused)) {
+      resume(i);
+    }
+  }
+
+  @Override
+  public void transferLeadership(int i) throws IOException {
+    var reply = admin.admin().transferLeadership(RaftPeerId.valueOf(id(i)), 10_000);
+    if (!reply.isSuccess()) {
+      throw new IOException("leader transfer to " + id(i) + " failed: " + reply.getException());
+    }
+  }
+
+  @Override
+  public long faultEvidence() {
+    return evidenceBase + droppedPackets();
+  }
+
+  /** Where node logs are. */
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    for (int i = 0; i < size; i++) {
+      try {
+        kill(i);
+      } catch (Exception e) {
+        // best effort
+      }
+    }
+    try {
+      admin.close();
+    } catch (IOException e) {
+      // best effort
+    }
+    for (int i = 0; i < size; i++) {
+      Sh.tryRun("ip", "netns", "del", ns(i));
+      Sh.tryRun("ip", "link", "del", prefix + "v" + (i + 1));
+    }
+    Sh.tryRun("ip", "link", "del", prefix + "br");
+  }
+}
