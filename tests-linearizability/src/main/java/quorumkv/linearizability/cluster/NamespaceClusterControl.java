@@ -40,6 +40,7 @@ public final class NamespaceClusterControl implements ClusterControl {
   private final Path dir;
   private final Process[] processes;
   private final RaftClient admin;
+  private final RaftClient probe;
   private final RaftGroup group;
   private final List<int[]> cut = new ArrayList<>();
   private final Set<Integer> paused = new HashSet<>();
@@ -56,7 +57,12 @@ public final class NamespaceClusterControl implements ClusterControl {
       peers.add(RaftPeer.newBuilder().setId(id(i)).setAddress(address(i)).build());
     }
     this.group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(clusterId())), peers);
+    // Admin calls (leader transfer) may first reach a follower: retry a few times, bounded.
     this.admin = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
+            org.apache.ratis.util.TimeDuration.valueOf(200, TimeUnit.MILLISECONDS))).build();
+    // Status probes go to one named node and must not wait: no retries.
+    this.probe = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
         .setRetryPolicy(RetryPolicies.noRetry()).build();
   }
 
@@ -153,7 +159,7 @@ public final class NamespaceClusterControl implements ClusterControl {
       return null;
     }
     try {
-      return admin.getGroupManagementApi(RaftPeerId.valueOf(id(i))).info(group.getGroupId());
+      return probe.getGroupManagementApi(RaftPeerId.valueOf(id(i))).info(group.getGroupId());
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -334,6 +340,7 @@ public final class NamespaceClusterControl implements ClusterControl {
     }
     try {
       admin.close();
+      probe.close();
     } catch (IOException e) {
       // best effort
     }
