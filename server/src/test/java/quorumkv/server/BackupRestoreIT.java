@@ -38,33 +38,52 @@ class BackupRestoreIT {
       source.waitForLeader(Duration.ofSeconds(20));
       String endpoints = source.httpAddress(0) + "," + source.httpAddress(1) + "," + source.httpAddress(2);
       AtomicBoolean stop = new AtomicBoolean();
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
       Thread writer = new Thread(() -> {
-        int i = 0;
-        while (!stop.get()) {
-          String key = "w/" + (i % 40);
-          String address = source.httpAddress(i % 3);
-          HttpCalls.Reply r = i % 7 == 6
-              ? HttpCalls.send(address, "DELETE", "/v1/kv/" + key, null, null)
-              : HttpCalls.putJson(address, "/v1/kv/" + key, "{\"value\":\"v" + i + "\"}");
-          if (r.status() != 200) {
-            throw new AssertionError("write failed: " + r);
-          }
-          synchronized (acknowledged) {
-            acknowledged.add(new Write(r.json().get("revision").asLong(), key, i % 7 == 6 ? null : "v" + i));
-          }
-          i++;
+        try {
+          writeUntil(stop, source, acknowledged);
+        } catch (Throwable t) {
+          failed.set(t);
         }
       }, "backup-it-writer");
       writer.start();
-      Eventually.assertTrue(Duration.ofSeconds(30), () -> size(acknowledged) >= 150, "writes before the backup");
+      long started = System.nanoTime();
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> written(acknowledged, failed) >= 150, "writes before the backup");
+      System.out.printf("150 sequential HTTP writes (round-robin over the nodes) in %d ms%n",
+          (System.nanoTime() - started) / 1_000_000);
+      long saveStarted = System.nanoTime();
       Cli.Run save = Cli.run("snapshot", "save", file.toString(), "--endpoints", endpoints);
-      long afterSave = size(acknowledged);
-      Eventually.assertTrue(Duration.ofSeconds(30), () -> size(acknowledged) >= afterSave + 50, "writes after the backup");
+      System.out.printf("snapshot save under writes took %d ms%n", (System.nanoTime() - saveStarted) / 1_000_000);
+      long afterSave = written(acknowledged, failed);
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> written(acknowledged, failed) >= afterSave + 50,
+          "writes after the backup");
       stop.set(true);
       writer.join(30_000);
       assertEquals(ExitCodes.OK, save.exitCode(), save.toString());
     }
+    verifyAndRestore(file, acknowledged);
+  }
 
+  /** One writer, round-robin over the nodes: puts, and every seventh write a delete; records each revision. */
+  private static void writeUntil(AtomicBoolean stop, LocalCluster source, List<Write> acknowledged) {
+    for (int i = 0; !stop.get(); i++) {
+      String key = "w/" + (i % 40);
+      String address = source.httpAddress(i % 3);
+      boolean delete = i % 7 == 6;
+      HttpCalls.Reply r = delete
+          ? HttpCalls.send(address, "DELETE", "/v1/kv/" + key, null, null)
+          : HttpCalls.putJson(address, "/v1/kv/" + key, "{\"value\":\"v" + i + "\"}");
+      if (r.status() != 200) {
+        throw new AssertionError("write failed: " + r);
+      }
+      synchronized (acknowledged) {
+        acknowledged.add(new Write(r.json().get("revision").asLong(), key, delete ? null : "v" + i));
+      }
+    }
+  }
+
+  private static void verifyAndRestore(Path file, List<Write> acknowledged) throws Exception {
+    Path dir = file.getParent();
     BackupReader.Verified backup = BackupReader.verify(file);
     long revision = backup.header().revision();
     Map<String, Write> expected = stateAt(acknowledged, revision);
@@ -102,7 +121,11 @@ class BackupRestoreIT {
     }
   }
 
-  private static int size(List<Write> writes) {
+  /** How many writes were acknowledged; fails at once if the writer died. */
+  private static int written(List<Write> writes, java.util.concurrent.atomic.AtomicReference<Throwable> failed) {
+    if (failed.get() != null) {
+      throw new AssertionError("the writer failed", failed.get());
+    }
     synchronized (writes) {
       return writes.size();
     }

@@ -67,6 +67,8 @@ public final class BackupReader implements AutoCloseable {
         previous = kv.key();
       }
       return new Verified(r.header, r.count);
+    } catch (BackupCorruptException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
 

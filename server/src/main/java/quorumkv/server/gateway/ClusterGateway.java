@@ -3,6 +3,8 @@ package quorumkv.server.gateway;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -130,9 +132,9 @@ public final class ClusterGateway implements AutoCloseable {
   /** The Ratis client for the group's current configuration, rebuilt when membership changed. */
   private synchronized RaftClient client() throws IOException {
     RaftGroup current = node.division().getGroup();
-    if (client == null || !current.getPeers().equals(group.getPeers())) {
+    if (client == null || !Set.copyOf(current.getPeers()).equals(Set.copyOf(group.getPeers()))) {
       if (client != null) {
-        client.close();
+        retire(client);
       }
       RaftProperties p = new RaftProperties();
       RaftClientConfigKeys.Rpc.setRequestTimeout(p, RPC_TIMEOUT);
@@ -142,6 +144,18 @@ public final class ClusterGateway implements AutoCloseable {
       group = current;
     }
     return client;
+  }
+
+  /** Closes a replaced client once the calls still running on it have ended (their deadline plus an RPC timeout). */
+  private void retire(RaftClient old) {
+    long delayMs = callTimeout.toMillis() + RPC_TIMEOUT.toLong(TimeUnit.MILLISECONDS) + 1000;
+    CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(() -> {
+      try {
+        old.close();
+      } catch (IOException e) {
+        // already broken; nothing to release
+      }
+    });
   }
 
   private static Message message(Request request) {
