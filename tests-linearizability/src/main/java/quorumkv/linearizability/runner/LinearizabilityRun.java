@@ -5,9 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
@@ -16,8 +14,6 @@ import quorumkv.linearizability.checker.LinearizabilityChecker;
 import quorumkv.linearizability.checker.RegisterModel;
 import quorumkv.linearizability.checker.Verdict;
 import quorumkv.linearizability.cluster.ClusterControl;
-import quorumkv.linearizability.fault.FaultKind;
-import quorumkv.linearizability.fault.FaultStep;
 import quorumkv.linearizability.history.History;
 import quorumkv.linearizability.history.HistoryRecorder;
 import quorumkv.linearizability.history.Operation;
@@ -59,7 +55,8 @@ public final class LinearizabilityRun {
         t.start();
         workers.add(t);
       }
-      Thread nemesis = new Thread(() -> nemesis(cluster, s, start, recorder, windows, skipped), "lin-nemesis");
+      Thread nemesis = new Thread(() -> Nemesis.run(cluster, s.schedule(), s.seed(), s.duration(), start, windows,
+          skipped), "lin-nemesis");
       nemesis.start();
       nemesis.join(s.duration().plusSeconds(60).toMillis());
       long remaining = s.duration().toMillis() - (System.nanoTime() - start) / 1_000_000;
@@ -116,55 +113,6 @@ public final class LinearizabilityRun {
     }
   }
 
-  private static void nemesis(ClusterControl cluster, RunSettings s, long start, HistoryRecorder recorder,
-      List<FaultWindow> windows, List<String> skipped) {
-    Random random = new Random(s.seed());
-    List<FaultStep> steps = new ArrayList<>(s.schedule());
-    steps.sort((a, b) -> Long.compare(a.startMillis(), b.startMillis()));
-    try {
-      for (FaultStep step : steps) {
-        long at = start + step.startMillis() * 1_000_000;
-        long wait = (at - System.nanoTime()) / 1_000_000;
-        if (wait > 0) {
-          Thread.sleep(wait);
-        }
-        if (System.nanoTime() - start > s.duration().toNanos()) {
-          break;
-        }
-        if (!step.kind().isAvailable(cluster)) {
-          skipped.add(step + ": not available on this cluster now");
-          continue;
-        }
-        long termBefore = cluster.maxTerm();
-        long evidenceBefore = cluster.faultEvidence();
-        long t0 = System.nanoTime();
-        FaultKind.Injected injected;
-        try {
-          injected = step.kind().inject(cluster, random);
-        } catch (Exception e) {
-          skipped.add(step + ": injection failed: " + e);
-          continue;
-        }
-        LOG.info("nemesis: {} ({})", injected.description(), step);
-        Thread.sleep(step.durationMillis());
-        // A killed or paused node is itself the observed effect (confirmed by the control that did it).
-        boolean downed = step.kind() == FaultKind.KILL || step.kind() == FaultKind.PAUSE;
-        injected.heal().run();
-        long t1 = System.nanoTime();
-        // Let the cluster settle so the term after reflects the fault's elections.
-        Thread.sleep(300);
-        long evidence = cluster.faultEvidence() - evidenceBefore + (downed ? 1 : 0);
-        windows.add(new FaultWindow(step.kind().name(), injected.description(), t0, t1, termBefore,
-            cluster.maxTerm(), evidence, 0, 0, 0));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      skipped.add("nemesis stopped: " + e);
-      LOG.warn("nemesis failed", e);
-    }
-  }
-
   /** Adds what clients saw inside the window: ok and failed operations, the longest ok gap. */
   private static FaultWindow withClientEvidence(FaultWindow w, History history) {
     int ok = 0;
@@ -201,7 +149,4 @@ public final class LinearizabilityRun {
     return h.operations().stream().filter(op -> op.outcome() == o).count();
   }
 
-  static AtomicInteger counter() {
-    return new AtomicInteger();
-  }
 }
