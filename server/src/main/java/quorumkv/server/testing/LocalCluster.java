@@ -15,9 +15,11 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.server.KvServer;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
+import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.ratis.KvNode;
 
@@ -25,45 +27,63 @@ import quorumkv.server.ratis.KvNode;
  * An in-process cluster of real nodes on 127.0.0.1 ephemeral ports, each with its own data dir under a
  * base directory: for tests. {@link #stop} closes a node abruptly (no leadership hand-over); its data
  * stays, and {@link #restart} brings it back on the same port.
+ *
+ * <p>Nodes are n1, n2, ... by index (index 0 = n1). {@link #start(int, int, Path, Map)} makes the last ones
+ * listeners (non-voting asynchronous followers); {@link #addNode} starts a brand-new node whose config
+ * lists the current nodes plus itself, to be added to the running group with a membership change.
  */
 public final class LocalCluster implements AutoCloseable {
   private final Path baseDir;
+  private final Map<String, String> overrides;
   private final List<ServerConfig> configs = new ArrayList<>();
-  private final KvNode[] nodes;
+  private final List<KvNode> nodes = new ArrayList<>();
   /** With HTTP: the whole node (Raft node plus HTTP API) per index; null entries otherwise. */
-  private final KvServer[] servers;
+  private final List<KvServer> servers = new ArrayList<>();
   private final boolean withHttp;
+  /** Per node index: where its state machine reports events (clusters without HTTP only). */
+  private final Map<Integer, StateMachineListener> stateMachineListeners = new HashMap<>();
 
   private LocalCluster(Path baseDir, Map<String, String> overrides, List<Integer> advertised, List<Integer> listen) {
-    this(baseDir, overrides, advertised, listen, null);
+    this(baseDir, overrides, advertised, listen, null, 0);
   }
 
+  /** The last {@code listeners} of the {@code advertised.size()} nodes are listeners. */
   private LocalCluster(Path baseDir, Map<String, String> overrides, List<Integer> advertised, List<Integer> listen,
-      List<Integer> httpPorts) {
+      List<Integer> httpPorts, int listeners) {
     int count = advertised.size();
     this.baseDir = baseDir;
-    this.nodes = new KvNode[count];
-    this.servers = new KvServer[count];
+    this.overrides = Map.copyOf(overrides);
     this.withHttp = httpPorts != null;
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < count; i++) {
-      peers.append(i == 0 ? "" : ",").append("n").append(i + 1).append("=127.0.0.1:").append(advertised.get(i));
+      peers.append(i == 0 ? "" : ",").append(peerEntry(i, advertised.get(i), i >= count - listeners));
     }
     for (int i = 0; i < count; i++) {
-      Map<String, String> settings = new HashMap<>();
-      settings.put(ConfigKeys.NODE_ID, "n" + (i + 1));
-      settings.put(ConfigKeys.PEERS, peers.toString());
-      settings.put(ConfigKeys.DATA_DIR, baseDir.resolve("n" + (i + 1)).toString());
-      if (!listen.get(i).equals(advertised.get(i))) {
-        settings.put(ConfigKeys.LISTEN_PORT, String.valueOf(listen.get(i)));
-      }
-      if (httpPorts != null) {
-        settings.put(ConfigKeys.HTTP_PORT, String.valueOf(httpPorts.get(i)));
-        settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
-      }
-      settings.putAll(overrides);
-      configs.add(ConfigLoader.fromMap(settings));
+      configs.add(configOf(i, peers.toString(), advertised.get(i), listen.get(i),
+          httpPorts == null ? null : httpPorts.get(i)));
+      nodes.add(null);
+      servers.add(null);
     }
+  }
+
+  private static String peerEntry(int index, int port, boolean listener) {
+    return "n" + (index + 1) + "=127.0.0.1:" + port + (listener ? ":listener" : "");
+  }
+
+  private ServerConfig configOf(int index, String peers, int advertised, int listen, Integer httpPort) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put(ConfigKeys.NODE_ID, "n" + (index + 1));
+    settings.put(ConfigKeys.PEERS, peers);
+    settings.put(ConfigKeys.DATA_DIR, baseDir.resolve("n" + (index + 1)).toString());
+    if (listen != advertised) {
+      settings.put(ConfigKeys.LISTEN_PORT, String.valueOf(listen));
+    }
+    if (httpPort != null) {
+      settings.put(ConfigKeys.HTTP_PORT, String.valueOf(httpPort));
+      settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
+    }
+    settings.putAll(overrides);
+    return ConfigLoader.fromMap(settings);
   }
 
   /**
@@ -93,13 +113,46 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Starts {@code voters} voters n1..n{voters} and then {@code listeners} listeners (non-voting
+   * asynchronous followers, configured as {@code id=host:port:listener}), all in the initial group.
+   */
+  public static LocalCluster start(int voters, int listeners, Path baseDir, Map<String, String> overrides)
+      throws IOException {
+    List<Integer> ports = freePorts(voters + listeners);
+    return startAll(new LocalCluster(baseDir, overrides, ports, ports, null, listeners));
+  }
+
+  /**
+   * Starts a brand-new node n{size()+1} on a fresh port and data dir and returns its index. Its config
+   * lists every node of this cluster plus itself ({@code asListener}: as a listener); the running group
+   * does not know it until a membership change adds it. Start it as a listener: a node configured
+   * as a voter but not yet in the group's configuration times out and campaigns in vain.
+   */
+  public synchronized int addNode(boolean asListener) throws IOException {
+    int index = configs.size();
+    List<Integer> ports = freePorts(withHttp ? 2 : 1);
+    StringBuilder peers = new StringBuilder();
+    for (ServerConfig c : configs) {
+      var self = c.self();
+      peers.append(self.id()).append('=').append(self.host()).append(':').append(self.port())
+          .append(self.role() == PeerSpec.Role.LISTENER ? ":listener" : "").append(',');
+    }
+    peers.append(peerEntry(index, ports.get(0), asListener));
+    configs.add(configOf(index, peers.toString(), ports.get(0), ports.get(0), withHttp ? ports.get(1) : null));
+    nodes.add(null);
+    servers.add(null);
+    restart(index);
+    return index;
+  }
+
+  /**
    * Starts {@code count} voters, each with its HTTP API (JSON API, /health, /ready, /metrics) on its own free
    * loopback port: see {@link #httpAddress}.
    */
   public static LocalCluster startWithHttp(int count, Path baseDir, Map<String, String> overrides) throws IOException {
     List<Integer> ports = freePorts(2 * count);
     return startAll(new LocalCluster(baseDir, overrides, ports.subList(0, count), ports.subList(0, count),
-        ports.subList(count, 2 * count)));
+        ports.subList(count, 2 * count), 0));
   }
 
   /** host:port of node {@code index}'s HTTP API (clusters started with {@link #startWithHttp}). */
@@ -127,12 +180,17 @@ public final class LocalCluster implements AutoCloseable {
     return configs.get(0).clusterId();
   }
 
-  /** host:port of every node, index 0 = n1. */
-  public List<String> addresses() {
-    return configs.get(0).peers().stream().map(p -> p.address()).toList();
+  /** host:port of every node, index 0 = n1 (nodes added by {@link #addNode} included). */
+  public synchronized List<String> addresses() {
+    return configs.stream().map(c -> c.self().address()).toList();
   }
 
-  public ServerConfig config(int index) {
+  /** The node id of node {@code index}: n{index+1}. */
+  public String nodeId(int index) {
+    return config(index).nodeId();
+  }
+
+  public synchronized ServerConfig config(int index) {
     return configs.get(index);
   }
 
@@ -140,24 +198,24 @@ public final class LocalCluster implements AutoCloseable {
     return baseDir;
   }
 
-  public int size() {
-    return nodes.length;
+  public synchronized int size() {
+    return nodes.size();
   }
 
   public synchronized boolean isRunning(int index) {
-    return nodes[index] != null;
+    return nodes.get(index) != null;
   }
 
   /** The running node, or null if stopped. */
   public synchronized KvNode node(int index) {
-    return nodes[index];
+    return nodes.get(index);
   }
 
   /** Waits until a running node is leader and returns its index. */
   public int waitForLeader(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      for (int i = 0; i < nodes.length; i++) {
+      for (int i = 0; i < size(); i++) {
         KvNode n = node(i);
         if (n != null && n.isLeader()) {
           return i;
@@ -170,10 +228,10 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Closes the node abruptly; its data dir is kept. */
   public synchronized void stop(int index) throws IOException {
-    KvNode n = nodes[index];
-    KvServer server = servers[index];
-    nodes[index] = null;
-    servers[index] = null;
+    KvNode n = nodes.get(index);
+    KvServer server = servers.get(index);
+    nodes.set(index, null);
+    servers.set(index, null);
     if (server != null) {
       server.close();
     } else if (n != null) {
@@ -183,7 +241,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts a stopped node on its data dir and port. */
   public synchronized void restart(int index) throws IOException {
-    if (nodes[index] != null) {
+    if (nodes.get(index) != null) {
       return;
     }
     IOException last = null;
@@ -191,10 +249,11 @@ public final class LocalCluster implements AutoCloseable {
     for (int attempt = 0; attempt < 50; attempt++) {
       try {
         if (withHttp) {
-          servers[index] = KvServer.start(configs.get(index));
-          nodes[index] = servers[index].node();
+          servers.set(index, KvServer.start(configs.get(index)));
+          nodes.set(index, servers.get(index).node());
         } else {
-          nodes[index] = KvNode.start(configs.get(index));
+          nodes.set(index, KvNode.start(configs.get(index),
+              stateMachineListeners.getOrDefault(index, StateMachineListener.NONE)));
         }
         return;
       } catch (quorumkv.server.config.ConfigException e) {
@@ -208,9 +267,21 @@ public final class LocalCluster implements AutoCloseable {
     throw last;
   }
 
+  /**
+   * From its next (re)start on, node {@code index}'s state machine reports to {@code listener} (see
+   * {@link StateMachineListener}; a test can also slow the node's apply thread down from it). Clusters
+   * without HTTP only: with HTTP the node reports to its metrics.
+   */
+  public synchronized void setStateMachineListener(int index, StateMachineListener listener) {
+    if (withHttp) {
+      throw new IllegalStateException("clusters with HTTP report state-machine events to their metrics");
+    }
+    stateMachineListeners.put(index, listener);
+  }
+
   /** Asks node {@code index} to take a snapshot now and returns its index. */
   public long takeSnapshot(int index) throws IOException {
-    ServerConfig c = configs.get(index);
+    ServerConfig c = config(index);
     RaftGroup group = node(index).division().getGroup();
     try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).build()) {
       var reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(c.nodeId())).create(true, 30_000);
@@ -223,7 +294,7 @@ public final class LocalCluster implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (int i = 0; i < nodes.length; i++) {
+    for (int i = 0; i < nodes.size(); i++) {
       try {
         stop(i);
       } catch (IOException e) {
