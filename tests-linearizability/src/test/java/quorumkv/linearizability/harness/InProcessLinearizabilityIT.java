@@ -51,7 +51,8 @@ class InProcessLinearizabilityIT {
     return Arbitraries.longs().between(1, 1_000_000);
   }
 
-  @Property(tries = 3, shrinking = ShrinkingMode.BOUNDED)
+  // Tries come from jqwik.tries.default (3 in the test command, more with -Plong; see the module pom).
+  @Property(shrinking = ShrinkingMode.BOUNDED)
   void realClusterIsLinearizableUnderGeneratedFaults(@ForAll("workloads") RegisterWorkload workload,
       @ForAll("schedules") List<FaultStep> schedule, @ForAll @IntRange(min = 3, max = 8) int workers,
       @ForAll("seeds") long seed) throws Exception {
