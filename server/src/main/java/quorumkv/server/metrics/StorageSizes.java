@@ -18,18 +18,20 @@ public final class StorageSizes {
     this.node = node;
   }
 
+  /**
+   * Sizes from the file system, never through the store: a follower installing a snapshot closes its
+   * RocksDB, and a native call on a closed database can crash the JVM.
+   */
   public Sizes measure() {
-    var store = node.stateMachine().store();
-    long sst = store == null ? -1 : store.approximateSizeBytes();
-    return new Sizes(sst, directorySize(node.config().raftDir()));
+    return new Sizes(directorySize(node.config().dbDir(), ".sst"), directorySize(node.config().raftDir(), ""));
   }
 
-  static long directorySize(Path dir) {
+  static long directorySize(Path dir, String suffix) {
     if (!Files.isDirectory(dir)) {
       return 0;
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(p -> {
+      return files.filter(p -> Files.isRegularFile(p) && p.toString().endsWith(suffix)).mapToLong(p -> {
         try {
           return Files.size(p);
         } catch (IOException e) {
