@@ -118,6 +118,54 @@ class ThreeNodeClusterIT {
     }
   }
 
+  /**
+   * Raft dissertation 6.3: a retried call applies once. The retry reaches a leader that caught up by
+   * installing a snapshot (so Ratis's in-memory retry cache never saw the call), and then a cluster
+   * restarted from disk; both times the recorded result comes back and nothing applies twice.
+   */
+  @Test
+  void retriedCallAppliesOnceAfterSnapshotInstallAndFullRestart() throws Exception {
+    Map<String, String> small = Map.of(ConfigKeys.SNAPSHOT_ENTRIES, "50", ConfigKeys.PURGE_GAP, "1",
+        ConfigKeys.SEGMENT_SIZE, "4KB");
+    try (LocalCluster cluster = LocalCluster.start(3, dir, small); RawKv kv = new RawKv(cluster)) {
+      int leader = cluster.waitForLeader(LEADER_TIMEOUT);
+      int lagging = (leader + 1) % 3;
+      cluster.stop(lagging);
+      java.util.UUID session = java.util.UUID.randomUUID();
+      var counter = quorumkv.raftlog.command.Bytes.utf8("counter");
+      // "Increment" as a CAS on the current mod revision: applying it twice would be visible.
+      var first = new quorumkv.raftlog.command.Request.Write(session, 1, 1, java.util.List.of(
+          new quorumkv.raftlog.command.Command.PutIfAbsent(counter, quorumkv.raftlog.command.Bytes.utf8("1"))));
+      var original = kv.send(first);
+      for (int i = 0; i < 300; i++) {
+        kv.put("fill" + i, "x".repeat(100));
+      }
+      cluster.takeSnapshot(leader);
+      cluster.restart(lagging);
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> sameDigest(cluster), "lagging node caught up");
+      assertTrue(hasInstalledSnapshot(cluster.config(lagging).raftDir()));
+      // Make the node that installed the snapshot the leader: stop the other two in turn.
+      cluster.stop(leader);
+      cluster.stop((leader + 2) % 3);
+      cluster.restart((leader + 2) % 3);
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> cluster.node(lagging) != null && cluster.node(lagging).isLeader()
+          || cluster.node((leader + 2) % 3) != null && cluster.node((leader + 2) % 3).isLeader(), "a leader");
+      assertEquals(original, kv.send(first), "retry after snapshot install returns the recorded result");
+      cluster.restart(leader);
+      for (int i = 0; i < 3; i++) {
+        cluster.stop(i);
+      }
+      for (int i = 0; i < 3; i++) {
+        cluster.restart(i);
+      }
+      cluster.waitForLeader(LEADER_TIMEOUT);
+      assertEquals(original, kv.send(first), "retry after a full restart returns the recorded result");
+      var current = (quorumkv.raftlog.command.Result.GetResult) kv.read(
+          new quorumkv.raftlog.command.Command.Get(counter)).results().get(0);
+      assertEquals(1, current.kv().version(), "applied exactly once");
+    }
+  }
+
   static boolean sameDigest(LocalCluster cluster) {
     byte[] first = null;
     for (int i = 0; i < cluster.size(); i++) {

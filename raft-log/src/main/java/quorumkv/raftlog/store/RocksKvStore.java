@@ -54,6 +54,14 @@ public final class RocksKvStore implements AutoCloseable {
   private final CommandApplier applier;
   private final SessionTable sessions;
   private volatile AppliedIndex applied;
+  /**
+   * Holds off {@link #close} while an operation runs, and refuses operations after it: a snapshot
+   * install closes and replaces the store while reads, metrics or backups may still be running on other
+   * threads, and RocksDB used after close crashes the JVM.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed;
   private final long revisionOffset;
 
   private RocksKvStore(Path dir, StoreOptions options) throws RocksDBException {
@@ -108,20 +116,25 @@ public final class RocksKvStore implements AutoCloseable {
    * the applied index. Business failures are in the response; only storage failures throw.
    */
   public Response applyWrite(Request.Write write, long term, long index) {
-    if (index <= applied.index()) {
-      throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
-    }
-    try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions ro = new ReadOptions()) {
-      BatchView view = new BatchView(db, kv, batch, ro);
-      Response response = sessions.applyOnce(write, index, batch, ro,
-          () -> execute(write.commands(), revisionOf(index), view, index));
-      sessions.expireIdle(applied.index(), index, batch, ro);
-      batch.put(meta, ColumnFamilies.APPLIED_KEY, StoredValues.longs(term, index));
-      db.write(writeOptions, batch);
-      applied = new AppliedIndex(term, index);
-      return response;
-    } catch (RocksDBException e) {
-      throw new StorageException("applying entry " + index + " failed: " + e.getMessage(), e);
+    enter();
+    try {
+      if (index <= applied.index()) {
+        throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
+      }
+      try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions ro = new ReadOptions()) {
+        BatchView view = new BatchView(db, kv, batch, ro);
+        Response response = sessions.applyOnce(write, index, batch, ro,
+            () -> execute(write.commands(), revisionOf(index), view, index));
+        sessions.expireIdle(applied.index(), index, batch, ro);
+        batch.put(meta, ColumnFamilies.APPLIED_KEY, StoredValues.longs(term, index));
+        db.write(writeOptions, batch);
+        applied = new AppliedIndex(term, index);
+        return response;
+      } catch (RocksDBException e) {
+        throw new StorageException("applying entry " + index + " failed: " + e.getMessage(), e);
+      }
+    } finally {
+      exit();
     }
   }
 
@@ -130,7 +143,12 @@ public final class RocksKvStore implements AutoCloseable {
    * result of its session call if still kept, otherwise {@code RESULT_NOT_RECORDED}. Never re-applies.
    */
   public Response replayedResponse(Request.Write write) {
-    return sessions.recorded(write);
+    enter();
+    try {
+      return sessions.recorded(write);
+    } finally {
+      exit();
+    }
   }
 
   /** Runs the commands of one entry in order; later commands see the writes of earlier ones. */
@@ -144,20 +162,25 @@ public final class RocksKvStore implements AutoCloseable {
 
   /** Serves read-only commands on one consistent snapshot; the response carries the applied index. */
   public Response read(Request.Read read) {
-    Snapshot snapshot = db.getSnapshot();
-    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
-      byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
-      long index = appliedBytes == null ? 0 : StoredValues.longAt(appliedBytes, 1);
-      SnapshotView view = new SnapshotView(db, kv, ro);
-      List<Result> results = new ArrayList<>(read.commands().size());
-      for (Command c : read.commands()) {
-        results.add(applier.apply(c, 0, view));
+    enter();
+    try {
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+        byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
+        long index = appliedBytes == null ? 0 : StoredValues.longAt(appliedBytes, 1);
+        SnapshotView view = new SnapshotView(db, kv, ro);
+        List<Result> results = new ArrayList<>(read.commands().size());
+        for (Command c : read.commands()) {
+          results.add(applier.apply(c, 0, view));
+        }
+        return new Response.Ok(index, results);
+      } catch (RocksDBException e) {
+        throw new StorageException("read failed: " + e.getMessage(), e);
+      } finally {
+        db.releaseSnapshot(snapshot);
       }
-      return new Response.Ok(index, results);
-    } catch (RocksDBException e) {
-      throw new StorageException("read failed: " + e.getMessage(), e);
     } finally {
-      db.releaseSnapshot(snapshot);
+      exit();
     }
   }
 
@@ -166,12 +189,17 @@ public final class RocksKvStore implements AutoCloseable {
    * not exist. The checkpoint holds the applied index of the state it contains.
    */
   public AppliedIndex checkpoint(Path target) throws IOException {
-    try (Checkpoint checkpoint = Checkpoint.create(db)) {
-      AppliedIndex at = applied;
-      checkpoint.createCheckpoint(target.toString());
-      return at;
-    } catch (RocksDBException e) {
-      throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+    enter();
+    try {
+      try (Checkpoint checkpoint = Checkpoint.create(db)) {
+        AppliedIndex at = applied;
+        checkpoint.createCheckpoint(target.toString());
+        return at;
+      } catch (RocksDBException e) {
+        throw new IOException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+      }
+    } finally {
+      exit();
     }
   }
 
@@ -188,20 +216,25 @@ public final class RocksKvStore implements AutoCloseable {
    * exactly as of one applied index, while writes go on. For backups.
    */
   public AppliedIndex export(ExportSink sink) throws IOException {
-    Snapshot snapshot = db.getSnapshot();
-    try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(kv, ro)) {
-      byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
-      AppliedIndex at = appliedBytes == null ? AppliedIndex.NONE
-          : new AppliedIndex(StoredValues.longAt(appliedBytes, 0), StoredValues.longAt(appliedBytes, 1));
-      sink.begin(at, revisionOf(at.index()));
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        sink.entry(StoredValues.decodeKv(it.key(), it.value()));
+    enter();
+    try {
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(kv, ro)) {
+        byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
+        AppliedIndex at = appliedBytes == null ? AppliedIndex.NONE
+            : new AppliedIndex(StoredValues.longAt(appliedBytes, 0), StoredValues.longAt(appliedBytes, 1));
+        sink.begin(at, revisionOf(at.index()));
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          sink.entry(StoredValues.decodeKv(it.key(), it.value()));
+        }
+        return at;
+      } catch (RocksDBException e) {
+        throw new IOException("export failed: " + e.getMessage(), e);
+      } finally {
+        db.releaseSnapshot(snapshot);
       }
-      return at;
-    } catch (RocksDBException e) {
-      throw new IOException("export failed: " + e.getMessage(), e);
     } finally {
-      db.releaseSnapshot(snapshot);
+      exit();
     }
   }
 
@@ -249,39 +282,71 @@ public final class RocksKvStore implements AutoCloseable {
     }
   }
 
-  /** Total size of the live SST files, for metrics. */
+  /** Total size of the live SST files, for metrics; -1 if unknown (or the store is closed). */
   public long approximateSizeBytes() {
+    lifecycle.readLock().lock();
     try {
-      return db.getLongProperty(kv, "rocksdb.total-sst-files-size");
+      return closed ? -1 : db.getLongProperty(kv, "rocksdb.total-sst-files-size");
     } catch (RocksDBException e) {
       return -1;
+    } finally {
+      lifecycle.readLock().unlock();
     }
   }
+
 
   /**
    * A SHA-256 digest of every replicated byte (keys, values, revisions, sessions, applied index): two
    * replicas that applied the same log hold the same digest. For tests and consistency checks.
    */
   public byte[] contentDigest() {
+    enter();
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (ColumnFamilyHandle h : handles.subList(1, handles.size())) {
-        digest.update(h.getName());
-        try (RocksIterator it = db.newIterator(h)) {
-          for (it.seekToFirst(); it.isValid(); it.next()) {
-            digest.update(it.key());
-            digest.update(it.value());
+      try {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        for (ColumnFamilyHandle h : handles.subList(1, handles.size())) {
+          digest.update(h.getName());
+          try (RocksIterator it = db.newIterator(h)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+              digest.update(it.key());
+              digest.update(it.value());
+            }
           }
         }
+        return digest.digest();
+      } catch (NoSuchAlgorithmException | RocksDBException e) {
+        throw new StorageException("digest failed", e);
       }
-      return digest.digest();
-    } catch (NoSuchAlgorithmException | RocksDBException e) {
-      throw new StorageException("digest failed", e);
+    } finally {
+      exit();
     }
   }
 
+  private void enter() {
+    lifecycle.readLock().lock();
+    if (closed) {
+      lifecycle.readLock().unlock();
+      throw new StorageException("the store in " + dir + " is closed (replaced by a snapshot install, or the node"
+          + " is stopping); retry");
+    }
+  }
+
+  private void exit() {
+    lifecycle.readLock().unlock();
+  }
+
+  /** Waits for running operations, then closes; later operations fail with {@link StorageException}. */
   @Override
   public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
     for (ColumnFamilyHandle h : handles) {
       h.close();
     }

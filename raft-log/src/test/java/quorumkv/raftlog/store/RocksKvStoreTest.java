@@ -191,6 +191,17 @@ class RocksKvStoreTest {
         Request.Write.unsessioned(List.of(new Command.Put(b("p"), b("3")))))).code());
   }
 
+  /** A snapshot install closes the store under running readers: they must get an error, not a JVM crash. */
+  @Test
+  void aClosedStoreRefusesOperationsInsteadOfCrashing() throws Exception {
+    RocksKvStore other = RocksKvStore.open(dir.resolve("closing"), StoreOptions.DEFAULTS);
+    other.close();
+    other.close(); // idempotent
+    assertThrows(StorageException.class, () -> other.read(new Request.Read(List.of(new Command.Get(b("k"))))));
+    assertThrows(StorageException.class, other::contentDigest);
+    assertEquals(-1, other.approximateSizeBytes(), "metrics see 'unknown', not an error");
+  }
+
   @Test
   void sameLogGivesTheSameBytesOnTwoReplicas() throws Exception {
     List<Request.Write> log = randomLog(new Random(42), 300);

@@ -58,6 +58,15 @@ public final class RawKv implements AutoCloseable {
     return ok(reply);
   }
 
+  /** Sends exactly these request bytes, as a client retrying one call does, and returns the response. */
+  public Response send(Request.Write write) throws IOException {
+    RaftClientReply reply = client.io().send(message(write));
+    if (!reply.isSuccess()) {
+      throw new IOException("request failed: " + reply.getException(), reply.getException());
+    }
+    return CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+  }
+
   public Response.Ok read(Command... commands) throws IOException {
     return ok(client.io().sendReadOnly(message(new Request.Read(List.of(commands)))));
   }
