@@ -18,7 +18,9 @@ import quorumkv.raftlog.command.Command;
  * has already seen. Every call ends within the configured {@link KvClientConfig#deadline() deadline}
  * (plus scheduling slack), with a result or a {@link KvException} that says whether the operation could
  * have applied: {@link KvRejectedException} and {@link KvUnavailableException} mean it did not;
- * {@link KvIndeterminateException} (writes only) means it may have.
+ * {@link KvIndeterminateException} (writes only) means it may have. A write of a
+ * {@link Durability#ALL} view that applied but was not confirmed on every voter in time ends with
+ * {@link KvReplicationIncompleteException}, which carries its result.
  *
  * <p><b>Request path.</b>
  * <pre>
@@ -55,8 +57,22 @@ public interface KvClient extends AutoCloseable {
     return connect(KvClientConfig.builder().addresses(addresses).build());
   }
 
-  /** The asynchronous facet of this client. */
+  /** The asynchronous facet of this client (with this client's {@link #durability()}). */
   AsyncKvClient async();
+
+  /**
+   * A view of this client whose writes, blocking and {@link #async()}, are acknowledged with
+   * {@code durability}; for example {@code client.withDurability(Durability.ALL).put(k, v)}. The view
+   * shares everything with this client (session, connections, threads, seen index) and is cheap to
+   * create. It owns nothing: closing a view does nothing, closing the client ends its views too.
+   */
+  KvClient withDurability(Durability durability);
+
+  /** How this client's writes are acknowledged: {@link Durability#QUORUM} unless this is a view. */
+  Durability durability();
+
+  /** Cluster status and membership changes (shared by this client and its views). */
+  KvAdmin admin();
 
   /** The highest log index this client has seen in any result; FOLLOWER reads wait for at least it. */
   long lastSeenIndex();
@@ -64,7 +80,7 @@ public interface KvClient extends AutoCloseable {
   /**
    * Releases every thread and connection. Calls still running fail: writes that may have been sent
    * with {@link KvIndeterminateException}, everything else with {@link KvUnavailableException}.
-   * Idempotent.
+   * Idempotent. On a {@link #withDurability} view, does nothing.
    */
   @Override
   void close();

@@ -10,6 +10,9 @@ package quorumkv.client;
  *   <li>{@link KvUnavailableException}: definite, no attempt could have been appended; retry later.</li>
  *   <li>{@link KvIndeterminateException}: a write that may or may not have applied; re-read, or retry
  *       only if the operation is idempotent.</li>
+ *   <li>{@link KvReplicationIncompleteException}: a {@link Durability#ALL} write that DID apply (its
+ *       result is in the exception) but was not confirmed on every voter before the deadline; do not
+ *       retry it.</li>
  * </ul>
  */
 public abstract class KvException extends RuntimeException {

@@ -11,6 +11,7 @@ import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.NotReplicatedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.ReadException;
 import org.apache.ratis.protocol.exceptions.ReadIndexException;
@@ -60,6 +61,10 @@ final class Failures {
     if (t instanceof LeaderNotReadyException) {
       // The node won an election but has not yet committed an entry of its term: wait for it.
       return AttemptFailure.of(Action.RETRY_SAME, true, true, false, t);
+    }
+    if (t instanceof NotReplicatedException) {
+      // A watch the leader gave up on (raft.server.watch.timeout): some voter still lacks the entry.
+      return AttemptFailure.of(Action.RETRY_SAME, false, false, false, t);
     }
     if (t instanceof LeaderSteppingDownException || t instanceof GroupMismatchException) {
       return AttemptFailure.of(Action.RETRY_OTHER, false, false, true, t);

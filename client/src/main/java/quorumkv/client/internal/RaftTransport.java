@@ -9,10 +9,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
@@ -22,6 +24,8 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.util.TimeDuration;
@@ -51,8 +55,11 @@ import org.slf4j.LoggerFactory;
 final class RaftTransport implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftTransport.class);
 
-  /** Kinds of attempt; the server chooses the read path from the Ratis request type. */
-  enum Kind { WRITE, LINEARIZABLE_READ, FOLLOWER_READ }
+  /**
+   * Kinds of attempt; the server chooses the read path from the Ratis request type. WATCH waits on the
+   * leader until the entry at {@code minIndex} is committed on every voter (Ratis ALL_COMMITTED).
+   */
+  enum Kind { WRITE, LINEARIZABLE_READ, FOLLOWER_READ, WATCH }
 
   /** One sent RPC: its reply future, and the proxy generation it went out on. */
   record Sent(CompletableFuture<RaftClientReply> reply, long generation, long ratisCallId) {}
@@ -67,12 +74,16 @@ final class RaftTransport implements AutoCloseable {
   private volatile RaftClient client;
   private volatile boolean closed;
 
-  RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, TimeDuration rpcTimeout) {
+  RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, TimeDuration rpcTimeout,
+      TimeDuration deadline) {
     this.clientId = clientId;
     this.groupId = groupId;
     this.properties = new RaftProperties();
     // Ratis's own per-request timer on the gRPC stream; RetryingCall keeps a tighter one of its own.
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, rpcTimeout);
+    // A watch waits as long as its call's deadline allows (RetryingCall bounds it); Ratis's 10 s default
+    // would otherwise end it first on a long deadline.
+    RaftClientConfigKeys.Rpc.setWatchRequestTimeout(properties, deadline);
     this.peers.addAll(initialPeers);
     this.client = newClient();
   }
@@ -108,6 +119,8 @@ final class RaftTransport implements AutoCloseable {
           .setRepliedCallIds(drainReplied());
       case LINEARIZABLE_READ -> b.setLeaderId(target).setType(RaftClientRequest.readRequestType());
       case FOLLOWER_READ -> b.setServerId(target).setType(RaftClientRequest.staleReadRequestType(minIndex));
+      case WATCH -> b.setLeaderId(target).setType(RaftClientRequest.watchRequestType(minIndex,
+          ReplicationLevel.ALL_COMMITTED));
       default -> throw new AssertionError(kind);
     }
     CompletableFuture<RaftClientReply> reply;
@@ -160,6 +173,46 @@ final class RaftTransport implements AutoCloseable {
   /** Asks {@code target} for the group's members and roles; blocking, bounded by the RPC timeout. */
   GroupInfoReply groupInfo(RaftPeerId target) throws IOException {
     return client.getGroupManagementApi(target).info(groupId);
+  }
+
+  /**
+   * Sends one configuration change to {@code leader} and waits for its reply at most {@code timeout}
+   * (the leader answers once the new configuration is committed, after catching new members up).
+   * One RPC, no retries: {@link RatisAdmin} decides what to do next.
+   */
+  RaftClientReply setConfiguration(RaftPeerId leader, SetConfigurationRequest.Arguments args, TimeDuration timeout)
+      throws IOException {
+    try (RaftClient admin = adminClient(timeout)) {
+      return admin.getClientRpc().sendRequest(
+          new SetConfigurationRequest(admin.getId(), leader, groupId, CallId.getAndIncrement(), args));
+    }
+  }
+
+  /** Asks {@code leader} to hand leadership to {@code newLeader} within {@code timeoutMs}; one RPC. */
+  RaftClientReply transferLeadership(RaftPeerId leader, RaftPeerId newLeader, long timeoutMs) throws IOException {
+    try (RaftClient admin = adminClient(TimeDuration.valueOf(timeoutMs + 2000, TimeUnit.MILLISECONDS))) {
+      return admin.getClientRpc().sendRequest(new TransferLeadershipRequest(admin.getId(), leader, groupId,
+          CallId.getAndIncrement(), newLeader, timeoutMs));
+    }
+  }
+
+  /**
+   * A short-lived RaftClient for one admin RPC, with its own request timeout (admin RPCs may take far
+   * longer than a write) and its own client id (admin requests must not share the data path's retry
+   * cache entries).
+   */
+  private RaftClient adminClient(TimeDuration timeout) {
+    if (closed) {
+      throw new IllegalStateException("transport closed");
+    }
+    RaftProperties p = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, timeout);
+    return RaftClient.newBuilder()
+        .setClientId(ClientId.randomId())
+        .setRaftGroup(RaftGroup.valueOf(groupId, new ArrayList<>(peers)))
+        .setProperties(p)
+        .setRetryPolicy(RetryPolicies.noRetry())
+        .build();
   }
 
   private AtomicLong generation(RaftPeerId target) {

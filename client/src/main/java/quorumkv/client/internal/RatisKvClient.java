@@ -24,9 +24,12 @@ import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.AsyncKvClient;
+import quorumkv.client.Durability;
+import quorumkv.client.KvAdmin;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvRejectedException;
+import quorumkv.client.KvReplicationIncompleteException;
 import quorumkv.client.KvResult;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.client.ReadConsistency;
@@ -65,7 +68,9 @@ public final class RatisKvClient implements KvClient {
   private final AtomicBoolean discovering = new AtomicBoolean();
   private volatile long lastDiscoveryNanos = System.nanoTime() - DISCOVERY_INTERVAL_NANOS;
   private volatile boolean closed;
-  private final AsyncKvClient async = new AsyncFacet();
+  private final AsyncKvClient async = new AsyncFacet(Durability.QUORUM);
+  private final KvClient allView = new View(Durability.ALL);
+  private final RatisAdmin admin;
 
   private RatisKvClient(KvClientConfig config) {
     this.config = config;
@@ -73,13 +78,15 @@ public final class RatisKvClient implements KvClient {
     this.peers = new PeerView(config.addresses());
     RaftGroupId groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.transport = new RaftTransport(ClientId.randomId(), groupId, peers.seeds(),
-        TimeDuration.valueOf(config.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        TimeDuration.valueOf(config.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS),
+        TimeDuration.valueOf(config.deadline().toMillis(), TimeUnit.MILLISECONDS));
     this.timer = new ScheduledThreadPoolExecutor(1, threads(name + "-timer"));
     this.timer.setRemoveOnCancelPolicy(true);
     this.callbacks = Executors.newCachedThreadPool(threads(name + "-callback"));
     this.context = new RetryingCall.Context(transport, peers,
         new Backoff(config.backoffBase(), config.backoffMax()), timer, callbacks, config.rpcTimeout().toNanos(),
         this::discoverInBackground);
+    this.admin = new RatisAdmin(name, transport, peers, config.deadline());
   }
 
   /** Creates a client and tries once to learn the group's members; see {@link KvClient#connect}. */
@@ -104,6 +111,67 @@ public final class RatisKvClient implements KvClient {
     return lastSeenIndex.get();
   }
 
+  @Override
+  public KvClient withDurability(Durability durability) {
+    return Objects.requireNonNull(durability, "durability") == Durability.QUORUM ? this : allView;
+  }
+
+  @Override
+  public Durability durability() {
+    return Durability.QUORUM;
+  }
+
+  @Override
+  public KvAdmin admin() {
+    return admin;
+  }
+
+  /** The same client with another write durability; owns nothing, so closing it does nothing. */
+  private final class View implements KvClient {
+    private final Durability durability;
+    private final AsyncKvClient async;
+
+    View(Durability durability) {
+      this.durability = durability;
+      this.async = new AsyncFacet(durability);
+    }
+
+    @Override
+    public AsyncKvClient async() {
+      return async;
+    }
+
+    @Override
+    public KvClient withDurability(Durability d) {
+      return RatisKvClient.this.withDurability(d);
+    }
+
+    @Override
+    public Durability durability() {
+      return durability;
+    }
+
+    @Override
+    public KvAdmin admin() {
+      return admin;
+    }
+
+    @Override
+    public long lastSeenIndex() {
+      return RatisKvClient.this.lastSeenIndex();
+    }
+
+    @Override
+    public void close() {
+      // A view owns nothing.
+    }
+
+    @Override
+    public String toString() {
+      return RatisKvClient.this + "/" + durability;
+    }
+  }
+
   /** The current session's id (a new one after the cluster expired the old). */
   public java.util.UUID sessionId() {
     return session.get().id();
@@ -113,6 +181,12 @@ public final class RatisKvClient implements KvClient {
 
   /** The asynchronous operations; the blocking ones in {@link KvClient} wait for these. */
   private final class AsyncFacet implements AsyncKvClient {
+    private final Durability durability;
+
+    AsyncFacet(Durability durability) {
+      this.durability = durability;
+    }
+
     @Override
     public CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency) {
       return read("get " + key, new Command.Get(key), consistency, Results::get);
@@ -126,36 +200,36 @@ public final class RatisKvClient implements KvClient {
 
     @Override
     public CompletableFuture<KvResult.Put> put(Bytes key, Bytes value) {
-      return write("put " + key, new Command.Put(key, Objects.requireNonNull(value, "value")), Results::put);
+      return write(durability, "put " + key, new Command.Put(key, Objects.requireNonNull(value, "value")), Results::put);
     }
 
     @Override
     public CompletableFuture<KvResult.Delete> delete(Bytes key) {
-      return write("delete " + key, new Command.Delete(key), Results::delete);
+      return write(durability, "delete " + key, new Command.Delete(key), Results::delete);
     }
 
     @Override
     public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, long expectedModRevision, Bytes value) {
-      return write("compareAndSet " + key, new Command.CompareAndSet(key,
+      return write(durability, "compareAndSet " + key, new Command.CompareAndSet(key,
           new Command.Expected.Revision(expectedModRevision), Objects.requireNonNull(value, "value")), Results::cas);
     }
 
     @Override
     public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, Bytes expectedValue, Bytes value) {
-      return write("compareAndSet " + key, new Command.CompareAndSet(key,
+      return write(durability, "compareAndSet " + key, new Command.CompareAndSet(key,
           new Command.Expected.Value(Objects.requireNonNull(expectedValue, "expectedValue")),
           Objects.requireNonNull(value, "value")), Results::cas);
     }
 
     @Override
     public CompletableFuture<KvResult.Cas> putIfAbsent(Bytes key, Bytes value) {
-      return write("putIfAbsent " + key, new Command.PutIfAbsent(key, Objects.requireNonNull(value, "value")),
+      return write(durability, "putIfAbsent " + key, new Command.PutIfAbsent(key, Objects.requireNonNull(value, "value")),
           Results::cas);
     }
 
     @Override
     public CompletableFuture<KvResult.Txn> txn(Command.Txn txn) {
-      return write("txn", Objects.requireNonNull(txn, "txn"), Results::txn);
+      return write(durability, "txn", Objects.requireNonNull(txn, "txn"), Results::txn);
     }
   }
 
@@ -169,10 +243,13 @@ public final class RatisKvClient implements KvClient {
       return refused;
     }
     Kind kind = consistency == ReadConsistency.FOLLOWER ? Kind.FOLLOWER_READ : Kind.LINEARIZABLE_READ;
-    return run(op, kind, bytes, lastSeenIndex.get(), (ok, code) -> observe(ok)).thenApply(toResult);
+    return run(op, kind, bytes, lastSeenIndex.get(), config.deadline().toNanos(), (ok, code) -> observe(ok))
+        .thenApply(toResult);
   }
 
-  private <T> CompletableFuture<T> write(String op, Command command, Function<Response.Ok, T> toResult) {
+  private <T extends KvResult> CompletableFuture<T> write(Durability durability, String op, Command command,
+      Function<Response.Ok, T> toResult) {
+    long startNanos = System.nanoTime();
     List<Command> commands = List.of(requireKeys(command));
     // Check the limits before numbering the call: the session header has a fixed size.
     Request.Write probe = Request.Write.unsessioned(commands);
@@ -183,13 +260,38 @@ public final class RatisKvClient implements KvClient {
     Session s = session.get();
     Request.Write request = s.newWrite(commands);
     byte[] bytes = CommandCodec.encode(request);
-    return run(op + " (call " + request.callId() + ")", Kind.WRITE, bytes, 0, (ok, code) -> {
+    String call = op + " (call " + request.callId() + ")";
+    CompletableFuture<T> committed = run(call, Kind.WRITE, bytes, 0, config.deadline().toNanos(), (ok, code) -> {
       s.finish(request.callId());
       observe(ok);
       if (code == ErrorCode.SESSION_EXPIRED && session.compareAndSet(s, Session.random())) {
         LOG.warn("{}: the cluster expired session {}; continuing with session {}", name, s.id(), session.get().id());
       }
     }).thenApply(toResult);
+    if (durability == Durability.QUORUM) {
+      return committed;
+    }
+    return committed.thenCompose(r -> onEveryVoter(call, r, startNanos + config.deadline().toNanos()));
+  }
+
+  /**
+   * Completes with {@code result} once the leader sees its entry committed on every voter, or fails
+   * with {@link KvReplicationIncompleteException} (carrying {@code result}) if that is not confirmed by
+   * {@code deadlineNanos}. The watch is its own RetryingCall: it follows leader changes, and its pending
+   * RPC is bounded by the deadline, not by the server's hidden watch timeout.
+   */
+  private <T extends KvResult> CompletableFuture<T> onEveryVoter(String call, T result, long deadlineNanos) {
+    long remaining = Math.max(0, deadlineNanos - System.nanoTime());
+    return run(call + " on every voter", Kind.WATCH, new byte[0], result.index(), remaining, (ok, code) -> {})
+        .handle((ok, e) -> {
+          if (e == null) {
+            return result;
+          }
+          Throwable cause = Blocking.unwrap(e);
+          throw new KvReplicationIncompleteException(call + " applied at index " + result.index()
+              + " (committed on a quorum) but not confirmed on every voter within the deadline: "
+              + cause.getMessage(), result, cause);
+        });
   }
 
   private static Command requireKeys(Command command) {
@@ -223,10 +325,10 @@ public final class RatisKvClient implements KvClient {
     return null;
   }
 
-  private CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, long minIndex,
+  private CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, long minIndex, long deadlineNanos,
       RetryingCall.Hooks hooks) {
-    Message message = Message.valueOf(ByteString.copyFrom(bytes));
-    RetryingCall call = new RetryingCall(context, kind, op, message, minIndex, config.deadline().toNanos(), hooks);
+    Message message = bytes.length == 0 ? Message.EMPTY : Message.valueOf(ByteString.copyFrom(bytes));
+    RetryingCall call = new RetryingCall(context, kind, op, message, minIndex, deadlineNanos, hooks);
     active.add(call);
     call.result().whenComplete((r, e) -> active.remove(call));
     if (closed) {

@@ -120,7 +120,8 @@ final class RetryingCall {
       unreported.add(n);
     }
     RaftTransport.Sent sent = ctx.transport().send(kind, message, target, minIndex);
-    long timeout = Math.min(ctx.rpcTimeoutNanos(), remaining());
+    // A watch legitimately waits until every voter has the entry: bound it by the deadline only.
+    long timeout = kind == Kind.WATCH ? remaining() : Math.min(ctx.rpcTimeoutNanos(), remaining());
     ScheduledFuture<?> timer;
     try {
       timer = ctx.timer().schedule(() -> failed(n, target, sent,
@@ -150,6 +151,12 @@ final class RetryingCall {
       return;
     }
     ctx.transport().replied(kind, sent.ratisCallId());
+    if (kind == Kind.WATCH) {
+      // No payload: success means the leader saw the index committed on every voter.
+      ctx.peers().leaderIs(target);
+      settle(new Response.Ok(Math.max(minIndex, reply.getLogIndex()), List.of()), null, null);
+      return;
+    }
     final Response response;
     try {
       response = CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());

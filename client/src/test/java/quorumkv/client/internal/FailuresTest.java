@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -19,6 +20,7 @@ import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
 import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.NotReplicatedException;
 import org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
 import org.apache.ratis.protocol.exceptions.ReadException;
 import org.apache.ratis.protocol.exceptions.ReadIndexException;
@@ -53,6 +55,14 @@ class FailuresTest {
     assertEquals(Action.INDETERMINATE, f.action());
     assertEquals(ErrorCode.SESSION_EXPIRED, f.code());
     assertTrue(f.mayHaveApplied());
+  }
+
+  @Test
+  void watchTheLeaderGaveUpOnIsRepeatedThere() {
+    AttemptFailure f = Failures.classify(new NotReplicatedException(7, ReplicationLevel.ALL_COMMITTED, 42));
+    assertEquals(Action.RETRY_SAME, f.action());
+    assertFalse(f.targetNotLeader(), "the leader still leads; only a voter lags");
+    assertFalse(f.reconnect());
   }
 
   @Test
