@@ -1,0 +1,177 @@
+package quorumkv.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static quorumkv.client.Eventually.eventually;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.statemachine.StateMachineListener;
+import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.testing.LocalCluster;
+
+/**
+ * Asynchronous followers (Ratis listeners): three voters n1..n3 and the listener n4, configured as
+ * {@code n4=host:port:listener}. A listener down or slow never stalls writes, and catches up when it
+ * returns, by snapshot when the log it needs was purged; its lag is visible in the cluster status.
+ */
+class ListenerIT {
+  private static final Logger LOG = LoggerFactory.getLogger(ListenerIT.class);
+  private static final int LISTENER = 3;
+  /** Small snapshots and segments, purged right behind the snapshot, as ThreeNodeClusterIT does. */
+  private static final Map<String, String> SMALL_LOG = Map.of(
+      ConfigKeys.SNAPSHOT_ENTRIES, "50",
+      ConfigKeys.PURGE_GAP, "1",
+      ConfigKeys.SEGMENT_SIZE, "4KB");
+
+  @TempDir
+  Path dir;
+
+  private static KvClient connect(LocalCluster cluster) {
+    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+        .build());
+  }
+
+  private static ClusterStatus.Member n4(KvClient client) {
+    return client.admin().clusterStatus().member("n4").orElseThrow();
+  }
+
+  @Test
+  void listenerDownNeverStallsWritesAndCatchesUpBySnapshot() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, 1, dir, SMALL_LOG); KvClient client = connect(cluster)) {
+      int leader = cluster.waitForLeader(Duration.ofSeconds(30));
+      // Ratis 3.3.0 takes the startup role LISTENER of the initial group for a listener.
+      assertTrue(cluster.node(LISTENER).division().getInfo().isListener());
+      assertEquals(Set.of("n4"), ids(cluster, leader, RaftPeerRole.LISTENER));
+      assertEquals(Set.of("n1", "n2", "n3"), ids(cluster, leader, RaftPeerRole.FOLLOWER));
+
+      AtomicInteger n = new AtomicInteger();
+      Latencies.of(200, () -> client.put("warm/k", "v"));
+      Latencies up = Latencies.of(300, () -> client.put("up/k" + n.incrementAndGet(), "x".repeat(100)));
+      eventually(Duration.ofSeconds(10), "n4 caught up", () -> n4(client).lagEntries() <= 64);
+      ClusterStatus status = client.admin().clusterStatus();
+      LOG.info("status with n4 up: {}", status);
+      assertEquals(ClusterStatus.Role.LISTENER, status.member("n4").orElseThrow().role());
+      assertEquals(3, status.voters().size());
+
+      long appliedAtStop = cluster.node(LISTENER).division().getInfo().getLastAppliedIndex();
+      cluster.stop(LISTENER);
+      Latencies down = Latencies.of(300, () -> client.put("down/k" + n.incrementAndGet(), "x".repeat(100)));
+      LOG.info("sequential put latency, 3 voters: listener up {}; listener down {}", up, down);
+      assertTrue(down.percentileMs(50) <= 2 * up.percentileMs(50) + 10,
+          "writes slowed down with the listener down: up " + up + ", down " + down);
+
+      // Its lag shows, in entries and in time.
+      eventually(Duration.ofSeconds(10), "n4's time lag grows", () -> n4(client).lastContactMs() >= 1000);
+      ClusterStatus.Member lagging = n4(client);
+      LOG.info("n4 down: {}", lagging);
+      assertTrue(lagging.lagEntries() >= 300, lagging.toString());
+
+      // The leader snapshots and purges the log the listener would need.
+      leader = cluster.waitForLeader(Duration.ofSeconds(10));
+      cluster.takeSnapshot(leader);
+      Path leaderLog = cluster.config(leader).raftDir();
+      eventually(Duration.ofSeconds(20), "the leader purged its log past n4's applied index " + appliedAtStop,
+          () -> firstLogIndex(leaderLog) > appliedAtStop + 1);
+
+      AtomicLong installed = new AtomicLong(-1);
+      cluster.setStateMachineListener(LISTENER, new StateMachineListener() {
+        @Override
+        public void snapshotInstalled(long index) {
+          installed.set(index);
+        }
+      });
+      long t0 = System.nanoTime();
+      cluster.restart(LISTENER);
+      int l = leader;
+      eventually(Duration.ofSeconds(60), "n4 holds the leader's data",
+          () -> java.util.Arrays.equals(digest(cluster, l), digest(cluster, LISTENER)));
+      LOG.info("n4 caught up in {} ms by installing the snapshot at {}", (System.nanoTime() - t0) / 1_000_000,
+          installed.get());
+      assertTrue(installed.get() > appliedAtStop, "n4 installed a snapshot: " + installed.get());
+      eventually(Duration.ofSeconds(10), "n4's lag is back to normal", () -> {
+        ClusterStatus.Member m = n4(client);
+        return m.lagEntries() <= 64 && m.lastContactMs() < 1000;
+      });
+      assertArrayEquals(digest(cluster, l), digest(cluster, LISTENER));
+    }
+  }
+
+  /** The listener's apply thread slowed to ~50 entries/s: writes keep their pace, the listener lags. */
+  @Test
+  void slowListenerNeverStallsWrites() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, 1, dir, Map.of()); KvClient client = connect(cluster)) {
+      cluster.waitForLeader(Duration.ofSeconds(30));
+      AtomicInteger n = new AtomicInteger();
+      Latencies.of(200, () -> client.put("warm/k", "v"));
+      Latencies normal = Latencies.of(300, () -> client.put("normal/k" + n.incrementAndGet(), "v"));
+
+      AtomicBoolean slow = new AtomicBoolean(true);
+      cluster.setStateMachineListener(LISTENER, new StateMachineListener() {
+        @Override
+        public void applied(long index, long applyNanos, long commitNanos) {
+          if (slow.get()) {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        }
+      });
+      cluster.stop(LISTENER);
+      cluster.restart(LISTENER);
+      Latencies slowed = Latencies.of(300, () -> client.put("slow/k" + n.incrementAndGet(), "v"));
+      int leader = cluster.waitForLeader(Duration.ofSeconds(10));
+      long behind = cluster.node(leader).division().getInfo().getLastAppliedIndex()
+          - cluster.node(LISTENER).division().getInfo().getLastAppliedIndex();
+      LOG.info("sequential put latency: listener normal {}; listener applying slowly {} ({} entries behind)",
+          normal, slowed, behind);
+      assertTrue(behind > 50, "the listener did fall behind: " + behind);
+      assertTrue(slowed.percentileMs(50) <= 2 * normal.percentileMs(50) + 10,
+          "writes slowed down with the listener: normal " + normal + ", slowed " + slowed);
+      slow.set(false);
+      eventually(Duration.ofSeconds(60), "n4 catches up once fast again",
+          () -> java.util.Arrays.equals(digest(cluster, leader), digest(cluster, LISTENER)));
+    }
+  }
+
+  private static Set<String> ids(LocalCluster cluster, int node, RaftPeerRole role) throws IOException {
+    return cluster.node(node).division().getRaftConf().getCurrentPeers(role).stream()
+        .map(p -> p.getId().toString()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  private static byte[] digest(LocalCluster cluster, int node) {
+    var n = cluster.node(node);
+    return n == null ? new byte[0] : n.stateMachine().store().contentDigest();
+  }
+
+  /** The lowest index of any log segment file under a Raft dir. */
+  private static long firstLogIndex(Path raftDir) {
+    try (Stream<Path> s = Files.walk(raftDir)) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(f -> f.startsWith("log_"))
+          .mapToLong(f -> Long.parseLong(f.replace("log_inprogress_", "").replace("log_", "").split("-")[0]))
+          .min().orElse(-1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
