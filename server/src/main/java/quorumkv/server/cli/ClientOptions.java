@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 /** Options of every command that talks to a running cluster. */
 final class ClientOptions {
   /** The HTTP ports of the three nodes that {@code bin/quorumkv-cluster up} starts. */
-  static final String DEFAULT_ENDPOINTS = "127.0.0.1:10871,127.0.0.1:10872,127.0.0.1:10873";
+  /** The HTTP ports bin/quorumkv-cluster and docker-compose.yml publish. */
+  static final String DEFAULT_ENDPOINTS = "127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083";
 
   @Option(names = "--endpoints", paramLabel = "HOST:PORT,...",
       description = "HTTP address (quorumkv.http.port) of one or more nodes, tried in order; env QUORUMKV_ENDPOINTS;"
