@@ -11,7 +11,7 @@ public final class KvServerMain {
   private KvServerMain() {}
 
   public static void main(String[] args) {
-    int code = QuorumkvCommand.commandLine().execute(args);
+    int code = QuorumkvCommand.commandLine().execute(QuorumkvCommand.hoistClientOptions(args));
     if (code == 0 && args.length > 0 && args[0].equals("server")) {
       return; // the node ran and shut down from its shutdown hook; the JVM is already exiting
     }

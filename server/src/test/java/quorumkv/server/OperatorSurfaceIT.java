@@ -211,7 +211,7 @@ class OperatorSurfaceIT {
     Cli.Run put = Cli.run("put", "cli/a", "hello", "--endpoints", ep);
     assertEquals(ExitCodes.OK, put.exitCode(), put.toString());
     long rev = Long.parseLong(put.out().trim().replace("OK revision=", ""));
-    Cli.Run get = Cli.run("get", "cli/a", "--endpoints", ep);
+    Cli.Run get = Cli.run("--endpoints", ep, "get", "cli/a");
     assertEquals("hello", get.out().trim(), get.toString());
     assertEquals(ExitCodes.NEGATIVE, Cli.run("get", "cli/none", "--endpoints", ep).exitCode());
     assertEquals(ExitCodes.NEGATIVE, Cli.run("cas", "cli/a", String.valueOf(rev - 1), "x", "--endpoints", ep).exitCode());

@@ -21,6 +21,37 @@ public final class QuorumkvCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
   }
 
+  /** Client options that may also come before the command: {@code quorumkv --endpoints H:P get k}. */
+  private static final java.util.Set<String> GLOBAL_WITH_VALUE = java.util.Set.of("--endpoints", "--timeout");
+
+  /**
+   * Moves client options given before the command ({@code --endpoints}, {@code --timeout}, {@code --json})
+   * to its end, where picocli expects them; everything else is left as it is.
+   */
+  public static String[] hoistClientOptions(String[] args) {
+    java.util.List<String> hoisted = new java.util.ArrayList<>();
+    int i = 0;
+    while (i < args.length) {
+      String a = args[i];
+      if (a.equals("--json") || GLOBAL_WITH_VALUE.stream().anyMatch(o -> a.startsWith(o + "="))) {
+        hoisted.add(a);
+        i++;
+      } else if (GLOBAL_WITH_VALUE.contains(a) && i + 1 < args.length) {
+        hoisted.add(a);
+        hoisted.add(args[i + 1]);
+        i += 2;
+      } else {
+        break;
+      }
+    }
+    if (hoisted.isEmpty() || i == args.length || args[i].equals("server")) {
+      return args;
+    }
+    java.util.List<String> out = new java.util.ArrayList<>(java.util.Arrays.asList(args).subList(i, args.length));
+    out.addAll(hoisted);
+    return out.toArray(new String[0]);
+  }
+
   /** The configured command line: server-style flags pass through to the config loader unparsed. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new QuorumkvCommand());

@@ -18,7 +18,7 @@ public final class Cli {
   public static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = QuorumkvCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+    int code = QuorumkvCommand.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(QuorumkvCommand.hoistClientOptions(args));
     return new Run(code, out.toString(), err.toString());
   }
 }
