@@ -52,6 +52,25 @@ public interface ClusterControl extends AutoCloseable {
   /** Asks the cluster to move leadership to node {@code i}. */
   void transferLeadership(int i) throws Exception;
 
+  /** Demotes voter {@code i} to a non-voting listener (a membership change), through the client's admin API. */
+  default void demote(int i) {
+    try (quorumkv.client.KvClient c = adminClient()) {
+      c.admin().demote(id(i));
+    }
+  }
+
+  /** Promotes listener {@code i} back to voter once it has caught up. */
+  default void promote(int i) {
+    try (quorumkv.client.KvClient c = adminClient()) {
+      c.admin().promote(id(i));
+    }
+  }
+
+  private quorumkv.client.KvClient adminClient() {
+    return quorumkv.client.KvClient.connect(quorumkv.client.KvClientConfig.builder().addresses(clientAddresses())
+        .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(20)).build());
+  }
+
   /** Requests held, bytes blocked or errors injected so far: evidence a partition bit. */
   long faultEvidence();
 

@@ -26,12 +26,14 @@ public enum FaultKind {
   /** SIGSTOP of a random node, the leader half of the time; SIGCONT at heal. */
   PAUSE,
   /** Leadership moved to another node; nothing to heal. */
-  TRANSFER_LEADER;
+  TRANSFER_LEADER,
+  /** A voter demoted to a non-voting listener (a configuration change through Raft); promoted back at heal. */
+  MEMBERSHIP_CHANGE;
 
   public boolean isAvailable(ClusterControl c) {
     return switch (this) {
       case PARTITION_BRIDGE -> c.size() >= 5;
-      case PARTITION_LEADER, TRANSFER_LEADER -> c.leader() >= 0;
+      case PARTITION_LEADER, TRANSFER_LEADER, MEMBERSHIP_CHANGE -> c.leader() >= 0;
       default -> c.size() >= 3;
     };
   }
@@ -93,6 +95,12 @@ public enum FaultKind {
         int target = (leader + 1 + random.nextInt(n - 1)) % n;
         c.transferLeadership(target);
         return new Injected("transfer leadership " + c.id(leader) + " -> " + c.id(target), () -> { }, target);
+      }
+      case MEMBERSHIP_CHANGE: {
+        int leader = c.leader();
+        int victim = (leader + 1 + random.nextInt(n - 1)) % n;   // a follower: demoting a leader moves it first
+        c.demote(victim);
+        return new Injected("demote " + c.id(victim) + " to listener", () -> c.promote(victim), victim);
       }
       default:
         throw new AssertionError(this);

@@ -51,13 +51,15 @@ final class Nemesis {
         }
         LOG.info("nemesis: {} ({})", injected.description(), step);
         Thread.sleep(step.durationMillis());
-        // A killed or paused node is itself the observed effect (confirmed by the control that did it).
-        boolean downed = step.kind() == FaultKind.KILL || step.kind() == FaultKind.PAUSE;
+        // A killed or paused node, or a changed configuration, is itself the observed effect, confirmed
+        // by the control that did it.
+        boolean confirmedByControl = step.kind() == FaultKind.KILL || step.kind() == FaultKind.PAUSE
+            || step.kind() == FaultKind.MEMBERSHIP_CHANGE;   // the admin call confirmed the new configuration
         injected.heal().run();
         long t1 = System.nanoTime();
         // Let the cluster settle so the term after reflects the fault's elections.
         Thread.sleep(300);
-        long evidence = cluster.faultEvidence() - evidenceBefore + (downed ? 1 : 0);
+        long evidence = cluster.faultEvidence() - evidenceBefore + (confirmedByControl ? 1 : 0);
         windows.add(new FaultWindow(step.kind().name(), injected.description(), t0, t1, termBefore,
             cluster.maxTerm(), evidence, 0, 0, 0));
       }

@@ -80,6 +80,10 @@ public final class RecordingClient {
           return new Completion(false, r.current() == null ? null : r.current().value().toStringUtf8(), false);
         }
       }
+    } catch (quorumkv.client.KvReplicationIncompleteException e) {
+      // Applied (committed on a quorum), only not yet confirmed on every voter: the write took effect.
+      recorder.ok(inv);
+      return new Completion(false, op.value(), true);
     } catch (KvIndeterminateException e) {
       recorder.info(inv);
       return new Completion(true, null, false);

@@ -34,7 +34,8 @@ import quorumkv.linearizability.workload.RegisterWorkload;
 class InProcessLinearizabilityIT {
   static final long RUN_MILLIS = Long.getLong("quorumkv.lin.run-millis", 20_000);
   static final List<FaultKind> KINDS_ON_THREE = List.of(FaultKind.PARTITION_LEADER, FaultKind.PARTITION_HALVES,
-      FaultKind.PARTITION_RANDOM, FaultKind.KILL, FaultKind.PAUSE, FaultKind.TRANSFER_LEADER);
+      FaultKind.PARTITION_RANDOM, FaultKind.KILL, FaultKind.PAUSE, FaultKind.TRANSFER_LEADER,
+      FaultKind.MEMBERSHIP_CHANGE);
 
   @Provide
   Arbitrary<RegisterWorkload> workloads() {

@@ -53,7 +53,7 @@ class NamespaceLinearizabilityIT {
 
   @ParameterizedTest
   @EnumSource(value = FaultKind.class, names = {"PARTITION_LEADER", "PARTITION_HALVES", "PARTITION_RANDOM",
-      "KILL", "PAUSE", "TRANSFER_LEADER"})
+      "KILL", "PAUSE", "TRANSFER_LEADER", "MEMBERSHIP_CHANGE"})
   void linearizableUnderEachFaultKind(FaultKind kind) throws Exception {
     List<FaultStep> schedule = List.of(new FaultStep(kind, 1500, 3000), new FaultStep(kind, 7000, 3000));
     RunSettings s = new RunSettings("netns-" + kind.name().toLowerCase(java.util.Locale.ROOT), kind.ordinal() + 1, 5,

@@ -1,0 +1,50 @@
+package quorumkv.bench;
+
+import java.time.Duration;
+import java.util.List;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.KvResult;
+import quorumkv.client.ReadConsistency;
+import quorumkv.raftlog.command.Bytes;
+
+/**
+ * QuorumKV through its Java client: one shared {@link KvClient} (as a service would hold one), blocking
+ * calls whose deadline is the driver's operation timeout; gets are {@link ReadConsistency#LINEARIZABLE}.
+ */
+final class QuorumKvTarget implements BenchTarget {
+  private final KvClient client;
+  private final Bytes[] keys;
+
+  QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout) {
+    this.client = KvClient.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout).build());
+    this.keys = new Bytes[keyCount];
+    for (int i = 0; i < keyCount; i++) {
+      keys[i] = Bytes.utf8(BenchTarget.keyName(i));
+    }
+  }
+
+  @Override
+  public String name() {
+    return "quorumkv";
+  }
+
+  @Override
+  public void put(int key, byte[] value) {
+    client.put(keys[key], Bytes.wrap(value));
+  }
+
+  @Override
+  public int get(int key) {
+    KvResult.Get r = client.get(keys[key], ReadConsistency.LINEARIZABLE);
+    if (r.keyValue() == null) {
+      throw new IllegalStateException("key " + key + " not found");
+    }
+    return r.keyValue().value().size();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

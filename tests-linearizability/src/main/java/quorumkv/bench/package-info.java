@@ -1,0 +1,14 @@
+/**
+ * Throughput and latency benchmark driver, QuorumKV side by side with etcd: run by {@code bin/bench},
+ * never by the tests (no test asserts on speed).
+ *
+ * <p>{@link quorumkv.bench.BenchMain} drives one running cluster of one system ({@link
+ * quorumkv.bench.QuorumKvTarget} through {@code KvClient}, {@link quorumkv.bench.EtcdTarget} through
+ * jetcd) with the same closed-loop workload: N workers, each with one operation in flight, 1 KiB
+ * values, keys drawn uniformly from a fixed key set; a warm-up (JIT), then measured puts and measured
+ * linearizable gets per concurrency level. Every loop is bounded in operations and in time. Each phase
+ * becomes one {@link quorumkv.bench.BenchRow} (throughput, latency percentiles, errors, CPU time of the
+ * server processes, of this driver and of everything else on the machine, from {@code /proc}), appended
+ * to a TSV file that {@link quorumkv.bench.BenchTable} prints as one table.
+ */
+package quorumkv.bench;
