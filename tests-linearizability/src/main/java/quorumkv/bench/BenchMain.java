@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * BenchMain --system quorumkv|etcd --endpoints A,B,C [--server-pids P1,P2,P3] [--concurrency 1,16,64]
- *           [--warmup-seconds 40] [--put-seconds 20] [--get-seconds 10] [--keys 1000] [--value-bytes 1024]
+ *           [--warmup-seconds 40] [--warmup-min-ops 20000] [--put-seconds 20] [--get-seconds 10] [--keys 1000] [--value-bytes 1024]
  *           [--op-timeout-ms 10000] [--max-ops-per-phase 5000000] [--results FILE.tsv] [--run LABEL]
  * </pre>
  *
@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Workload: closed loop, N workers each with one blocking operation in flight, keys uniform over
  * {@code --keys}, values of {@code --value-bytes} random bytes. Phases: preload (every key written
- * once, so every get finds its key), warm-up (puts for two thirds of the warm-up time, then gets, at
- * the highest concurrency; JIT compilation in the server JVMs takes tens of seconds), then measured puts
+ * once, so every get finds its key), warm-up (puts for two thirds of the warm-up time, then gets for a
+ * third, at the highest concurrency, each going on until it has also done {@code --warmup-min-ops}
+ * operations, for at most 90 s more: JIT compilation in the server JVMs needs tens of seconds and tens of
+ * thousands of operations, and a system that starts slow would otherwise warm up less), then measured puts
  * at each concurrency, then measured linearizable gets at each concurrency. Each worker stops at the
  * phase's end time or at its share of {@code --max-ops-per-phase}, whichever comes first; a failed
  * operation counts as an error and the worker pauses 5 ms before its next one.
@@ -49,6 +51,7 @@ public final class BenchMain {
     DEFAULTS.put("server-pids", "");
     DEFAULTS.put("concurrency", "1,16,64");
     DEFAULTS.put("warmup-seconds", "40");
+    DEFAULTS.put("warmup-min-ops", "20000");
     DEFAULTS.put("put-seconds", "20");
     DEFAULTS.put("get-seconds", "10");
     DEFAULTS.put("keys", "1000");
@@ -59,9 +62,26 @@ public final class BenchMain {
     DEFAULTS.put("run", "run");
   }
 
-  /** One operation of a worker; {@code rnd} is the worker's own random source. */
+  /**
+   * One operation of a worker; {@code rnd} is the worker's own random source. Returns false when there
+   * was nothing left to do (the worker stops, nothing is recorded).
+   */
   private interface Op {
-    void run(BenchTarget target, Random rnd, byte[] value) throws Exception;
+    boolean run(BenchTarget target, Random rnd, byte[] value) throws Exception;
+  }
+
+  private static Op put(int keys) {
+    return (t, rnd, v) -> {
+      t.put(rnd.nextInt(keys), v);
+      return true;
+    };
+  }
+
+  private static Op get(int keys) {
+    return (t, rnd, v) -> {
+      t.get(rnd.nextInt(keys));
+      return true;
+    };
   }
 
   public static void main(String[] argv) throws Exception {
@@ -81,6 +101,7 @@ public final class BenchMain {
     Duration opTimeout = Duration.ofMillis(Long.parseLong(a.get("op-timeout-ms")));
     long maxOps = Long.parseLong(a.get("max-ops-per-phase"));
     double warmup = Double.parseDouble(a.get("warmup-seconds"));
+    long warmupMinOps = Long.parseLong(a.get("warmup-min-ops"));
     double putSeconds = Double.parseDouble(a.get("put-seconds"));
     double getSeconds = Double.parseDouble(a.get("get-seconds"));
     if (concurrency.length == 0 || Arrays.stream(concurrency).anyMatch(c -> c < 1 || c > 1024) || keys < 1
@@ -101,15 +122,15 @@ public final class BenchMain {
 
       // Preload: every key once (retried up to 3 times), so that every later get finds its key.
       AtomicInteger nextKey = new AtomicInteger();
-      runner.phase("preload", Math.min(maxConcurrency, 16), 120, keys, (t, rnd, v) -> {
+      runner.phase("preload", Math.min(maxConcurrency, 16), 120, 0, 0, keys, (t, rnd, v) -> {
         int k = nextKey.getAndIncrement();
         if (k >= keys) {
-          return;
+          return false;
         }
         for (int attempt = 1; ; attempt++) {
           try {
             t.put(k, v);
-            return;
+            return true;
           } catch (Exception e) {
             if (attempt == 3) {
               throw e;
@@ -118,14 +139,16 @@ public final class BenchMain {
         }
       });
       if (warmup > 0) {
-        runner.phase("warmup-put", maxConcurrency, warmup * 2 / 3, maxOps, (t, rnd, v) -> t.put(rnd.nextInt(keys), v));
-        runner.phase("warmup-get", maxConcurrency, warmup / 3, maxOps, (t, rnd, v) -> t.get(rnd.nextInt(keys)));
+        runner.phase("warmup-put", maxConcurrency, warmup * 2 / 3, warmupMinOps, 90, maxOps,
+            put(keys));
+        runner.phase("warmup-get", maxConcurrency, warmup / 3, warmupMinOps, 90, maxOps,
+            get(keys));
       }
       for (int c : concurrency) {
-        runner.phase("put", c, putSeconds, maxOps, (t, rnd, v) -> t.put(rnd.nextInt(keys), v));
+        runner.phase("put", c, putSeconds, 0, 0, maxOps, put(keys));
       }
       for (int c : concurrency) {
-        runner.phase("get", c, getSeconds, maxOps, (t, rnd, v) -> t.get(rnd.nextInt(keys)));
+        runner.phase("get", c, getSeconds, 0, 0, maxOps, get(keys));
       }
     }
     System.out.println();
@@ -156,14 +179,22 @@ public final class BenchMain {
       this.rows = rows;
     }
 
-    void phase(String name, int concurrency, double seconds, long opCap, Op op) throws Exception {
+    /**
+     * Runs {@code op} in {@code concurrency} workers for {@code seconds}; if fewer than {@code minOps}
+     * succeeded by then, goes on until they have, for at most {@code extraSeconds} more. {@code opCap}
+     * bounds the operations of the phase.
+     */
+    void phase(String name, int concurrency, double seconds, long minOps, double extraSeconds, long opCap, Op op)
+        throws Exception {
       long perWorker = Math.max(1, Math.min(opCap, maxOps) / concurrency + (Math.min(opCap, maxOps) % concurrency == 0 ? 0 : 1));
       List<LatencySamples> samples = new ArrayList<>();
       AtomicLong errors = new AtomicLong();
+      AtomicLong succeeded = new AtomicLong();
       AtomicLong firstErrorLogged = new AtomicLong();
       CountDownLatch start = new CountDownLatch(1);
       List<Thread> workers = new ArrayList<>();
       long durationNanos = (long) (seconds * 1e9);
+      long extraNanos = (long) (extraSeconds * 1e9);
       long[] endAt = new long[1];
       for (int w = 0; w < concurrency; w++) {
         LatencySamples s = new LatencySamples();
@@ -179,11 +210,18 @@ public final class BenchMain {
             return;
           }
           long end = endAt[0];
-          for (long n = 0; n < perWorker && System.nanoTime() < end && !Thread.currentThread().isInterrupted(); n++) {
+          long hardEnd = end + extraNanos;
+          for (long n = 0; n < perWorker && !Thread.currentThread().isInterrupted(); n++) {
             long t0 = System.nanoTime();
+            if (t0 >= hardEnd || (t0 >= end && succeeded.get() >= minOps)) {
+              break;
+            }
             try {
-              op.run(target, rnd, value);
+              if (!op.run(target, rnd, value)) {
+                break;
+              }
               s.add(System.nanoTime() - t0);
+              succeeded.incrementAndGet();
             } catch (Exception e) {
               errors.incrementAndGet();
               if (firstErrorLogged.getAndIncrement() < 3) {
@@ -205,7 +243,8 @@ public final class BenchMain {
       endAt[0] = before.nanos() + durationNanos;
       start.countDown();
       // Every worker ends by the phase end plus one operation timeout; a generous bound beyond that.
-      long joinDeadline = System.nanoTime() + durationNanos + opTimeout.toNanos() + TimeUnit.SECONDS.toNanos(10);
+      long joinDeadline = System.nanoTime() + durationNanos + extraNanos + opTimeout.toNanos()
+          + TimeUnit.SECONDS.toNanos(10);
       for (Thread t : workers) {
         t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
       }
