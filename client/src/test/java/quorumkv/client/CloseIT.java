@@ -27,6 +27,7 @@ class CloseIT {
       cycle(config, 0); // warm-up: JVM-wide pools (gRPC, Ratis timers) start once and stay
       eventually(Duration.ofSeconds(10), "warm-up client threads gone", () -> clientThreads() == 0);
       long threads = ownedThreads();
+      java.util.Set<String> before = threadNames();
       long sockets = openSockets();
 
       for (int i = 1; i <= 20; i++) {
@@ -34,7 +35,13 @@ class CloseIT {
       }
       eventually(Duration.ofSeconds(20), "client threads gone", () -> clientThreads() == 0);
       // A leak of one thread or socket per client would show as 20 or more.
-      eventually(Duration.ofSeconds(20), "thread count back near " + threads, () -> ownedThreads() <= threads + 4);
+      try {
+        eventually(Duration.ofSeconds(20), "thread count back near " + threads, () -> ownedThreads() <= threads + 4);
+      } catch (AssertionError e) {
+        java.util.Set<String> extra = threadNames();
+        extra.removeAll(before);
+        throw new AssertionError(e.getMessage() + "; new threads: " + extra, e);
+      }
       eventually(Duration.ofSeconds(20), "socket count back near " + sockets, () -> openSockets() <= sockets + 4);
     }
   }
@@ -69,6 +76,12 @@ class CloseIT {
   private static long ownedThreads() {
     return Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.isAlive() && !t.getName().startsWith("grpc-default-executor-")).count();
+  }
+
+  private static java.util.Set<String> threadNames() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    Thread.getAllStackTraces().keySet().forEach(t -> names.add(t.getName()));
+    return names;
   }
 
   private static long openSockets() {
