@@ -1,7 +1,6 @@
 package quorumkv.raftlog.store;
 
 import java.util.ArrayList;
-import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -36,7 +35,7 @@ final class BatchView implements KvView {
   }
 
   @Override
-  public List<KeyValue> scan(Bytes start, Bytes end, int max) {
+  public Scans.Page scan(Bytes start, Bytes end, int max) {
     try (RocksIterator it = batch.newIteratorWithBase(kv, db.newIterator(kv, ro), ro)) {
       return Scans.collect(it, start, end, max);
     }

@@ -46,9 +46,10 @@ final class CommandApplier {
       return new Result.CasResult(true, revision, write(view, null, p.key(), p.value(), revision));
     } else if (command instanceof Command.Range r) {
       int limit = r.limit() == 0 ? maxRangeLimit : Math.min(r.limit(), maxRangeLimit);
-      List<KeyValue> kvs = view.scan(r.start(), r.end(), limit + 1);
-      boolean more = kvs.size() > limit;
-      return new Result.RangeResult(more ? kvs.subList(0, limit) : kvs, more);
+      Scans.Page page = view.scan(r.start(), r.end(), limit + 1);
+      List<KeyValue> kvs = page.kvs();
+      boolean more = page.truncated() || kvs.size() > limit;
+      return new Result.RangeResult(kvs.size() > limit ? kvs.subList(0, limit) : kvs, more);
     } else if (command instanceof Command.Txn t) {
       boolean succeeded = t.guards().stream().allMatch(g -> holds(g, view));
       List<Result> results = new ArrayList<>();

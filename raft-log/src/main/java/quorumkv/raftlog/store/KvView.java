@@ -9,8 +9,11 @@ interface KvView {
   /** The key's current state, or null if absent. */
   KeyValue get(Bytes key);
 
-  /** Up to {@code max} keys in {@code [start, end)} (empty end: unbounded), in unsigned byte order. */
-  List<KeyValue> scan(Bytes start, Bytes end, int max);
+  /**
+   * Up to {@code max} keys in {@code [start, end)} (empty end: unbounded), in unsigned byte order, cut
+   * short (and marked truncated) once {@link Scans#MAX_RANGE_BYTES} are collected.
+   */
+  Scans.Page scan(Bytes start, Bytes end, int max);
 
   void put(KeyValue kv);
 

@@ -1,6 +1,5 @@
 package quorumkv.raftlog.store;
 
-import java.util.List;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -32,7 +31,7 @@ final class SnapshotView implements KvView {
   }
 
   @Override
-  public List<KeyValue> scan(Bytes start, Bytes end, int max) {
+  public Scans.Page scan(Bytes start, Bytes end, int max) {
     try (RocksIterator it = db.newIterator(kv, ro)) {
       return Scans.collect(it, start, end, max);
     }

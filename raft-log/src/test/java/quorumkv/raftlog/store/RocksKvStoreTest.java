@@ -106,6 +106,24 @@ class RocksKvStoreTest {
     assertFalse(all.more());
   }
 
+  /** A range over large values stops at a byte budget and says "more", so memory stays bounded. */
+  @Test
+  void rangeOverLargeValuesIsCutAtTheByteBudget() {
+    Bytes mib = Bytes.wrap(new byte[1024 * 1024]);
+    for (int i = 0; i < 6; i++) {
+      write(new Command.Put(b("big/" + i), mib));
+    }
+    var first = (Result.RangeResult) ((Response.Ok) store.read(new Request.Read(
+        List.of(Command.Range.prefix(b("big/"), 0))))).results().get(0);
+    assertEquals(4, first.kvs().size(), "4 MiB budget");
+    assertTrue(first.more());
+    Bytes after = Bytes.utf8("big/3\u0000");
+    var rest = (Result.RangeResult) ((Response.Ok) store.read(new Request.Read(
+        List.of(new Command.Range(after, b("big/").prefixEnd(), 0))))).results().get(0);
+    assertEquals(List.of(b("big/4"), b("big/5")), rest.kvs().stream().map(KeyValue::key).toList());
+    assertFalse(rest.more());
+  }
+
   @Test
   void commandsOfOneEntrySeeEachOther() {
     List<Result> results = write(new Command.Put(b("x"), b("1")), new Command.Get(b("x")),
