@@ -1,6 +1,5 @@
 package quorumkv.raftlog.store;
 
-import java.util.ArrayList;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
