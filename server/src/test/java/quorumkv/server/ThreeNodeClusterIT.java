@@ -1,6 +1,5 @@
 package quorumkv.server;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -203,7 +202,4 @@ class ThreeNodeClusterIT {
     }
   }
 
-  static void assertDigestsEqual(byte[] a, byte[] b) {
-    assertArrayEquals(a, b);
-  }
 }

@@ -1,6 +1,5 @@
 package quorumkv.raftlog.command;
 
-import java.util.List;
 import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -72,7 +71,4 @@ final class CommandArbitraries {
             .as(Response.Failed::new));
   }
 
-  static List<Command> sample() {
-    return List.of(new Command.Put(Bytes.utf8("k"), Bytes.utf8("v")));
-  }
 }

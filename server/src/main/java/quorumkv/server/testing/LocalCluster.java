@@ -14,7 +14,6 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
-import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.server.KvServer;
 import quorumkv.server.config.ConfigKeys;
@@ -335,7 +334,4 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  static String groupIdOf(String clusterId) {
-    return ClusterIds.groupId(clusterId).toString();
-  }
 }

@@ -1,8 +1,5 @@
 package quorumkv.linearizability.runner;
 
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvResult;
@@ -123,11 +120,4 @@ public final class RecordingClient {
     };
   }
 
-  static int randomNode(List<String> addresses) {
-    return ThreadLocalRandom.current().nextInt(addresses.size());
-  }
-
-  static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
 }
