@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and each counter lies between its confirmed and its confirmed plus uncertain increments.
  */
 final class Writers {
+  /** Every writer stops by itself after this many operations or this long, whichever comes first. */
+  private static final int MAX_OPS_PER_WRITER = 100_000;
+  private static final long MAX_RUN_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
   private final KvClient client;
   private final String prefix;
   private final List<Thread> threads = new ArrayList<>();
@@ -33,6 +37,8 @@ final class Writers {
   private final AtomicLong slowestNanos = new AtomicLong();
   private final ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
   private final Map<String, String> ackedPuts = new ConcurrentHashMap<>();
+  /** Why each writer that ended did so: a wait for progress with no writer left fails with these. */
+  private final Map<String, String> ended = new ConcurrentHashMap<>();
   private final long[] confirmed;
   private final long[] uncertain;
 
@@ -56,10 +62,24 @@ final class Writers {
     return acked.get();
   }
 
-  /** Waits until the writers acknowledge {@code more} writes beyond the count now. */
+  /**
+   * Waits until the writers acknowledge {@code more} writes beyond the count now. If every writer has
+   * ended, the wait cannot succeed: it fails saying why each ended (a previous version of a failover test
+   * read writers that had simply run out of operations as a client that stopped making progress).
+   */
   void awaitProgress(int more, Duration timeout, String what) {
     int from = acked.get();
-    eventually(timeout, what + ": " + more + " more acknowledged writes after " + from, () -> acked.get() >= from + more);
+    eventually(timeout, what + ": " + more + " more acknowledged writes after " + from, () -> {
+      if (acked.get() >= from + more) {
+        return true;
+      }
+      if (ended.size() == threads.size()) {
+        throw new AssertionError("every writer has ended, at " + acked.get() + " acknowledged writes: " + ended
+            + "; violations " + violations + "; " + indeterminate.get() + " indeterminate, " + unavailable.get()
+            + " unavailable");
+      }
+      return false;
+    });
   }
 
   private String counter(int id) {
@@ -67,9 +87,26 @@ final class Writers {
   }
 
   private void run(int id) {
+    String why = "stopped";
+    try {
+      why = writeUntilStopped(id);
+    } catch (RuntimeException | Error e) {
+      why = "failed: " + e;
+      throw e;
+    } finally {
+      ended.put(counter(id), why);
+    }
+  }
+
+  /** Runs one writer's operations; returns why it ended. */
+  private String writeUntilStopped(int id) {
     long value = 0;
     long revision = 0;
-    for (int op = 0; !stop.get() && op < 100_000; op++) {
+    long startNanos = System.nanoTime();
+    for (int op = 0; !stop.get(); op++) {
+      if (op >= MAX_OPS_PER_WRITER || System.nanoTime() - startNanos > MAX_RUN_NANOS) {
+        return "reached its bound after " + op + " operations";
+      }
       long t0 = System.nanoTime();
       try {
         if (op % 2 == 0) {
@@ -77,7 +114,7 @@ final class Writers {
           if (!r.succeeded()) {
             violations.add(counter(id) + ": CAS at revision " + revision + " failed although only this writer writes"
                 + " it; current " + r.current());
-            return;
+            return "a CAS failed at operation " + op;
           }
           value++;
           revision = r.revision();
@@ -97,7 +134,7 @@ final class Writers {
           uncertain[id]++;
           KvResult.Get now = readUntilAvailable(counter(id));
           if (now == null) {
-            return;
+            return stop.get() ? "stopped" : "could not re-read its counter after an indeterminate CAS";
           }
           value = now.isPresent() ? Long.parseLong(now.valueUtf8()) : 0;
           revision = now.modRevision();
@@ -108,6 +145,7 @@ final class Writers {
         slowestNanos.accumulateAndGet(System.nanoTime() - t0, Math::max);
       }
     }
+    return "stopped";
   }
 
   private KvResult.Get readUntilAvailable(String key) {
