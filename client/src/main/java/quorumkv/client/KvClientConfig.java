@@ -28,9 +28,39 @@ import quorumkv.raftlog.command.RequestLimits;
  *     election timeout plus a margin, so a client notices a new leader soon after it is elected
  * @param limits request size limits checked before sending, so an oversized request is rejected
  *     without a round trip; keep them equal to the cluster's (default {@link RequestLimits#DEFAULTS})
+ * @param writeBatching how single-key writes (put, delete, compare-and-set, put-if-absent) of concurrent
+ *     calls share Raft log entries (default {@link WriteBatching#DEFAULT}; {@link WriteBatching#OFF}: one
+ *     entry per call)
  */
 public record KvClientConfig(List<String> addresses, String clusterId, Duration deadline, Duration rpcTimeout,
-    Duration backoffBase, Duration backoffMax, RequestLimits limits) {
+    Duration backoffBase, Duration backoffMax, RequestLimits limits, WriteBatching writeBatching) {
+
+  /**
+   * Group commit for writes: while {@code inFlight} batches of this client are waiting for their commit,
+   * further single-key writes queue, and the next batch takes up to {@code maxWrites} of them (never two
+   * on the same key, within the request size limits) into one log entry. Each write keeps its own result
+   * and exceptions; writes of one batch share a revision, as the keys of one transaction do. A write
+   * waits in the queue at most until an earlier batch finishes, so batching costs latency only when the
+   * client already has {@code inFlight} batches outstanding.
+   *
+   * @param maxWrites most writes in one log entry; 1 turns batching off
+   * @param inFlight batches this client sends before queueing
+   */
+  public record WriteBatching(int maxWrites, int inFlight) {
+    public static final WriteBatching DEFAULT = new WriteBatching(64, 4);
+    public static final WriteBatching OFF = new WriteBatching(1, Integer.MAX_VALUE);
+
+    public WriteBatching {
+      if (maxWrites < 1 || inFlight < 1) {
+        throw new IllegalArgumentException("write batching needs maxWrites >= 1 and inFlight >= 1, got "
+            + maxWrites + " and " + inFlight);
+      }
+    }
+
+    public boolean enabled() {
+      return maxWrites > 1;
+    }
+  }
 
   /** Long enough to ride out a leader election (about a second here) several times over. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
@@ -58,6 +88,11 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
       throw new IllegalArgumentException("backoffBase " + backoffBase + " exceeds backoffMax " + backoffMax);
     }
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(writeBatching, "writeBatching");
+    if (writeBatching.maxWrites() > limits.maxOperations()) {
+      throw new IllegalArgumentException("writeBatching.maxWrites " + writeBatching.maxWrites()
+          + " exceeds the request limit of " + limits.maxOperations() + " operations");
+    }
   }
 
   public static Builder builder() {
@@ -67,7 +102,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
   /** A builder starting from this config. */
   public Builder toBuilder() {
     return new Builder().addresses(addresses).clusterId(clusterId).deadline(deadline).rpcTimeout(rpcTimeout)
-        .backoff(backoffBase, backoffMax).limits(limits);
+        .backoff(backoffBase, backoffMax).limits(limits).writeBatching(writeBatching);
   }
 
   private static void checkAddress(String address) {
@@ -100,6 +135,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     private Duration backoffBase = DEFAULT_BACKOFF_BASE;
     private Duration backoffMax = DEFAULT_BACKOFF_MAX;
     private RequestLimits limits = RequestLimits.DEFAULTS;
+    private WriteBatching writeBatching = WriteBatching.DEFAULT;
 
     private Builder() {}
 
@@ -140,8 +176,14 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
       return this;
     }
 
+    public Builder writeBatching(WriteBatching writeBatching) {
+      this.writeBatching = writeBatching;
+      return this;
+    }
+
     public KvClientConfig build() {
-      return new KvClientConfig(addresses, clusterId, deadline, rpcTimeout, backoffBase, backoffMax, limits);
+      return new KvClientConfig(addresses, clusterId, deadline, rpcTimeout, backoffBase, backoffMax, limits,
+          writeBatching);
     }
   }
 }

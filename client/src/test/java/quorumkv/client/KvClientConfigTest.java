@@ -19,12 +19,14 @@ class KvClientConfigTest {
     assertEquals(KvClientConfig.DEFAULT_DEADLINE, c.deadline());
     assertEquals(KvClientConfig.DEFAULT_RPC_TIMEOUT, c.rpcTimeout());
     assertEquals(RequestLimits.DEFAULTS, c.limits());
+    assertEquals(KvClientConfig.WriteBatching.DEFAULT, c.writeBatching());
   }
 
   @Test
   void toBuilderKeepsEverything() {
     KvClientConfig c = KvClientConfig.builder().addresses("a:1", "b:2").clusterId("x").deadline(Duration.ofSeconds(3))
-        .rpcTimeout(Duration.ofMillis(700)).backoff(Duration.ofMillis(5), Duration.ofMillis(80)).build();
+        .rpcTimeout(Duration.ofMillis(700)).backoff(Duration.ofMillis(5), Duration.ofMillis(80))
+        .writeBatching(new KvClientConfig.WriteBatching(8, 2)).build();
     assertEquals(c, c.toBuilder().build());
   }
 
@@ -41,5 +43,10 @@ class KvClientConfigTest {
         () -> KvClientConfig.builder().addresses("h:1").deadline(Duration.ZERO).build());
     assertThrows(IllegalArgumentException.class,
         () -> KvClientConfig.builder().addresses("h:1").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build());
+    assertThrows(IllegalArgumentException.class, () -> new KvClientConfig.WriteBatching(0, 1));
+    assertThrows(IllegalArgumentException.class, () -> new KvClientConfig.WriteBatching(8, 0));
+    // A batch may not hold more writes than one request may hold operations.
+    assertThrows(IllegalArgumentException.class, () -> KvClientConfig.builder().addresses("h:1")
+        .writeBatching(new KvClientConfig.WriteBatching(RequestLimits.DEFAULT_MAX_OPERATIONS + 1, 1)).build());
   }
 }

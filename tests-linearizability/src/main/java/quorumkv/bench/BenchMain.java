@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * BenchMain --system quorumkv|etcd --endpoints A,B,C [--server-pids P1,P2,P3] [--concurrency 1,16,64]
  *           [--warmup-seconds 40] [--warmup-min-ops 20000] [--put-seconds 20] [--get-seconds 10] [--keys 1000] [--value-bytes 1024]
  *           [--op-timeout-ms 10000] [--max-ops-per-phase 5000000] [--results FILE.tsv] [--run LABEL]
+ *           [--write-batching default|off|MAXxINFLIGHT]
  * </pre>
  *
  * QuorumKV endpoints are Raft addresses (host:port), etcd endpoints client URLs (http://host:port).
@@ -60,6 +61,7 @@ public final class BenchMain {
     DEFAULTS.put("max-ops-per-phase", "5000000");
     DEFAULTS.put("results", "");
     DEFAULTS.put("run", "run");
+    DEFAULTS.put("write-batching", "default");
   }
 
   /**
@@ -115,7 +117,7 @@ public final class BenchMain {
     List<BenchRow> rows = new ArrayList<>();
     try (BenchTarget target = system.equals("etcd")
         ? new EtcdTarget(endpoints, keys, opTimeout)
-        : new QuorumKvTarget(endpoints, keys, opTimeout)) {
+        : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(a.get("write-batching")))) {
       Runner runner = new Runner(run, target, pids, valueBytes, opTimeout, maxOps, results, rows);
       System.out.printf("%s: %s, %d keys, %d-byte values, concurrency %s, warm-up %.0f s, puts %.0f s, gets %.0f s%n",
           system, endpoints, keys, valueBytes, Arrays.toString(concurrency), warmup, putSeconds, getSeconds);

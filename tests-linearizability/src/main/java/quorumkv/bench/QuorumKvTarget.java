@@ -16,12 +16,29 @@ final class QuorumKvTarget implements BenchTarget {
   private final KvClient client;
   private final Bytes[] keys;
 
-  QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout) {
-    this.client = KvClient.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout).build());
+  QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout,
+      KvClientConfig.WriteBatching writeBatching) {
+    this.client = KvClient.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
+        .writeBatching(writeBatching).build());
     this.keys = new Bytes[keyCount];
     for (int i = 0; i < keyCount; i++) {
       keys[i] = Bytes.utf8(BenchTarget.keyName(i));
     }
+  }
+
+  /** "default", "off", or "MAXxINFLIGHT" (e.g. 64x4): the client's write batching. */
+  static KvClientConfig.WriteBatching writeBatching(String spec) {
+    if (spec.equals("default")) {
+      return KvClientConfig.WriteBatching.DEFAULT;
+    }
+    if (spec.equals("off")) {
+      return KvClientConfig.WriteBatching.OFF;
+    }
+    String[] parts = spec.split("x");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("--write-batching: default, off or MAXxINFLIGHT (e.g. 64x4), got " + spec);
+    }
+    return new KvClientConfig.WriteBatching(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
   }
 
   @Override

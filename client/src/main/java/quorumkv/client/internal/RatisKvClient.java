@@ -71,6 +71,8 @@ public final class RatisKvClient implements KvClient {
   private final AsyncKvClient async = new AsyncFacet(Durability.QUORUM);
   private final KvClient allView = new View(Durability.ALL);
   private final RatisAdmin admin;
+  /** Null when write batching is off. */
+  private final WriteBatcher batcher;
 
   private RatisKvClient(KvClientConfig config) {
     this.config = config;
@@ -87,6 +89,13 @@ public final class RatisKvClient implements KvClient {
         new Backoff(config.backoffBase(), config.backoffMax()), timer, callbacks, config.rpcTimeout().toNanos(),
         this::discoverInBackground);
     this.admin = new RatisAdmin(name, transport, peers, config.deadline());
+    KvClientConfig.WriteBatching batching = config.writeBatching();
+    this.batcher = batching.enabled()
+        ? new WriteBatcher(this::sendWrite, batching.maxWrites(), batching.inFlight(),
+            // Members' sizes are of whole requests each: their sum over-counts a batch's headers, and a
+            // batch of two or more adds less session header than that over-count.
+            config.limits().maxRequestBytes())
+        : null;
   }
 
   /** Creates a client and tries once to learn the group's members; see {@link KvClient#connect}. */
@@ -253,25 +262,39 @@ public final class RatisKvClient implements KvClient {
     List<Command> commands = List.of(requireKeys(command));
     // Check the limits before numbering the call: the session header has a fixed size.
     Request.Write probe = Request.Write.unsessioned(commands);
-    CompletableFuture<T> refused = refuse(op, probe, CommandCodec.encode(probe));
+    byte[] probeBytes = CommandCodec.encode(probe);
+    CompletableFuture<T> refused = refuse(op, probe, probeBytes);
     if (refused != null) {
       return refused;
     }
+    long deadlineNanos = startNanos + config.deadline().toNanos();
+    CompletableFuture<T> committed = (batcher != null && WriteBatcher.batchKey(command) != null
+        ? batcher.submit(op, command, probeBytes.length, deadlineNanos)
+        : sendWrite(op, commands, deadlineNanos)).thenApply(toResult);
+    if (durability == Durability.QUORUM) {
+      return committed;
+    }
+    return committed.thenCompose(r -> onEveryVoter(op, r, deadlineNanos));
+  }
+
+  /**
+   * One write call: the next call id of the current session, sent and retried by a {@link RetryingCall}
+   * until it settles or {@code deadlineNanos} (System.nanoTime based) passes. {@link WriteBatcher} sends
+   * its batches through here.
+   */
+  private CompletableFuture<Response.Ok> sendWrite(String op, List<Command> commands, long deadlineNanos) {
     Session s = session.get();
     Request.Write request = s.newWrite(commands);
     byte[] bytes = CommandCodec.encode(request);
     String call = op + " (call " + request.callId() + ")";
-    CompletableFuture<T> committed = run(call, Kind.WRITE, bytes, 0, config.deadline().toNanos(), (ok, code) -> {
+    long remaining = Math.max(0, deadlineNanos - System.nanoTime());
+    return run(call, Kind.WRITE, bytes, 0, remaining, (ok, code) -> {
       s.finish(request.callId());
       observe(ok);
       if (code == ErrorCode.SESSION_EXPIRED && session.compareAndSet(s, Session.random())) {
         LOG.warn("{}: the cluster expired session {}; continuing with session {}", name, s.id(), session.get().id());
       }
-    }).thenApply(toResult);
-    if (durability == Durability.QUORUM) {
-      return committed;
-    }
-    return committed.thenCompose(r -> onEveryVoter(call, r, startNanos + config.deadline().toNanos()));
+    });
   }
 
   /**
@@ -398,6 +421,9 @@ public final class RatisKvClient implements KvClient {
       return;
     }
     closed = true;
+    if (batcher != null) {
+      batcher.close();
+    }
     for (RetryingCall call : active) {
       call.abort("the client was closed");
     }

@@ -36,7 +36,8 @@ public final class RunReport {
         .append("  variant ").append(r.settings().variant()).append('\n');
     b.append("workers ").append(r.settings().workers()).append(", duration ").append(r.settings().duration())
         .append(", op deadline ").append(r.settings().opDeadline()).append(", workload ")
-        .append(r.settings().workload()).append('\n');
+        .append(r.settings().workload()).append(", client write batching ").append(r.settings().writeBatching())
+        .append('\n');
     b.append("schedule: ").append(r.settings().schedule()).append("\n\n");
     b.append("verdict: ").append(r.verdict().summary()).append('\n');
     b.append(r.counts() ? "the run counts\n" : "THE RUN DOES NOT COUNT: " + r.problems() + "\n");

@@ -38,7 +38,8 @@ public final class LinearizabilityRun {
     HistoryRecorder recorder = new HistoryRecorder();
     KvClientConfig config = KvClientConfig.builder().addresses(cluster.clientAddresses())
         .clusterId(cluster.clusterId()).deadline(s.opDeadline())
-        .rpcTimeout(Duration.ofMillis(Math.min(1000, s.opDeadline().toMillis() / 2))).build();
+        .rpcTimeout(Duration.ofMillis(Math.min(1000, s.opDeadline().toMillis() / 2)))
+        .writeBatching(s.writeBatching()).build();
     List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();

@@ -2,6 +2,7 @@ package quorumkv.linearizability.runner;
 
 import java.time.Duration;
 import java.util.List;
+import quorumkv.client.KvClientConfig;
 import quorumkv.linearizability.fault.FaultStep;
 import quorumkv.linearizability.workload.RegisterWorkload;
 
@@ -13,16 +14,33 @@ import quorumkv.linearizability.workload.RegisterWorkload;
  *     operations (the hard case for a checker), long enough to ride out an election
  * @param minOkOperations a run with fewer ok operations does not count (the faults starved it)
  * @param checkTimeout the checker's budget; running out fails the run
+ * @param writeBatching the shared client's write batching; by default {@link #MOST_BATCHING}, so that
+ *     concurrent workers' writes share log entries in every run and the batching path is always checked
  */
 public record RunSettings(String name, long seed, int workers, Duration duration, RegisterWorkload workload,
-    List<FaultStep> schedule, Variant variant, Duration opDeadline, int minOkOperations, Duration checkTimeout) {
+    List<FaultStep> schedule, Variant variant, Duration opDeadline, int minOkOperations, Duration checkTimeout,
+    KvClientConfig.WriteBatching writeBatching) {
+  /** One write call in flight, everything else queued into the next batch: the most sharing there is. */
+  public static final KvClientConfig.WriteBatching MOST_BATCHING = new KvClientConfig.WriteBatching(64, 1);
+
   public RunSettings {
     schedule = List.copyOf(schedule);
   }
 
+  public RunSettings(String name, long seed, int workers, Duration duration, RegisterWorkload workload,
+      List<FaultStep> schedule, Variant variant, Duration opDeadline, int minOkOperations, Duration checkTimeout) {
+    this(name, seed, workers, duration, workload, schedule, variant, opDeadline, minOkOperations, checkTimeout,
+        MOST_BATCHING);
+  }
+
   public RunSettings withVariant(Variant v) {
     return new RunSettings(name + "-" + v.name().toLowerCase(java.util.Locale.ROOT), seed, workers, duration,
-        workload, schedule, v, opDeadline, minOkOperations, checkTimeout);
+        workload, schedule, v, opDeadline, minOkOperations, checkTimeout, writeBatching);
+  }
+
+  public RunSettings withWriteBatching(KvClientConfig.WriteBatching batching) {
+    return new RunSettings(name, seed, workers, duration, workload, schedule, variant, opDeadline, minOkOperations,
+        checkTimeout, batching);
   }
 
   /** The longest a worker may keep going after the run's duration (one call's deadline plus slack). */

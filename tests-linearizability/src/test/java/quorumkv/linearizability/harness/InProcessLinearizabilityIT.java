@@ -15,6 +15,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.constraints.IntRange;
 import org.apache.ratis.util.FileUtils;
+import quorumkv.client.KvClientConfig;
 import quorumkv.linearizability.cluster.InProcessClusterControl;
 import quorumkv.linearizability.fault.FaultKind;
 import quorumkv.linearizability.fault.FaultStep;
@@ -56,9 +57,11 @@ class InProcessLinearizabilityIT {
   @Property(shrinking = ShrinkingMode.BOUNDED)
   void realClusterIsLinearizableUnderGeneratedFaults(@ForAll("workloads") RegisterWorkload workload,
       @ForAll("schedules") List<FaultStep> schedule, @ForAll @IntRange(min = 3, max = 8) int workers,
-      @ForAll("seeds") long seed) throws Exception {
+      @ForAll("seeds") long seed, @ForAll boolean clientDefaultBatching) throws Exception {
+    // The client's default batching (several calls in flight before writes share entries), or the most.
     RunSettings s = new RunSettings("inprocess-" + seed, seed, workers, Duration.ofMillis(RUN_MILLIS), workload,
-        schedule, Variant.CORRECT, Duration.ofSeconds(2), 50, Duration.ofSeconds(60));
+        schedule, Variant.CORRECT, Duration.ofSeconds(2), 50, Duration.ofSeconds(60))
+        .withWriteBatching(clientDefaultBatching ? KvClientConfig.WriteBatching.DEFAULT : RunSettings.MOST_BATCHING);
     RunResult r = runOnFreshCluster(s);
     assertTrue(r.counts(), "the run must count: " + r.summary());
     assertTrue(r.passed(), r.summary() + "\n" + r.verdict().describe());

@@ -1,0 +1,116 @@
+package quorumkv.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.command.Bytes;
+import quorumkv.server.testing.LocalCluster;
+
+/**
+ * Write batching end to end: concurrent writes of one client share log entries, each still gets its own
+ * result, a key never changes twice at one revision, and batches retried across a leader kill apply
+ * once.
+ */
+class WriteBatchingIT {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBatchingIT.class);
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
+  /** One call in flight: everything else queues into the next batch. */
+  private static final KvClientConfig.WriteBatching MOST = new KvClientConfig.WriteBatching(64, 1);
+
+  @TempDir
+  static Path dir;
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = LocalCluster.start(3, dir);
+    cluster.waitForLeader(Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static KvClient newClient(KvClientConfig.WriteBatching batching) {
+    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+        .deadline(DEADLINE).writeBatching(batching).build());
+  }
+
+  @Test
+  void concurrentWritesShareEntriesAndEachGetsItsOwnResult() throws Exception {
+    try (KvClient client = newClient(MOST)) {
+      int writes = 400;
+      List<CompletableFuture<KvResult.Put>> puts = new ArrayList<>();
+      for (int i = 0; i < writes; i++) {
+        puts.add(client.async().put(Bytes.utf8("batch/k" + i),
+            Bytes.utf8("v" + i)));
+      }
+      Set<Long> revisions = ConcurrentHashMap.newKeySet();
+      for (CompletableFuture<KvResult.Put> f : puts) {
+        KvResult.Put r = f.get(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
+        assertNull(r.previous(), "every key is new: a previous value means a write applied twice");
+        revisions.add(r.revision());
+      }
+      LOG.info("{} concurrent puts through one client went into {} log entries", writes, revisions.size());
+      assertTrue(revisions.size() < writes / 4,
+          writes + " concurrent puts took " + revisions.size() + " entries: they did not share entries");
+      for (int i = 0; i < writes; i++) {
+        assertEquals("v" + i, client.get("batch/k" + i).valueUtf8(), "batch/k" + i);
+      }
+    }
+  }
+
+  @Test
+  void aKeyNeverChangesTwiceAtOneRevision() throws Exception {
+    try (KvClient client = newClient(MOST)) {
+      // Many queued writes on one key: each must go in an entry of its own, in submission order.
+      List<CompletableFuture<KvResult.Put>> puts = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        puts.add(client.async().put(Bytes.utf8("same/k"),
+            Bytes.utf8("v" + i)));
+      }
+      Set<Long> revisions = ConcurrentHashMap.newKeySet();
+      for (CompletableFuture<KvResult.Put> f : puts) {
+        assertTrue(revisions.add(f.get(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS).revision()),
+            "two writes of one key got the same revision");
+      }
+      KvResult.Get last = client.get("same/k");
+      assertEquals(50, revisions.size());
+      assertEquals(revisions.stream().mapToLong(Long::longValue).max().getAsLong(), last.modRevision());
+    }
+  }
+
+  @Test
+  void batchedWritesSurviveALeaderKillAndApplyOnce() throws Exception {
+    try (KvClient client = newClient(MOST)) {
+      Writers writers = new Writers(client, "batched-failover/", 8).start();
+      writers.awaitProgress(200, Duration.ofSeconds(30), "before the kill");
+      int leader = cluster.waitForLeader(Duration.ofSeconds(15));
+      cluster.stop(leader);
+      writers.awaitProgress(100, Duration.ofSeconds(30), "without n" + (leader + 1));
+      cluster.restart(leader);
+      writers.awaitProgress(100, Duration.ofSeconds(30), "after the restart");
+      LOG.info("batched writers across a leader kill: {}", writers.stopAndVerify(DEADLINE.multipliedBy(3)));
+      assertTrue(writers.slowestMillis() <= DEADLINE.plusSeconds(5).toMillis(),
+          "a call took " + writers.slowestMillis() + " ms");
+    }
+  }
+}
