@@ -20,6 +20,7 @@ public final class ConfigKeys {
   public static final String SNAPSHOT_ENTRIES = "quorumkv.raft.snapshot.auto-trigger-entries";
   public static final String SEGMENT_SIZE = "quorumkv.raft.log.segment-size";
   public static final String PURGE_GAP = "quorumkv.raft.log.purge-gap";
+  public static final String COMMIT_METADATA = "quorumkv.raft.log.commit-metadata";
   public static final String LEADER_LEASE = "quorumkv.read.leader-lease";
   public static final String MAX_KEY_BYTES = "quorumkv.limits.max-key-bytes";
   public static final String MAX_VALUE_BYTES = "quorumkv.limits.max-value-bytes";
@@ -53,6 +54,7 @@ public final class ConfigKeys {
     doc(SNAPSHOT_ENTRIES, "100000", "take a snapshot every this many applied entries; the log is purged behind it");
     doc(SEGMENT_SIZE, "8MB", "Raft log segment size; only closed segments are purged");
     doc(PURGE_GAP, "1024", "purge the log only when this many entries can go");
+    doc(COMMIT_METADATA, "false", "append a Raft metadata entry (the new commit index) at every commit advance, so a node restarted without a leader knows its commit index; costs one more fsynced, replicated entry per commit (Ratis's default is true)");
     doc(LEADER_LEASE, "false", "serve linearizable reads from the leader's lease without a heartbeat round; assumes bounded clock drift and pauses");
     doc(MAX_KEY_BYTES, String.valueOf(quorumkv.raftlog.command.RequestLimits.DEFAULT_MAX_KEY_BYTES), "largest key");
     doc(MAX_VALUE_BYTES, String.valueOf(quorumkv.raftlog.command.RequestLimits.DEFAULT_MAX_VALUE_BYTES), "largest value");

@@ -142,7 +142,8 @@ public final class ConfigLoader {
         Units.positiveLong(ConfigKeys.SNAPSHOT_ENTRIES, v.get(ConfigKeys.SNAPSHOT_ENTRIES)),
         Units.size(ConfigKeys.SEGMENT_SIZE, v.get(ConfigKeys.SEGMENT_SIZE)),
         (int) Units.positiveLong(ConfigKeys.PURGE_GAP, v.get(ConfigKeys.PURGE_GAP)),
-        Units.bool(ConfigKeys.LEADER_LEASE, v.get(ConfigKeys.LEADER_LEASE)), unsafeFlush);
+        Units.bool(ConfigKeys.LEADER_LEASE, v.get(ConfigKeys.LEADER_LEASE)), unsafeFlush,
+        Units.bool(ConfigKeys.COMMIT_METADATA, v.get(ConfigKeys.COMMIT_METADATA)));
     RequestLimits limits;
     StoreOptions store;
     try {

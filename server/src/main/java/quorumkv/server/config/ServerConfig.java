@@ -26,7 +26,7 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
 
   /** Raft timing, snapshot and durability settings. */
   public record RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotEveryEntries,
-      long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush) {}
+      long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush, boolean commitMetadata) {}
 
   /**
    * The HTTP server and the readiness rule (see {@link ConfigKeys} for each key).

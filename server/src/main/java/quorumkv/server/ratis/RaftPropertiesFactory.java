@@ -41,6 +41,11 @@ public final class RaftPropertiesFactory {
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, raft.purgeGap());
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(raft.segmentSizeBytes()));
+    // Off by default: with it, every commit advance appends one more entry (fsynced on every node and
+    // replicated), which at one write in flight doubles the entries per write. The commit index is
+    // volatile state in Raft: a restarted node learns it from the next leader, and our store keeps its
+    // own applied index, so nothing applied is lost or applied twice without it (restart tests).
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, raft.commitMetadata());
 
     // A write is acknowledged only after its entry is fsynced on a majority. Unsafe flush weakens that.
     if (raft.unsafeFlush()) {

@@ -38,6 +38,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void commitMetadataEntriesAreOffUnlessAskedFor() {
+    String data = "--storage.data-dir=" + dir;
+    assertEquals(false, load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS, data).raft().commitMetadata());
+    assertEquals(true, load(Map.of("QUORUMKV_RAFT_LOG_COMMIT_METADATA", "true"), "--node.id=n1", "--raft.peers=" + PEERS,
+        data).raft().commitMetadata());
+  }
+
+  @Test
   void listenersAreParsed() {
     ServerConfig c = load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS + ",n4=127.0.0.1:9874:listener",
         "--storage.data-dir=" + dir);
