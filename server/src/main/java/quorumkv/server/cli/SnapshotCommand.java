@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,9 @@ import quorumkv.server.http.Json;
 
 @Command(name = "snapshot", description = "Backups.", subcommands = {SnapshotCommand.Save.class, SnapshotCommand.Restore.class})
 final class SnapshotCommand {
+  @Mixin
+  HelpOption help;
+
 
   @Command(name = "save", description = "Write a consistent backup of the live cluster to FILE (from the leader when one"
       + " of the endpoints is the leader). The file holds the state exactly as of one revision.")
