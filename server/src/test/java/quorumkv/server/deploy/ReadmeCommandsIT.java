@@ -164,6 +164,7 @@ class ReadmeCommandsIT {
       Eventually.assertTrue(Duration.ofSeconds(60), () -> HttpCalls.get(address, "/ready").status() == 200,
           address + " ready");
     }
+    assertOwnNodesAlive("start");
     System.out.printf("three nodes up and ready after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
 
     Map<String, Step> steps = cliTourSteps();
@@ -175,6 +176,7 @@ class ReadmeCommandsIT {
     for (Map.Entry<String, Step> step : steps.entrySet()) {
       long started = System.nanoTime();
       step.getValue().run(step.getKey());
+      assertOwnNodesAlive(step.getKey());
       System.out.printf("%6d ms  %s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), step.getKey());
     }
     System.out.printf("CLI block done after %d ms, %d commands run%n",
@@ -329,6 +331,14 @@ class ReadmeCommandsIT {
       assertTrue(next > backupRevision, "revisions continue above the backup's: " + next + " > " + backupRevision);
     });
     return s;
+  }
+
+  /**
+   * The nodes this test started are the ones answering: one that died (say, another cluster took its port)
+   * would otherwise leave the CLI talking to someone else's nodes on README's ports.
+   */
+  private void assertOwnNodesAlive(String after) {
+    nodes.forEach((name, p) -> assertTrue(p.isAlive(), name + " (pid " + p.pid() + ") exited, after: " + after));
   }
 
   /** Starts n4 as README says a new node starts: the group's members plus itself as a listener. */
