@@ -77,6 +77,9 @@ final class SnapshotCommand {
       + " with that node's settings (the same flags, env and --config as `server`), then start the nodes."
       + " Revisions continue above the backup's.")
   static final class Restore implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
