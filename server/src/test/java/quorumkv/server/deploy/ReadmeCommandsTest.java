@@ -120,6 +120,7 @@ class ReadmeCommandsTest {
     }
     INVENTORY.put("mvn -pl client -am dependency:tree -Dscope=runtime", ciStep("checks that the client's tree lists"
         + " exactly the runtime dependencies README names"));
+    // Syntax for any command; its instances are the CLI block's lines.
     INVENTORY.put("bin/quorumkv <command>", sameAs("bin/quorumkv put app/config v1"));
     INVENTORY.put("bin/quorumkv --help", runsLiteral(README_COMMANDS_IT, "exit 0, lists every command README uses"));
     INVENTORY.put("bin/quorumkv <command> --help", runsLiteral(README_COMMANDS_IT,
@@ -142,10 +143,10 @@ class ReadmeCommandsTest {
         sameAs("bin/quorumkv snapshot restore backup.qkv --node.id=n1 --raft.peers=... --storage.data-dir=..."));
 
     // Measurements and records.
-    INVENTORY.put("mvn -B -pl client verify", record("how the replication-mode numbers were measured; those client"
-        + " ITs run in mvn -B verify", CI_RUN, "mvn -B verify"));
+    INVENTORY.put("mvn -B -pl client verify", record("how the replication-mode numbers were measured (-pl without -am:"
+        + " it needs the other modules installed); those client ITs run in mvn -B verify", CI_RUN, "mvn -B verify"));
     INVENTORY.put("mvn -pl server verify -Dit.test=KvServerProcessIT", record("how the kill -9 failover time was"
-        + " measured; KvServerProcessIT runs in mvn -B verify", KV_SERVER_PROCESS_IT, "class KvServerProcessIT"));
+        + " measured (-pl without -am: it needs raft-log installed); KvServerProcessIT runs in mvn -B verify", KV_SERVER_PROCESS_IT, "class KvServerProcessIT"));
 
     // Linearizability testing.
     INVENTORY.put("bin/check-history FILE...", runsLiteral(CHECK_HISTORY_SCRIPT_IT,
