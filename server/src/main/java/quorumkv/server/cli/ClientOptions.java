@@ -3,10 +3,14 @@ package quorumkv.server.cli;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of every command that talks to a running cluster. */
 final class ClientOptions {
+  @Mixin
+  HelpOption help;
+
   /** The HTTP ports of the three nodes that {@code bin/quorumkv-cluster up} starts. */
   /** The HTTP ports bin/quorumkv-cluster and docker-compose.yml publish. */
   static final String DEFAULT_ENDPOINTS = "127.0.0.1:8081,127.0.0.1:8082,127.0.0.1:8083";

@@ -2,9 +2,13 @@ package quorumkv.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 @Command(name = "cluster", description = "Cluster commands.", subcommands = ClusterCommand.Status.class)
 final class ClusterCommand {
+  @Mixin
+  HelpOption help;
+
 
   @Command(name = "status", description = "Members, roles, leader, term, indexes and follower lag (from the leader's view"
       + " when one of the endpoints is the leader; only the leader knows followers' lag). Exit 5 if no node answers.")

@@ -1,11 +1,15 @@
 package quorumkv.server.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import quorumkv.server.http.Json;
 
 @Command(name = "leader", description = "Leadership.", subcommands = LeaderCommand.Transfer.class)
 final class LeaderCommand {
+  @Mixin
+  HelpOption help;
+
 
   @Command(name = "transfer", description = "Hand leadership to voter ID (waits up to 10 s).")
   static final class Transfer extends ClientCommand {

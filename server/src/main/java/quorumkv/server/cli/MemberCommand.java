@@ -2,6 +2,7 @@ package quorumkv.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import quorumkv.server.http.Json;
@@ -11,6 +12,9 @@ import quorumkv.server.http.Json;
     subcommands = {MemberCommand.ListMembers.class, MemberCommand.Add.class, MemberCommand.Remove.class,
         MemberCommand.Promote.class, MemberCommand.Demote.class})
 final class MemberCommand {
+  @Mixin
+  HelpOption help;
+
 
   static int print(ClientCommand c, HttpApi.Reply r) throws CliException {
     ClientCommand.expect(r, 200);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,9 @@ import quorumkv.server.http.Json;
 
 @Command(name = "snapshot", description = "Backups.", subcommands = {SnapshotCommand.Save.class, SnapshotCommand.Restore.class})
 final class SnapshotCommand {
+  @Mixin
+  HelpOption help;
+
 
   @Command(name = "save", description = "Write a consistent backup of the live cluster to FILE (from the leader when one"
       + " of the endpoints is the leader). The file holds the state exactly as of one revision.")
@@ -73,6 +77,9 @@ final class SnapshotCommand {
       + " with that node's settings (the same flags, env and --config as `server`), then start the nodes."
       + " Revisions continue above the backup's.")
   static final class Restore implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,9 +25,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's quick start, run for real: {@code bin/quorumkv-cluster up} brings up three nodes; put and get
- * through the CLI and HTTP work; killing the leader with the script leaves writes working; {@code down}
- * ends every process it started and nothing else.
+ * README's quick start, run for real and taken from README.md at test time: {@code bin/quorumkv-cluster up}
+ * brings up three nodes; then every command of the "Then, for example" block runs in README's order —
+ * put and get through the CLI, curl, status, killing a node with the script (which leaves writes working)
+ * and {@code down}, which ends every process it started and nothing else.
+ *
+ * <p>So that a developer's own quick-start cluster on README's ports is left alone, the script's ports
+ * move ({@code QUORUMKV_CLUSTER_RAFT_BASE}/{@code _HTTP_BASE}), the CLI is pointed at them with
+ * {@code QUORUMKV_ENDPOINTS} (both documented), and curl's port 8082 becomes n2's moved port. {@code kill 1}
+ * kills the current leader instead of n1, so that it is always a failover.
  */
 class ClusterScriptIT {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -48,6 +55,9 @@ class ClusterScriptIT {
     env.put("QUORUMKV_CLUSTER_DIR", dir.toString());
     env.put("QUORUMKV_CLUSTER_RAFT_BASE", String.valueOf(raftBase));
     env.put("QUORUMKV_CLUSTER_HTTP_BASE", String.valueOf(httpBase));
+    if (cmd[0].equals("bin/quorumkv")) {
+      env.put("QUORUMKV_ENDPOINTS", endpoints());
+    }
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), String.join(" ", cmd) + " did not end: " + out);
@@ -59,6 +69,7 @@ class ClusterScriptIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+    pb.environment().put("QUORUMKV_ENDPOINTS", endpoints());
     Process p = pb.start();
     assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), String.join(" ", cmd) + " did not end");
     return p.exitValue();
@@ -90,45 +101,79 @@ class ClusterScriptIT {
     return r.body();
   }
 
+  private static String[] words(String command) {
+    return ReadmeCommands.words(command).toArray(String[]::new);
+  }
+
   @Test
   void quickStartClusterServesSurvivesALeaderKillAndStopsCleanly() throws Exception {
+    ReadmeCommands readme = ReadmeCommands.load();
+    String up = "bin/quorumkv-cluster up";
+    assertTrue(readme.block(ReadmeCommands.QUICK_START).contains(up), "README's quick start still says " + up);
+    List<String> examples = readme.block(ReadmeCommands.QUICK_START_EXAMPLES);
     Process bystander = new ProcessBuilder("sleep", "300").start();   // must survive `down`
     try {
-      String up = run(300, "bin/quorumkv-cluster", "up");
-      assertTrue(up.contains("n3 started"), up);
-      int leader = leader();
-      assertTrue(run(60, "bin/quorumkv", "put", "--endpoints", endpoints(), "greeting", "hello").contains("OK"));
-      assertEquals("hello", run(60, "bin/quorumkv", "get", "--endpoints", endpoints(), "greeting").strip());
-      for (int node = 1; node <= 3; node++) {
-        assertTrue(httpGet(node, "greeting").contains("\"value\":\"hello\""));
-      }
-      run(60, "bin/quorumkv-cluster", "kill", String.valueOf(leader));
-      // Writes keep working once the survivors elect a leader. A put is idempotent, so, like any caller,
-      // the test re-sends it on "unavailable" (5) or "outcome unknown" (6); each CLI call is bounded.
-      int exit = -1;
-      for (int attempt = 0; attempt < 5 && exit != 0; attempt++) {
-        exit = exitCode(60, "bin/quorumkv", "put", "--endpoints", endpoints(), "after-kill", "still-here");
-        assertTrue(exit == 0 || exit == 5 || exit == 6, "put after the kill ended with exit " + exit);
-      }
-      assertEquals(0, exit, "a write succeeded after the leader was killed");
-      int survivor = leader % 3 + 1;
-      assertTrue(httpGet(survivor, "after-kill").contains("still-here"));
-
-      List<Long> pids = new ArrayList<>();
-      for (int node = 1; node <= 3; node++) {
-        Path pidFile = dir.resolve("n" + node + ".pid");
-        if (Files.exists(pidFile)) {
-          pids.add(Long.parseLong(Files.readString(pidFile).strip()));
+      String upOut = run(300, words(up));
+      assertTrue(upOut.contains("n3 started"), upOut);
+      int[] leader = {leader()};
+      Map<String, Step> steps = new LinkedHashMap<>();
+      steps.put("bin/quorumkv put hello world", c -> assertTrue(run(60, words(c)).startsWith("OK revision="), c));
+      steps.put("bin/quorumkv get hello", c -> {
+        assertEquals("world", run(60, words(c)).strip());
+        for (int node = 1; node <= 3; node++) {
+          assertTrue(httpGet(node, "hello").contains("\"value\":\"world\""), "n" + node + " serves the key");
         }
+      });
+      steps.put("curl -s http://127.0.0.1:8082/v1/kv/hello", c -> {
+        assertTrue(c.contains(":8082/"), c);
+        String out = run(60, words(c.replace(":8082/", ":" + (httpBase + 2) + "/")));
+        assertTrue(out.contains("\"key\":\"hello\",\"value\":\"world\""), out);
+      });
+      steps.put("bin/quorumkv-cluster status", c -> {
+        String out = run(30, words(c));
+        assertEquals(1, Pattern.compile("role=leader ").matcher(out).results().count(), out);
+        assertEquals(3, Pattern.compile("^n\\d +up ", Pattern.MULTILINE).matcher(out).results().count(), out);
+      });
+      steps.put("bin/quorumkv-cluster kill 1", c -> {
+        assertTrue(c.endsWith(" 1"), c);
+        run(60, words(c.substring(0, c.length() - 1) + leader[0]));
+        // Writes keep working once the survivors elect a leader. A put is idempotent, so, like any caller,
+        // the test re-sends it on "unavailable" (5) or "outcome unknown" (6); each CLI call is bounded.
+        int exit = -1;
+        for (int attempt = 0; attempt < 5 && exit != 0; attempt++) {
+          exit = exitCode(60, "bin/quorumkv", "put", "after-kill", "still-here");
+          assertTrue(exit == 0 || exit == 5 || exit == 6, "put after the kill ended with exit " + exit);
+        }
+        assertEquals(0, exit, "a write succeeded after the leader was killed");
+        int survivor = leader[0] % 3 + 1;
+        assertTrue(httpGet(survivor, "after-kill").contains("still-here"));
+      });
+      steps.put("bin/quorumkv-cluster down", c -> {
+        List<Long> pids = new ArrayList<>();
+        for (int node = 1; node <= 3; node++) {
+          Path pidFile = dir.resolve("n" + node + ".pid");
+          if (Files.exists(pidFile)) {
+            pids.add(Long.parseLong(Files.readString(pidFile).strip()));
+          }
+        }
+        assertEquals(2, pids.size(), "two nodes running after the kill");
+        run(120, words(c));
+        for (long pid : pids) {
+          assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " ended");
+        }
+        assertTrue(bystander.isAlive(), "down touches only the processes the script started");
+      });
+      assertEquals(examples, List.copyOf(steps.keySet()),
+          "README's quick-start examples (left) and this test's steps (right) differ: give a new line a step");
+      for (Map.Entry<String, Step> step : steps.entrySet()) {
+        step.getValue().run(step.getKey());
       }
-      assertEquals(2, pids.size(), "two nodes running after the kill");
-      run(120, "bin/quorumkv-cluster", "down");
-      for (long pid : pids) {
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " ended");
-      }
-      assertTrue(bystander.isAlive(), "down touches only the processes the script started");
     } finally {
       bystander.destroyForcibly();
     }
+  }
+
+  private interface Step {
+    void run(String readmeCommand) throws Exception;
   }
 }

@@ -1,0 +1,290 @@
+package quorumkv.server.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every shell command README.md shows is in {@link #INVENTORY}, which says what runs it: a test, a CI step
+ * in {@code .ci/run}, or nothing, with the reason and what stands in for it. A command added to README
+ * without an entry fails this test, and so does an entry whose command left README, a test that does not
+ * exist or does not contain what the entry says it runs, and a CI step missing from {@code .ci/run}.
+ * Commands are counted after README's notation is expanded ({@link ReadmeCommands#expand}).
+ */
+class ReadmeCommandsTest {
+  private static final String CLUSTER_SCRIPT_IT = "server/src/test/java/quorumkv/server/deploy/ClusterScriptIT.java";
+  private static final String README_COMMANDS_IT = "server/src/test/java/quorumkv/server/deploy/ReadmeCommandsIT.java";
+  private static final String COMPOSE_FILE_TEST = "server/src/test/java/quorumkv/server/deploy/ComposeFileTest.java";
+  private static final String KV_SERVER_PROCESS_IT = "server/src/test/java/quorumkv/server/KvServerProcessIT.java";
+  private static final String CHECK_HISTORY_SCRIPT_IT =
+      "tests-linearizability/src/test/java/quorumkv/linearizability/scripts/CheckHistoryScriptIT.java";
+  private static final String BENCH_SCRIPT_IT =
+      "tests-linearizability/src/test/java/quorumkv/linearizability/scripts/BenchScriptIT.java";
+  private static final String CI_RUN = ".ci/run";
+
+  private static final String NO_DOCKER = "no Docker engine on the build machines or in CI: the image is neither built"
+      + " nor started";
+  private static final String BENCH_IS_LONG = "a measurement, not a test: 3 to 12 minutes and needs etcd";
+
+  enum Kind {
+    /** A test runs the command (from README's text, or as a literal it checks README still shows). */
+    TEST,
+    /** {@code .ci/run} runs the command verbatim. */
+    CI_STEP,
+    /** Not run; {@code why} says why and {@code standIn}, if set, what runs instead. */
+    NOT_RUN,
+    /** Tells how a documented result was obtained; not rerun. */
+    RECORD,
+    /** README notation for a command listed under another entry. */
+    SAME_AS,
+    /** Quarantined test; the command is being removed from README. */
+    QUARANTINE
+  }
+
+  /**
+   * {@code file} (repository-relative) must contain {@code evidence}; for a README block (anchor set), the
+   * command must also be one of that block's commands, which the test runs all of.
+   */
+  record Proof(String file, String evidence, String anchor) {}
+
+  record Coverage(Kind kind, String why, Proof proof) {}
+
+  private static Coverage runsBlock(String test, String anchorConstant, String anchor) {
+    return new Coverage(Kind.TEST, "runs every command of README's block after '" + anchor + "'",
+        new Proof(test, anchorConstant, anchor));
+  }
+
+  /** The test holds the command verbatim (and checks README still shows it) and runs it. */
+  private static Coverage runsLiteral(String test, String how) {
+    return new Coverage(Kind.TEST, how, new Proof(test, null, null));
+  }
+
+  private static Coverage runs(String test, String evidence, String how) {
+    return new Coverage(Kind.TEST, how, new Proof(test, evidence, null));
+  }
+
+  private static Coverage ciStep(String why) {
+    return new Coverage(Kind.CI_STEP, why, new Proof(CI_RUN, null, null));
+  }
+
+  private static Coverage notRun(String why, String standInFile, String evidence) {
+    return new Coverage(Kind.NOT_RUN, why, standInFile == null ? null : new Proof(standInFile, evidence, null));
+  }
+
+  private static Coverage record(String why, String standInFile, String evidence) {
+    return new Coverage(Kind.RECORD, why, standInFile == null ? null : new Proof(standInFile, evidence, null));
+  }
+
+  private static Coverage sameAs(String command) {
+    return new Coverage(Kind.SAME_AS, command, null);
+  }
+
+  /** README command (expanded) → what runs it. */
+  static final Map<String, Coverage> INVENTORY = new LinkedHashMap<>();
+
+  static {
+    // Quick start.
+    INVENTORY.put("bin/quorumkv-cluster up", runsBlock(CLUSTER_SCRIPT_IT, "QUICK_START", ReadmeCommands.QUICK_START));
+    INVENTORY.put("mvn -B verify", ciStep("README's test command; .ci/run runs exactly it"));
+    for (String c : List.of("bin/quorumkv put hello world", "bin/quorumkv get hello",
+        "curl -s http://127.0.0.1:8082/v1/kv/hello", "bin/quorumkv-cluster status", "bin/quorumkv-cluster kill 1",
+        "bin/quorumkv-cluster down")) {
+      INVENTORY.put(c, runsBlock(CLUSTER_SCRIPT_IT, "QUICK_START_EXAMPLES", ReadmeCommands.QUICK_START_EXAMPLES));
+    }
+    INVENTORY.put("docker-compose up -d --build", notRun(NO_DOCKER + "; `docker-compose config` validates the file and"
+        + " every variable it sets loads into a valid server config", COMPOSE_FILE_TEST, "\"config\", \"-q\""));
+    INVENTORY.put("docker-compose --profile async up -d", notRun(NO_DOCKER + "; `docker-compose --profile async config`"
+        + " validates the file with n4", COMPOSE_FILE_TEST, "\"--profile\", \"async\", \"config\""));
+    INVENTORY.put("docker-compose config", runs(COMPOSE_FILE_TEST, "\"config\", \"-q\"",
+        "runs it as docker-compose -f docker-compose.yml [--profile async] config -q"));
+
+    // Starting nodes by hand, and the CLI.
+    INVENTORY.put("bin/quorumkv server --help", runsLiteral(README_COMMANDS_IT, "exit 0, lists the settings"));
+    for (String node : List.of("n1", "n2", "n3")) {
+      INVENTORY.put("bin/quorumkv server --node.id=" + node + " --raft.peers=n1=127.0.0.1:9871,n2=127.0.0.1:9872,"
+          + "n3=127.0.0.1:9873 --storage.data-dir=/tmp/qkv/" + node + " &",
+          runsBlock(README_COMMANDS_IT, "MANUAL_START", ReadmeCommands.MANUAL_START));
+    }
+    INVENTORY.put("mvn -pl client -am dependency:tree -Dscope=runtime", ciStep("checks that the client's tree lists"
+        + " exactly the runtime dependencies README names"));
+    // Syntax for any command; its instances are the CLI block's lines.
+    INVENTORY.put("bin/quorumkv <command>", sameAs("bin/quorumkv put app/config v1"));
+    INVENTORY.put("bin/quorumkv --help", runsLiteral(README_COMMANDS_IT, "exit 0, lists every command README uses"));
+    INVENTORY.put("bin/quorumkv <command> --help", runsLiteral(README_COMMANDS_IT,
+        "for every command of the CLI block: exit 0"));
+    INVENTORY.put("bin/quorumkv --endpoints 127.0.0.1:8081 get k", runsLiteral(README_COMMANDS_IT,
+        "against the hand-started nodes: 8081 becomes n1's HTTP port 10871"));
+    for (String line : List.of("bin/quorumkv put app/config v1", "bin/quorumkv get app/config",
+        "bin/quorumkv cas app/config 12 v2", "bin/quorumkv del app/config [--prev-revision N]",
+        "bin/quorumkv scan --prefix app/ --limit 10", "bin/quorumkv get k --consistency follower",
+        "bin/quorumkv txn --file txn.json", "bin/quorumkv cluster status",
+        "bin/quorumkv member list|add n4 host:9874 [--listener]|remove n4|promote n4|demote n4",
+        "bin/quorumkv leader transfer n2", "bin/quorumkv snapshot save backup.qkv",
+        "bin/quorumkv snapshot restore backup.qkv --node.id=n1 --raft.peers=... --storage.data-dir=...")) {
+      for (String c : ReadmeCommands.expand(line)) {
+        INVENTORY.put(c, runsBlock(README_COMMANDS_IT, "CLI_TOUR", ReadmeCommands.CLI_TOUR));
+      }
+    }
+    INVENTORY.put("bin/quorumkv snapshot save FILE", sameAs("bin/quorumkv snapshot save backup.qkv"));
+    INVENTORY.put("bin/quorumkv snapshot restore FILE <server settings>",
+        sameAs("bin/quorumkv snapshot restore backup.qkv --node.id=n1 --raft.peers=... --storage.data-dir=..."));
+
+    // Measurements and records.
+    INVENTORY.put("mvn -B -pl client verify", record("how the replication-mode numbers were measured (-pl without -am:"
+        + " it needs the other modules installed); those client ITs run in mvn -B verify", CI_RUN, "mvn -B verify"));
+    INVENTORY.put("mvn -pl server verify -Dit.test=KvServerProcessIT", record("how the kill -9 failover time was"
+        + " measured (-pl without -am: it needs raft-log installed); KvServerProcessIT runs in mvn -B verify", KV_SERVER_PROCESS_IT, "class KvServerProcessIT"));
+
+    // Linearizability testing.
+    INVENTORY.put("bin/check-history FILE...", runsLiteral(CHECK_HISTORY_SCRIPT_IT,
+        "on corpus histories: exit 0 linearizable, 1 not, 2 malformed"));
+    INVENTORY.put("bin/check-history FILE", runsLiteral(CHECK_HISTORY_SCRIPT_IT, "on one corpus history: exit 0"));
+    INVENTORY.put("mvn -B -Plong verify -pl tests-linearizability -am -Dlin.long-minutes=30", notRun("manual and long:"
+        + " 30 minutes of fault matrix after every module's tests (a documented record is in README); CI runs the same"
+        + " profile for one minute", CI_RUN, "-Plong verify -pl tests-linearizability -am -Dit.test=LongMatrixIT"));
+    INVENTORY.put("mvn -B -Plong verify -pl tests-linearizability -am -Dit.test=LongMatrixIT -Dtest=NoSuchTest"
+        + " -Dsurefire.failIfNoSpecifiedTests=false -Dlin.long-minutes=7", record("the long-profile record (7 minutes);"
+        + " CI runs this command with -Dlin.long-minutes=1", CI_RUN, "-Dsurefire.failIfNoSpecifiedTests=false"
+        + " -Dlin.long-minutes=1"));
+
+    // Performance.
+    INVENTORY.put("apt-get install -y etcd-server etcd-client", notRun("installs system packages for bench's etcd side;"
+        + " no test installs packages or needs etcd", null, null));
+    INVENTORY.put("bin/bench", notRun(BENCH_IS_LONG + " (6 to 8 minutes); a seconds-long QuorumKV-only run stands in",
+        BENCH_SCRIPT_IT, "--systems"));
+    INVENTORY.put("bin/bench --quick", notRun(BENCH_IS_LONG, BENCH_SCRIPT_IT, "--systems"));
+    INVENTORY.put("bin/bench --long", notRun(BENCH_IS_LONG, BENCH_SCRIPT_IT, "--systems"));
+    INVENTORY.put("bin/bench --concurrency 1,8,32", notRun(BENCH_IS_LONG + "; the stand-in runs --systems quorumkv"
+        + " --concurrency 1,8,32 with 1-second phases", BENCH_SCRIPT_IT, "--concurrency\", \"1,8,32"));
+    INVENTORY.put("bin/bench --etcd-endpoints leader", notRun(BENCH_IS_LONG, null, null));
+    INVENTORY.put("bin/bench --help", runsLiteral(BENCH_SCRIPT_IT, "exit 0; the usage names every option README uses"));
+    INVENTORY.put("bin/bench --systems quorumkv,etcd", record("run 2 of the measured table", BENCH_SCRIPT_IT,
+        "--systems"));
+    INVENTORY.put("bin/bench --systems etcd --etcd-endpoints leader --quick", record("the etcd leader-only measurement",
+        null, null));
+
+    // Limitations.
+    INVENTORY.put("mvn -Pflaky verify -pl client -am", new Coverage(Kind.QUARANTINE, "quarantined FailoverIT; the"
+        + " -Pflaky command is being removed from README", null));
+  }
+
+  private static Set<String> readmeCommands() {
+    Set<String> expanded = new LinkedHashSet<>();
+    for (String command : ReadmeCommands.load().allCommands()) {
+      expanded.addAll(ReadmeCommands.expand(command));
+    }
+    return expanded;
+  }
+
+  @Test
+  void everyReadmeCommandHasAnEntry() {
+    List<String> missing = new ArrayList<>();
+    for (String command : readmeCommands()) {
+      if (!INVENTORY.containsKey(command)) {
+        missing.add(command);
+      }
+    }
+    assertTrue(missing.isEmpty(), "README commands with no entry in ReadmeCommandsTest.INVENTORY (say which test or CI"
+        + " step runs each, or why nothing does):\n  " + String.join("\n  ", missing));
+  }
+
+  @Test
+  void everyEntryIsStillInReadme() {
+    List<String> stale = new ArrayList<>(INVENTORY.keySet());
+    stale.removeAll(readmeCommands());
+    assertTrue(stale.isEmpty(), "entries whose command is no longer in README:\n  " + String.join("\n  ", stale));
+  }
+
+  @Test
+  void everyEntryNamesSomethingThatExistsAndRunsIt() throws IOException {
+    ReadmeCommands readme = ReadmeCommands.load();
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, Coverage> e : INVENTORY.entrySet()) {
+      String command = e.getKey();
+      Coverage c = e.getValue();
+      if (c.why() == null || c.why().isBlank()) {
+        problems.add(command + ": no reason given");
+      }
+      if (c.kind() == Kind.SAME_AS) {
+        Coverage target = INVENTORY.get(c.why());
+        if (target == null || target.kind() == Kind.SAME_AS) {
+          problems.add(command + ": same as '" + c.why() + "', which has no entry of its own");
+        }
+        continue;
+      }
+      if (c.kind() == Kind.TEST || c.kind() == Kind.CI_STEP) {
+        if (c.proof() == null) {
+          problems.add(command + ": names no test or step");
+          continue;
+        }
+      }
+      if (c.proof() == null) {
+        continue;
+      }
+      Path file = ReadmeCommands.ROOT.resolve(c.proof().file());
+      if (!Files.isRegularFile(file)) {
+        problems.add(command + ": " + c.proof().file() + " does not exist");
+        continue;
+      }
+      String source = Files.readString(file);
+      String evidence = c.proof().evidence() != null ? c.proof().evidence()
+          : c.kind() == Kind.CI_STEP ? command : "\"" + command + "\"";
+      if (c.kind() == Kind.CI_STEP) {
+        if (Stream.of(source.split("\n")).map(String::strip).noneMatch(l -> !l.startsWith("#") && l.contains(command))) {
+          problems.add(command + ": not run by " + CI_RUN);
+        }
+      } else if (!source.contains(evidence)) {
+        problems.add(command + ": " + c.proof().file() + " does not contain " + evidence);
+      }
+      if (c.proof().anchor() != null) {
+        List<String> block = new ArrayList<>();
+        readme.block(c.proof().anchor()).forEach(l -> block.addAll(ReadmeCommands.expand(l)));
+        if (!block.contains(command)) {
+          problems.add(command + ": not in README's block after '" + c.proof().anchor() + "'");
+        }
+        if (!source.contains("ReadmeCommands." + c.proof().evidence()) && !source.contains("(" + c.proof().evidence())) {
+          problems.add(command + ": " + c.proof().file() + " does not read block " + c.proof().evidence());
+        }
+      }
+    }
+    assertTrue(problems.isEmpty(), String.join("\n", problems));
+  }
+
+  /** The parser itself: README's notation expands as the class comment of ReadmeCommands says. */
+  @Test
+  void readmeNotationExpands() {
+    assertEquals(List.of("bin/quorumkv member list", "bin/quorumkv member add n4 host:9874",
+        "bin/quorumkv member add n4 host:9874 --listener", "bin/quorumkv member remove n4"),
+        ReadmeCommands.expand("bin/quorumkv member list|add n4 host:9874 [--listener]|remove n4"));
+    assertEquals(List.of("bin/bench --quick", "bin/bench --long", "bin/bench --help"),
+        ReadmeCommands.expand("bin/bench --quick | --long | --help"));
+    assertEquals(List.of("bin/quorumkv del k"), ReadmeCommands.expand("bin/quorumkv del k"));
+    assertEquals("bin/quorumkv get hello", ReadmeCommands.withoutComment("bin/quorumkv get hello     # v1 (-w: more)"));
+    assertFalse(ReadmeCommands.isCommand("docker-compose.yml"));
+    assertTrue(ReadmeCommands.isCommand("bin/bench"));
+  }
+
+  @Test
+  void readmeHasCommandsInBothPlaces() {
+    ReadmeCommands readme = ReadmeCommands.load();
+    // Guards the parser against silently finding nothing (a changed fence style, say).
+    assertTrue(readme.fencedCommands().size() >= 20, readme.fencedCommands().toString());
+    assertTrue(readme.inlineCommands().contains("docker-compose up -d --build"), readme.inlineCommands().toString());
+    if (readme.inlineCommands().contains("bin/quorumkv-cluster")) {
+      fail("a script's path alone is a name, not a command");
+    }
+  }
+}
