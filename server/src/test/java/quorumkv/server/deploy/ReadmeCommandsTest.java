@@ -49,9 +49,7 @@ class ReadmeCommandsTest {
     /** Tells how a documented result was obtained; not rerun. */
     RECORD,
     /** README notation for a command listed under another entry. */
-    SAME_AS,
-    /** Quarantined test; the command is being removed from README. */
-    QUARANTINE
+    SAME_AS
   }
 
   /**
@@ -175,10 +173,6 @@ class ReadmeCommandsTest {
         "--systems"));
     INVENTORY.put("bin/bench --systems etcd --etcd-endpoints leader --quick", record("the etcd leader-only measurement",
         null, null));
-
-    // Limitations.
-    INVENTORY.put("mvn -Pflaky verify -pl client -am", new Coverage(Kind.QUARANTINE, "quarantined FailoverIT; the"
-        + " -Pflaky command is being removed from README", null));
   }
 
   private static Set<String> readmeCommands() {
