@@ -26,14 +26,17 @@ import quorumkv.raftlog.command.ClusterIds;
  * Harness (b): each node a separate JVM in its own network namespace (veth pairs on a bridge, addresses
  * 10.88.S.1..N; the test process reaches them through the bridge at 10.88.S.254). Partitions are nftables
  * drop rules inside the receiving namespaces, kills are SIGKILL, pauses SIGSTOP/SIGCONT — of the pids this
- * harness started, never by name. Every name carries a per-run prefix and the subnet is per run; leftovers
- * of crashed runs (names starting with {@code qkv}) are removed at start, everything is torn down on close.
+ * harness started, never by name. Every name carries a per-run prefix and the subnet is per run (one no
+ * interface here uses); leftovers of crashed runs (names starting with {@code qkv} whose owning JVM is
+ * gone) are removed at start, everything is torn down on close.
  * Requires root, iproute2 and nftables ({@link #whyUnavailable()} says what is missing).
  */
 public final class NamespaceClusterControl implements ClusterControl {
   private static final int RAFT_PORT = 9871;
   private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
 
+  /** Who owns which network: one file per run prefix holding the pid of the JVM that created it. */
+  private static final Path OWNERS = Path.of("/run/quorumkv-netns");
   private final String prefix;
   private final int subnet;
   private final int size;
@@ -48,7 +51,7 @@ public final class NamespaceClusterControl implements ClusterControl {
 
   private NamespaceClusterControl(int size, Path dir) {
     this.prefix = String.format(Locale.ROOT, "qkv%04x", ThreadLocalRandom.current().nextInt(0x10000));
-    this.subnet = 1 + ThreadLocalRandom.current().nextInt(250);
+    this.subnet = freeSubnet();
     this.size = size;
     this.dir = dir;
     this.processes = new Process[size];
@@ -100,6 +103,7 @@ public final class NamespaceClusterControl implements ClusterControl {
   }
 
   private void createNetwork() throws IOException {
+    claim();
     String bridge = prefix + "br";
     Sh.run("ip", "link", "add", bridge, "type", "bridge");
     Sh.run("ip", "addr", "add", "10.88." + subnet + ".254/24", "dev", bridge);
@@ -119,20 +123,62 @@ public final class NamespaceClusterControl implements ClusterControl {
     }
   }
 
-  /** Deletes namespaces and links named qkv* left behind by crashed runs of this harness. */
-  private static void removeLeftovers() {
+  /**
+   * Deletes namespaces and links named qkv* left behind by crashed runs of this harness, but never those
+   * of a run still going: each run records its JVM's pid under {@link #OWNERS} (another engineer's test,
+   * or a CI run on the same machine, may be using its own namespaces right now).
+   */
+  static void removeLeftovers() {
+    Set<String> dead = new HashSet<>();
     for (String line : Sh.tryRun("ip", "netns", "list").split("\n")) {
       String name = line.split(" ")[0].trim();
-      if (name.matches("qkv[0-9a-f]{4}-n\\d+")) {
+      if (name.matches("qkv[0-9a-f]{4}-n\\d+") && !ownerAlive(name.substring(0, 7))) {
+        dead.add(name.substring(0, 7));
         Sh.tryRun("ip", "netns", "del", name);
       }
     }
     for (String line : Sh.tryRun("ip", "-o", "link", "show").split("\n")) {
-      Matcher m = Pattern.compile("^\\d+: (qkv[0-9a-f]{4}(br|v\\d+))[@:]").matcher(line);
-      if (m.find()) {
+      Matcher m = Pattern.compile("^\\d+: ((qkv[0-9a-f]{4})(br|v\\d+))[@:]").matcher(line);
+      if (m.find() && !ownerAlive(m.group(2))) {
+        dead.add(m.group(2));
         Sh.tryRun("ip", "link", "del", m.group(1));
       }
     }
+    for (String prefix : dead) {
+      try {
+        Files.deleteIfExists(OWNERS.resolve(prefix));
+      } catch (IOException e) {
+        // a stale marker only keeps nothing alive: its pid is gone
+      }
+    }
+  }
+
+  /** True if the run that created {@code prefix}'s network is still running (its owner file names a live pid). */
+  static boolean ownerAlive(String prefix) {
+    try {
+      long pid = Long.parseLong(Files.readString(OWNERS.resolve(prefix)).trim());
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false; // no marker: a crashed run of a version without markers, or a marker half written
+    }
+  }
+
+  /** Claims {@code prefix} and a subnet no live run uses; the marker holds this JVM's pid. */
+  private void claim() throws IOException {
+    Files.createDirectories(OWNERS);
+    Files.writeString(OWNERS.resolve(prefix), Long.toString(ProcessHandle.current().pid()));
+  }
+
+  /** A /24 under 10.88/16 that no interface on this machine uses, so concurrent runs never share one. */
+  private static int freeSubnet() {
+    String addresses = Sh.tryRun("ip", "-o", "-4", "addr", "show");
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int candidate = 1 + ThreadLocalRandom.current().nextInt(250);
+      if (!addresses.contains(" 10.88." + candidate + ".")) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no free 10.88.x.0/24 subnet for a namespace cluster");
   }
 
   @Override
@@ -349,5 +395,10 @@ public final class NamespaceClusterControl implements ClusterControl {
       Sh.tryRun("ip", "link", "del", prefix + "v" + (i + 1));
     }
     Sh.tryRun("ip", "link", "del", prefix + "br");
+    try {
+      Files.deleteIfExists(OWNERS.resolve(prefix));
+    } catch (IOException e) {
+      // removeLeftovers of a later run deletes it once this pid is gone
+    }
   }
 }
