@@ -43,7 +43,8 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
    * waits in the queue at most until an earlier batch finishes, so batching costs latency only when the
    * client already has {@code inFlight} batches outstanding.
    *
-   * @param maxWrites most writes in one log entry; 1 turns batching off
+   * @param maxWrites most writes in one log entry (never more than {@code limits.maxOperations()}, which
+   *     caps it); 1 turns batching off
    * @param inFlight batches this client sends before queueing
    */
   public record WriteBatching(int maxWrites, int inFlight) {
@@ -89,10 +90,6 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(writeBatching, "writeBatching");
-    if (writeBatching.maxWrites() > limits.maxOperations()) {
-      throw new IllegalArgumentException("writeBatching.maxWrites " + writeBatching.maxWrites()
-          + " exceeds the request limit of " + limits.maxOperations() + " operations");
-    }
   }
 
   public static Builder builder() {

@@ -45,8 +45,5 @@ class KvClientConfigTest {
         () -> KvClientConfig.builder().addresses("h:1").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build());
     assertThrows(IllegalArgumentException.class, () -> new KvClientConfig.WriteBatching(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new KvClientConfig.WriteBatching(8, 0));
-    // A batch may not hold more writes than one request may hold operations.
-    assertThrows(IllegalArgumentException.class, () -> KvClientConfig.builder().addresses("h:1")
-        .writeBatching(new KvClientConfig.WriteBatching(RequestLimits.DEFAULT_MAX_OPERATIONS + 1, 1)).build());
   }
 }

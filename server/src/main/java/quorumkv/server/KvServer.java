@@ -2,13 +2,17 @@ package quorumkv.server;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
-import quorumkv.server.gateway.ClusterGateway;
 import quorumkv.server.http.HttpServer;
 import quorumkv.server.http.Routes;
 import quorumkv.server.metrics.NodeMetrics;
@@ -22,22 +26,27 @@ import quorumkv.server.status.StatusReader;
  * One whole node: the Raft node plus its operator surface (HTTP API, health, readiness, metrics).
  *
  * <pre>
- *  HTTP ─► HttpServer ─► Router ─► handler ─► ClusterGateway (Ratis client) ─► leader / ReadIndex ─► KvStateMachine
- *                                     └──► StatusReader (Division info) ─► /v1/cluster, /ready, gauges
+ *  HTTP ─► HttpServer ─► Router ─► handler ─┬► KvClient (writes, KvAdmin) ─► leader ─► log ─► KvStateMachine
+ *                                           ├► LocalReads ─► this node's Ratis server (ReadIndex / stale read)
+ *                                           └► StatusReader (Division info) ─► /v1/cluster, /ready, gauges
  *  KvStateMachine ─ StateMachineListener ─► NodeMetrics ◄─ sampler (term, leader every 100 ms) ◄─ /metrics
  * </pre>
+ *
+ * <p>The node's {@link KvClient} is an ordinary client of its own group (the client library): one
+ * session for every write the node forwards, so a write retried across a leader change applies once,
+ * and the client's typed errors tell the HTTP caller whether a failed write could have applied.
  */
 public final class KvServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
 
   private final KvNode node;
-  private final ClusterGateway gateway;
+  private final KvClient client;
   private final HttpServer http;
   private final ScheduledExecutorService sampler;
 
-  private KvServer(KvNode node, ClusterGateway gateway, HttpServer http, ScheduledExecutorService sampler) {
+  private KvServer(KvNode node, KvClient client, HttpServer http, ScheduledExecutorService sampler) {
     this.node = node;
-    this.gateway = gateway;
+    this.client = client;
     this.http = http;
     this.sampler = sampler;
   }
@@ -46,10 +55,10 @@ public final class KvServer implements AutoCloseable {
   public static KvServer start(ServerConfig config) throws IOException {
     NodeMetrics metrics = new NodeMetrics();
     KvNode node = KvNode.start(config, metrics);
-    ClusterGateway gateway = null;
+    KvClient client = null;
     ScheduledExecutorService sampler = null;
     try {
-      gateway = new ClusterGateway(node, config.http().callTimeout());
+      client = KvClient.connect(clientConfig(config));
       StatusReader status = new StatusReader(node);
       StorageSizes sizes = new StorageSizes(node);
       metrics.registerGauges(() -> {
@@ -68,19 +77,36 @@ public final class KvServer implements AutoCloseable {
         return t;
       });
       sampler.scheduleWithFixedDelay(() -> sample(node, metrics), 100, 100, TimeUnit.MILLISECONDS);
-      HttpServer http = HttpServer.start(config.http(), config.nodeId(), Routes.create(node, gateway, metrics, readiness),
+      HttpServer http = HttpServer.start(config.http(), config.nodeId(), Routes.create(node, client, metrics, readiness),
           (op, statusCode, nanos) -> metrics.request(op, outcome(statusCode), nanos));
-      return new KvServer(node, gateway, http, sampler);
+      return new KvServer(node, client, http, sampler);
     } catch (RuntimeException e) {
       if (sampler != null) {
         sampler.shutdownNow();
       }
-      if (gateway != null) {
-        gateway.close();
+      if (client != null) {
+        client.close();
       }
       node.close();
       throw e;
     }
+  }
+
+  /**
+   * The node's client: every configured peer, this node first (it answers at once, so connecting never
+   * waits for a peer that is down; the client learns later members from the group), the cluster id and
+   * request limits of the node, and the HTTP call timeout as the deadline of every call.
+   */
+  static KvClientConfig clientConfig(ServerConfig config) {
+    List<String> addresses = new ArrayList<>();
+    addresses.add(config.self().address());
+    for (PeerSpec p : config.peers()) {
+      if (!addresses.contains(p.address())) {
+        addresses.add(p.address());
+      }
+    }
+    return KvClientConfig.builder().addresses(addresses).clusterId(config.clusterId())
+        .deadline(config.http().callTimeout()).limits(config.limits()).build();
   }
 
   private static void sample(KvNode node, NodeMetrics metrics) {
@@ -119,7 +145,7 @@ public final class KvServer implements AutoCloseable {
   public void close() throws IOException {
     sampler.shutdownNow();
     http.close();
-    gateway.close();
+    client.close();
     node.close();
   }
 }

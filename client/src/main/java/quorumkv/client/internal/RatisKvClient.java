@@ -91,7 +91,8 @@ public final class RatisKvClient implements KvClient {
     this.admin = new RatisAdmin(name, transport, peers, config.deadline());
     KvClientConfig.WriteBatching batching = config.writeBatching();
     this.batcher = batching.enabled()
-        ? new WriteBatcher(this::sendWrite, batching.maxWrites(), batching.inFlight(),
+        ? new WriteBatcher(this::sendWrite, Math.min(batching.maxWrites(), config.limits().maxOperations()),
+            batching.inFlight(),
             // Members' sizes are of whole requests each: their sum over-counts a batch's headers, and a
             // batch of two or more adds less session header than that over-count.
             config.limits().maxRequestBytes())

@@ -3,13 +3,13 @@ package quorumkv.server.http;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import quorumkv.client.KvException;
+import quorumkv.client.ReadConsistency;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.server.backup.BackupWriter;
-import quorumkv.server.gateway.ClusterGateway;
-import quorumkv.server.gateway.GatewayException;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.ratis.LocalReads;
 
 /**
  * {@code GET /v1/backup}: a consistent backup file ({@code BackupFormat}) of the live cluster. A
@@ -22,20 +22,20 @@ final class BackupHandler implements Handler {
   static final String CONTENT_TYPE = "application/vnd.quorumkv.backup";
 
   private final KvNode node;
-  private final ClusterGateway gateway;
+  private final LocalReads reads;
 
-  BackupHandler(KvNode node, ClusterGateway gateway) {
+  BackupHandler(KvNode node, LocalReads reads) {
     this.node = node;
-    this.gateway = gateway;
+    this.reads = reads;
   }
 
   @Override
   public ApiResponse handle(ApiRequest request) throws ApiException {
     request.allowOnly();
     try {
-      gateway.read(List.of(new Command.Range(Bytes.EMPTY, Bytes.EMPTY, 1)), ClusterGateway.Consistency.LINEARIZABLE, 0);
-    } catch (GatewayException e) {
-      throw GatewayErrors.toApi(e, false);
+      reads.range(new Command.Range(Bytes.EMPTY, Bytes.EMPTY, 1), ReadConsistency.LINEARIZABLE, 0);
+    } catch (KvException e) {
+      throw KvErrors.toApi(e, false);
     }
     var store = node.stateMachine().store();
     if (store == null) {

@@ -3,18 +3,21 @@ package quorumkv.server.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvException;
+import quorumkv.client.KvResult;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Guard;
-import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
-import quorumkv.server.gateway.ClusterGateway;
-import quorumkv.server.gateway.GatewayException;
+import quorumkv.server.ratis.LocalReads;
 
 /**
  * {@code /v1/kv/<key>}: GET reads one key, PUT writes it (compare-and-set with {@code prev_revision=N},
- * where 0 means "absent"), DELETE deletes it (conditionally with {@code prev_revision}). See
- * {@link KeyCodec} for how keys and values are encoded.
+ * where 0 means "absent"), DELETE deletes it (conditionally with {@code prev_revision}). Writes go through
+ * the node's {@link KvClient} (exactly once, following the leader), reads are served by this node
+ * ({@link LocalReads}). See {@link KeyCodec} for how keys and values are encoded.
  */
 final class KvHandler implements Handler {
   static final String PREFIX = "/v1/kv/";
@@ -22,10 +25,12 @@ final class KvHandler implements Handler {
   /** A PUT body in JSON. */
   record PutBody(String value, String valueBase64) {}
 
-  private final ClusterGateway gateway;
+  private final KvClient client;
+  private final LocalReads reads;
 
-  KvHandler(ClusterGateway gateway) {
-    this.gateway = gateway;
+  KvHandler(KvClient client, LocalReads reads) {
+    this.client = client;
+    this.reads = reads;
   }
 
   @Override
@@ -51,18 +56,17 @@ final class KvHandler implements Handler {
     KeyCodec.Encoding encoding = KeyCodec.encoding(request);
     Bytes key = key(request, encoding);
     ReadOptions read = ReadOptions.of(request);
-    Response.Ok ok;
+    KvResult.Get r;
     try {
-      ok = gateway.read(List.of(new Command.Get(key)), read.consistency(), read.minIndex());
-    } catch (GatewayException e) {
-      throw GatewayErrors.toApi(e, false);
+      r = reads.get(new Command.Get(key), read.consistency(), read.minIndex());
+    } catch (KvException e) {
+      throw KvErrors.toApi(e, false);
     }
-    Result.GetResult r = (Result.GetResult) ok.results().get(0);
-    if (r.kv() == null) {
-      ObjectNode body = Json.object().put("error", "not_found").put("message", "no such key").put("index", ok.index());
+    if (!r.isPresent()) {
+      ObjectNode body = Json.object().put("error", "not_found").put("message", "no such key").put("index", r.index());
       return ApiResponse.json(404, body);
     }
-    return ApiResponse.ok(KeyCodec.keyValue(r.kv(), encoding).put("index", ok.index()));
+    return ApiResponse.ok(KeyCodec.keyValue(r.keyValue(), encoding).put("index", r.index()));
   }
 
   private ApiResponse put(ApiRequest request) throws ApiException {
@@ -72,15 +76,13 @@ final class KvHandler implements Handler {
     Bytes value = value(request);
     String prev = request.param("prev_revision");
     if (prev == null) {
-      Response.Ok ok = write(new Command.Put(key, value));
-      Result.PutResult r = (Result.PutResult) ok.results().get(0);
-      return ApiResponse.ok(Json.object().put("revision", r.revision()).put("index", ok.index())
+      KvResult.Put r = write(() -> client.put(key, value));
+      return ApiResponse.ok(Json.object().put("revision", r.revision()).put("index", r.index())
           .set("previous", KeyCodec.keyValue(r.previous(), encoding)));
     }
     long expected = request.longParam("prev_revision", 0);
-    Response.Ok ok = write(new Command.CompareAndSet(key, new Command.Expected.Revision(expected), value));
-    Result.CasResult r = (Result.CasResult) ok.results().get(0);
-    ObjectNode body = Json.object().put("succeeded", r.succeeded()).put("index", ok.index());
+    KvResult.Cas r = write(() -> client.compareAndSet(key, expected, value));
+    ObjectNode body = Json.object().put("succeeded", r.succeeded()).put("index", r.index());
     if (r.succeeded()) {
       body.put("revision", r.revision());
     } else {
@@ -96,25 +98,23 @@ final class KvHandler implements Handler {
     Bytes key = key(request, encoding);
     String prev = request.param("prev_revision");
     if (prev == null) {
-      Response.Ok ok = write(new Command.Delete(key));
-      Result.DeleteResult r = (Result.DeleteResult) ok.results().get(0);
-      return ApiResponse.ok(Json.object().put("deleted", r.deleted()).put("revision", r.revision()).put("index", ok.index())
+      KvResult.Delete r = write(() -> client.delete(key));
+      return ApiResponse.ok(Json.object().put("deleted", r.deleted()).put("revision", r.revision()).put("index", r.index())
           .set("previous", KeyCodec.keyValue(r.previous(), encoding)));
     }
     long expected = request.longParam("prev_revision", 0);
     Command.Txn txn = new Command.Txn(List.of(Guard.modRevisionIs(key, expected)), List.of(new Command.Delete(key)),
         List.of(new Command.Get(key)));
-    Response.Ok ok = write(txn);
-    Result.TxnResult t = (Result.TxnResult) ok.results().get(0);
+    KvResult.Txn t = write(() -> client.txn(txn));
     if (!t.succeeded()) {
       Result.GetResult current = (Result.GetResult) t.results().get(0);
       ObjectNode body = Json.object().put("error", "compare_failed")
-          .put("message", "the key's mod revision is not " + expected).put("index", ok.index());
+          .put("message", "the key's mod revision is not " + expected).put("index", t.index());
       body.set("current", KeyCodec.keyValue(current.kv(), encoding));
       return ApiResponse.json(409, body);
     }
     Result.DeleteResult r = (Result.DeleteResult) t.results().get(0);
-    return ApiResponse.ok(Json.object().put("deleted", r.deleted()).put("revision", r.revision()).put("index", ok.index())
+    return ApiResponse.ok(Json.object().put("deleted", r.deleted()).put("revision", r.revision()).put("index", t.index())
         .set("previous", KeyCodec.keyValue(r.previous(), encoding)));
   }
 
@@ -132,11 +132,11 @@ final class KvHandler implements Handler {
         + "application/octet-stream or text/plain (raw bytes); got '" + request.contentType() + "'");
   }
 
-  private Response.Ok write(Command command) throws ApiException {
+  private static <T extends KvResult> T write(Supplier<T> call) throws ApiException {
     try {
-      return gateway.write(List.of(command));
-    } catch (GatewayException e) {
-      throw GatewayErrors.toApi(e, true);
+      return call.get();
+    } catch (KvException e) {
+      throw KvErrors.toApi(e, true);
     }
   }
 }

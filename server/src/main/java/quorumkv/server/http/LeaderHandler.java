@@ -1,16 +1,19 @@
 package quorumkv.server.http;
 
-import java.io.IOException;
-import quorumkv.server.admin.AdminException;
-import quorumkv.server.admin.MembershipAdmin;
+import quorumkv.client.KvAdmin;
+import quorumkv.client.KvException;
 
-/** {@code POST /v1/cluster/leader {"to": "n2"}}: hands leadership to a voter (waits up to 10 s). */
+/**
+ * {@code POST /v1/cluster/leader {"to": "n2"}}: hands leadership to a voter through the node's
+ * {@link KvAdmin} and waits until it leads (at most {@code quorumkv.http.call-timeout}); 409 if the
+ * target is not a voter.
+ */
 final class LeaderHandler implements Handler {
   record TransferBody(String to) {}
 
-  private final MembershipAdmin admin;
+  private final KvAdmin admin;
 
-  LeaderHandler(MembershipAdmin admin) {
+  LeaderHandler(KvAdmin admin) {
     this.admin = admin;
   }
 
@@ -22,12 +25,10 @@ final class LeaderHandler implements Handler {
       throw ApiException.badRequest("bad_member", "need {\"to\": \"<member id>\"}");
     }
     try {
-      admin.transferLeadership(body.to(), 10_000);
+      admin.transferLeadership(body.to());
       return ApiResponse.ok(Json.object().put("leader", body.to()));
-    } catch (AdminException e) {
-      throw new ApiException(e.isConflict() ? 409 : 503, e.isConflict() ? "conflict" : "unavailable", e.getMessage());
-    } catch (IOException e) {
-      throw new ApiException(503, "unavailable", "leader transfer did not complete: " + e.getMessage());
+    } catch (KvException e) {
+      throw KvErrors.admin(e);
     }
   }
 }

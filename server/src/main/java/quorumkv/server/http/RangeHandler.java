@@ -1,14 +1,12 @@
 package quorumkv.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.util.List;
+import quorumkv.client.KvException;
+import quorumkv.client.KvResult;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.KeyValue;
-import quorumkv.raftlog.command.Response;
-import quorumkv.raftlog.command.Result;
-import quorumkv.server.gateway.ClusterGateway;
-import quorumkv.server.gateway.GatewayException;
+import quorumkv.server.ratis.LocalReads;
 
 /**
  * {@code GET /v1/kv?prefix=P} or {@code GET /v1/kv?start=A&end=B}: keys in order, at most {@code limit}
@@ -19,10 +17,10 @@ import quorumkv.server.gateway.GatewayException;
 final class RangeHandler implements Handler {
   static final int DEFAULT_LIMIT = 100;
 
-  private final ClusterGateway gateway;
+  private final LocalReads reads;
 
-  RangeHandler(ClusterGateway gateway) {
-    this.gateway = gateway;
+  RangeHandler(LocalReads reads) {
+    this.reads = reads;
   }
 
   @Override
@@ -48,18 +46,17 @@ final class RangeHandler implements Handler {
       range = new Command.Range(from, to, (int) limit);
     }
     ReadOptions read = ReadOptions.of(request);
-    Response.Ok ok;
+    KvResult.Range r;
     try {
-      ok = gateway.read(List.of(range), read.consistency(), read.minIndex());
-    } catch (GatewayException e) {
-      throw GatewayErrors.toApi(e, false);
+      r = reads.range(range, read.consistency(), read.minIndex());
+    } catch (KvException e) {
+      throw KvErrors.toApi(e, false);
     }
-    Result.RangeResult r = (Result.RangeResult) ok.results().get(0);
     ArrayNode kvs = Json.array();
-    for (KeyValue kv : r.kvs()) {
+    for (KeyValue kv : r.keyValues()) {
       kvs.add(KeyCodec.keyValue(kv, encoding));
     }
-    var body = Json.object().put("count", r.kvs().size()).put("more", r.more()).put("index", ok.index());
+    var body = Json.object().put("count", r.keyValues().size()).put("more", r.more()).put("index", r.index());
     body.set("kvs", kvs);
     return ApiResponse.ok(body);
   }

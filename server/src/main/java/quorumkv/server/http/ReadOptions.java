@@ -1,6 +1,6 @@
 package quorumkv.server.http;
 
-import quorumkv.server.gateway.ClusterGateway;
+import quorumkv.client.ReadConsistency;
 
 /**
  * The read parameters: {@code consistency=linearizable} (default; reflects every write completed before
@@ -8,19 +8,19 @@ import quorumkv.server.gateway.ClusterGateway;
  * {@code min_index=N} it waits until this node has applied at least index N, so a caller that passes the
  * highest {@code index} it has seen reads its own writes and never goes back in time).
  */
-record ReadOptions(ClusterGateway.Consistency consistency, long minIndex) {
+record ReadOptions(ReadConsistency consistency, long minIndex) {
   static ReadOptions of(ApiRequest request) throws ApiException {
     String c = request.param("consistency");
-    ClusterGateway.Consistency consistency;
+    ReadConsistency consistency;
     if (c == null || c.equals("linearizable")) {
-      consistency = ClusterGateway.Consistency.LINEARIZABLE;
+      consistency = ReadConsistency.LINEARIZABLE;
     } else if (c.equals("follower")) {
-      consistency = ClusterGateway.Consistency.FOLLOWER;
+      consistency = ReadConsistency.FOLLOWER;
     } else {
       throw ApiException.badRequest("bad_parameter", "consistency must be linearizable or follower, got '" + c + "'");
     }
     long minIndex = request.longParam("min_index", 0);
-    if (minIndex > 0 && consistency != ClusterGateway.Consistency.FOLLOWER) {
+    if (minIndex > 0 && consistency != ReadConsistency.FOLLOWER) {
       throw ApiException.badRequest("bad_parameter", "min_index applies to consistency=follower only");
     }
     return new ReadOptions(consistency, minIndex);

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvException;
+import quorumkv.client.KvResult;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Guard;
 import quorumkv.raftlog.command.KeyValue;
-import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
-import quorumkv.server.gateway.ClusterGateway;
-import quorumkv.server.gateway.GatewayException;
 
 /**
  * {@code POST /v1/txn}: an atomic transaction in etcd's shape, in one log entry.
@@ -25,7 +25,7 @@ import quorumkv.server.gateway.GatewayException;
  * Targets: {@code version}, {@code create_revision}, {@code mod_revision} (with {@code number}),
  * {@code value} (with {@code value}/{@code value_base64}); ops {@code = != < >}. Operations: {@code get},
  * {@code put}, {@code delete}, {@code range} ({@code prefix} or {@code start}/{@code end}, {@code limit}).
- * Keys and values as in {@link KeyCodec}. The reply: {@code succeeded}, {@code index} and one result per
+ * Keys and values as in {@link KeyCodec}. Runs through the node's {@link KvClient}, exactly once. The reply: {@code succeeded}, {@code index} and one result per
  * operation of the branch that ran.
  */
 final class TxnHandler implements Handler {
@@ -37,10 +37,10 @@ final class TxnHandler implements Handler {
   record OpBody(String op, String key, String keyBase64, String value, String valueBase64, String prefix,
       String prefixBase64, String start, String startBase64, String end, String endBase64, Integer limit) {}
 
-  private final ClusterGateway gateway;
+  private final KvClient client;
 
-  TxnHandler(ClusterGateway gateway) {
-    this.gateway = gateway;
+  TxnHandler(KvClient client) {
+    this.client = client;
   }
 
   @Override
@@ -53,18 +53,17 @@ final class TxnHandler implements Handler {
       guards.add(guard(c));
     }
     Command.Txn txn = new Command.Txn(guards, ops(body.success()), ops(body.failure()));
-    Response.Ok ok;
+    KvResult.Txn r;
     try {
-      ok = gateway.write(List.of(txn));
-    } catch (GatewayException e) {
-      throw GatewayErrors.toApi(e, true);
+      r = client.txn(txn);
+    } catch (KvException e) {
+      throw KvErrors.toApi(e, true);
     }
-    Result.TxnResult r = (Result.TxnResult) ok.results().get(0);
     ArrayNode results = Json.array();
     for (Result each : r.results()) {
       results.add(result(each, encoding));
     }
-    ObjectNode reply = Json.object().put("succeeded", r.succeeded()).put("index", ok.index());
+    ObjectNode reply = Json.object().put("succeeded", r.succeeded()).put("index", r.index());
     reply.set("results", results);
     return ApiResponse.ok(reply);
   }

@@ -1,2 +1,0 @@
-/** Membership and leadership changes through Ratis's admin API. */
-package quorumkv.server.admin;
