@@ -52,7 +52,8 @@ class BenchScriptIT {
         options.add(option.group());
       }
     }
-    assertTrue(options.containsAll(List.of("--quick", "--long", "--concurrency", "--systems", "--etcd-endpoints")),
+    assertTrue(options.containsAll(List.of("--quick", "--long", "--concurrency", "--systems", "--etcd-endpoints",
+        "--write-batching")),
         "options found in README: " + options);
     options.remove("--help");   // prints the usage, which need not name itself
     for (String option : options) {
