@@ -39,9 +39,12 @@ public interface KvAdmin {
   void addListener(String id, String address);
 
   /**
-   * Adds a running node as a voter the safe way: first as a listener, then, once it has caught up with
-   * the leader, promoted (see {@link #promote}). A new voter that had to catch up while voting could
-   * stall writes in a small cluster.
+   * Adds a running node as a voter the safe way: the leader catches a new node up as a non-voting
+   * staging member before the configuration with it as a voter commits (a new voter that had to catch
+   * up while voting could stall writes in a small cluster); a node that already is a listener is
+   * promoted once it has caught up (see {@link #promote}). If a listener did not catch up (or was not
+   * promoted) in time, the call fails with {@link KvIndeterminateException}, not "nothing changed": the
+   * listener stays; repeating the call finishes the job.
    */
   void addVoter(String id, String address);
 

@@ -106,6 +106,28 @@ class MembershipIT {
    * Leader transfer, adding a brand-new node (listener first, then promoted), demoting the leader and
    * removing it, all while three writers run.
    */
+  /**
+   * addVoter adds a listener first; if that listener then cannot catch up in time, something did change,
+   * so the call must not say "nothing changed" (unavailable): it was reported so before the fix.
+   */
+  @Test
+  void addVoterWhoseListenerCannotCatchUpSaysTheListenerStays() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, dir); KvClient client = connect(cluster)) {
+      cluster.waitForLeader(Duration.ofSeconds(30));
+      int n4 = cluster.addNode(true);
+      String address = cluster.addresses().get(n4);
+      client.admin().withTimeout(ADMIN_TIMEOUT).addListener("n4", address);
+      cluster.stop(n4);
+      for (int i = 0; i < 200; i++) {
+        client.put("behind/k" + i, "v"); // n4, down, falls more than 64 entries behind
+      }
+      KvAdmin quick = client.admin().withTimeout(Duration.ofSeconds(3));
+      KvIndeterminateException e = assertThrows(KvIndeterminateException.class, () -> quick.addVoter("n4", address));
+      assertTrue(e.getMessage().contains("added as a listener"), e.getMessage());
+      assertTrue(ids(quick.clusterStatus().listeners()).contains("n4"), "the listener stays");
+    }
+  }
+
   @Test
   void leaderTransferAndMembershipChangesUnderWrites() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, dir); KvClient client = connect(cluster)) {

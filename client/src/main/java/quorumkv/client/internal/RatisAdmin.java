@@ -70,9 +70,21 @@ final class RatisAdmin implements KvAdmin {
   @Override
   public void addVoter(String id, String address) {
     long deadline = deadline();
-    converge("add " + id + " as a listener first", deadline, new AddIntent(id, address, false));
-    awaitCaughtUp(id, deadline);
-    converge("promote " + id, deadline, new MoveIntent(id, true));
+    // A node not yet in the group joins as a voter in one configuration change: Ratis first catches it up
+    // as a staging member that does not count toward the quorum (Raft dissertation 4.2.1), then commits
+    // the new configuration. Not listener-first: Ratis 3.3.0 never marks a listener added this way as
+    // caught up, so a node that started outside the configuration (restarted after a removal) stays in
+    // STARTING for good, serving no reads, and keeps that state when promoted (found by
+    // ReadmeCommandsIT). A node that already is a listener is promoted once caught up.
+    converge("add " + id + " as a voter", deadline, new AddIntent(id, address, false));
+    try {
+      awaitCaughtUp(id, deadline);
+      converge("promote " + id, deadline, new MoveIntent(id, true));
+    } catch (KvUnavailableException e) {
+      // The node is a listener now: "nothing was changed" would mislead the caller.
+      throw new KvIndeterminateException(name + ": " + id + " was added as a listener but not made a voter in time ("
+          + e.getMessage() + "); repeat addVoter (it is idempotent) or promote it once it has caught up", e);
+    }
   }
 
   @Override
@@ -226,9 +238,9 @@ final class RatisAdmin implements KvAdmin {
     private final boolean finalRoleListener;
 
     AddIntent(String id, String address, boolean finalRoleListener) {
-      // Always joins as a listener: it catches up without counting toward the quorum.
       this.peer = RaftPeer.newBuilder().setId(Objects.requireNonNull(id, "id"))
-          .setAddress(Objects.requireNonNull(address, "address")).setStartupRole(RaftPeerRole.LISTENER).build();
+          .setAddress(Objects.requireNonNull(address, "address"))
+          .setStartupRole(finalRoleListener ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
       this.finalRoleListener = finalRoleListener;
     }
 
@@ -249,6 +261,11 @@ final class RatisAdmin implements KvAdmin {
     public LeaderView.Conf apply(LeaderView.Conf c) {
       if (c.find(peer.getId().toString()) != null) {
         throw invalid(peer.getId() + " is already a voter");
+      }
+      if (!finalRoleListener) {
+        List<RaftPeer> voters = new ArrayList<>(c.voters());
+        voters.add(peer);
+        return new LeaderView.Conf(voters, c.listeners());
       }
       List<RaftPeer> listeners = new ArrayList<>(c.listeners());
       listeners.add(peer);
