@@ -48,7 +48,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
    * @param inFlight batches this client sends before queueing
    */
   public record WriteBatching(int maxWrites, int inFlight) {
-    public static final WriteBatching DEFAULT = new WriteBatching(64, 4);
+    public static final WriteBatching DEFAULT = new WriteBatching(64, 2);
     public static final WriteBatching OFF = new WriteBatching(1, Integer.MAX_VALUE);
 
     public WriteBatching {

@@ -57,7 +57,7 @@ final class RaftTransport implements AutoCloseable {
 
   /**
    * Kinds of attempt; the server chooses the read path from the Ratis request type. WATCH waits on the
-   * leader until the entry at {@code minIndex} is committed on every voter (Ratis ALL_COMMITTED).
+   * leader until the entry at {@code minIndex} is in the log of every voter (Ratis ALL; see Durability.ALL).
    */
   enum Kind { WRITE, LINEARIZABLE_READ, FOLLOWER_READ, WATCH }
 
@@ -120,7 +120,7 @@ final class RaftTransport implements AutoCloseable {
       case LINEARIZABLE_READ -> b.setLeaderId(target).setType(RaftClientRequest.readRequestType());
       case FOLLOWER_READ -> b.setServerId(target).setType(RaftClientRequest.staleReadRequestType(minIndex));
       case WATCH -> b.setLeaderId(target).setType(RaftClientRequest.watchRequestType(minIndex,
-          ReplicationLevel.ALL_COMMITTED));
+          ReplicationLevel.ALL));
       default -> throw new AssertionError(kind);
     }
     CompletableFuture<RaftClientReply> reply;

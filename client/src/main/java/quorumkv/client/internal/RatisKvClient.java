@@ -299,7 +299,7 @@ public final class RatisKvClient implements KvClient {
   }
 
   /**
-   * Completes with {@code result} once the leader sees its entry committed on every voter, or fails
+   * Completes with {@code result} once the leader sees its entry in the log of every voter, or fails
    * with {@link KvReplicationIncompleteException} (carrying {@code result}) if that is not confirmed by
    * {@code deadlineNanos}. The watch is its own RetryingCall: it follows leader changes, and its pending
    * RPC is bounded by the deadline, not by the server's hidden watch timeout.

@@ -152,7 +152,7 @@ final class RetryingCall {
     }
     ctx.transport().replied(kind, sent.ratisCallId());
     if (kind == Kind.WATCH) {
-      // No payload: success means the leader saw the index committed on every voter.
+      // No payload: success means the leader saw the index in the log of every voter.
       ctx.peers().leaderIs(target);
       settle(new Response.Ok(Math.max(minIndex, reply.getLogIndex()), List.of()), null, null);
       return;

@@ -169,6 +169,10 @@ class ReadmeCommandsTest {
     INVENTORY.put("bin/bench --concurrency 1,8,32", notRun(BENCH_IS_LONG + "; the stand-in runs --systems quorumkv"
         + " --concurrency 1,8,32 with 1-second phases", BENCH_SCRIPT_IT, "--concurrency\", \"1,8,32"));
     INVENTORY.put("bin/bench --etcd-endpoints leader", notRun(BENCH_IS_LONG, null, null));
+    for (String setting : List.of("off", "64x1", "64x2", "64x4")) {
+      INVENTORY.put("bin/bench --quick --systems quorumkv --concurrency 1,4,16,64 --write-batching " + setting,
+          record("the measurements behind the write-batching default", BENCH_SCRIPT_IT, "\"--write-batching\""));
+    }
     INVENTORY.put("bin/bench --systems quorumkv --write-batching off", notRun(BENCH_IS_LONG + "; the stand-in checks"
         + " that --help offers --write-batching and runs the QuorumKV-only benchmark for seconds", BENCH_SCRIPT_IT,
         "\"--write-batching\""));
