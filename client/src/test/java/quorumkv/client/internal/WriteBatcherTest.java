@@ -23,6 +23,10 @@ import quorumkv.raftlog.command.Result;
 class WriteBatcherTest {
   private static final long LONG_DEADLINE = TimeUnit.SECONDS.toNanos(60);
 
+  /** Most cases: one call in flight (everything else queues), no byte pressure. */
+  private final ManualSender sender = new ManualSender();
+  private final WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
+
   /** A sender whose calls the test completes by hand. */
   static final class ManualSender implements WriteBatcher.Sender {
     record Call(String op, List<Command> commands, long deadlineNanos, CompletableFuture<Response.Ok> reply) {}
@@ -76,8 +80,6 @@ class WriteBatcherTest {
 
   @Test
   void aLoneWriteGoesOutAtOnceAndWritesArrivingMeanwhileShareTheNextEntry() throws Exception {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     CompletableFuture<Response.Ok> first = submit(b, "a");
     assertEquals(1, sender.count(), "a lone write is sent without waiting");
     List<CompletableFuture<Response.Ok>> later = new ArrayList<>();
@@ -103,8 +105,6 @@ class WriteBatcherTest {
 
   @Test
   void resultsAreSplitInOrder() throws Exception {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     submit(b, "x");
     CompletableFuture<Response.Ok> p = submit(b, "p");
     CompletableFuture<Response.Ok> q = submit(b, "q");
@@ -117,8 +117,6 @@ class WriteBatcherTest {
 
   @Test
   void twoWritesOnOneKeyNeverShareAnEntry() {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     submit(b, "first");
     submit(b, "k");
     submit(b, "k");
@@ -167,8 +165,6 @@ class WriteBatcherTest {
 
   @Test
   void aFailedCallFailsEveryWriteOfItsBatchTheSameWay() {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     submit(b, "first");
     CompletableFuture<Response.Ok> p = submit(b, "p");
     CompletableFuture<Response.Ok> q = submit(b, "q");
@@ -180,8 +176,6 @@ class WriteBatcherTest {
 
   @Test
   void aBatchRefusedAsTooLargeIsResentOneWritePerCall() throws Exception {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     submit(b, "first");
     CompletableFuture<Response.Ok> p = submit(b, "p");
     CompletableFuture<Response.Ok> q = submit(b, "q");
@@ -199,8 +193,6 @@ class WriteBatcherTest {
 
   @Test
   void aLoneWriteRefusedAsTooLargeStaysRefused() {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     CompletableFuture<Response.Ok> p = submit(b, "p");
     sender.call(0).reply().completeExceptionally(
         new KvRejectedException(ErrorCode.REQUEST_TOO_LARGE, "too large", null));
@@ -210,8 +202,6 @@ class WriteBatcherTest {
 
   @Test
   void aQueuedWriteWhoseDeadlinePassesIsFailedUnsentAsUnavailable() throws Exception {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     submit(b, "first");
     CompletableFuture<Response.Ok> late = b.submit("put late", put("late"), 40, System.nanoTime() + 1_000_000);
     Thread.sleep(5);
@@ -224,8 +214,6 @@ class WriteBatcherTest {
 
   @Test
   void theBatchRunsToItsEarliestMembersDeadline() {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     long now = System.nanoTime();
     submit(b, "first");
     b.submit("put p", put("p"), 40, now + TimeUnit.SECONDS.toNanos(30));
@@ -236,8 +224,6 @@ class WriteBatcherTest {
 
   @Test
   void closeFailsQueuedWritesAndRefusesNewOnes() {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     CompletableFuture<Response.Ok> inFlight = submit(b, "first");
     CompletableFuture<Response.Ok> queued = submit(b, "q");
     b.close();
@@ -250,8 +236,6 @@ class WriteBatcherTest {
 
   @Test
   void aResponseWithTheWrongNumberOfResultsLeavesEveryWriteUncertain() {
-    ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
     submit(b, "first");
     CompletableFuture<Response.Ok> p = submit(b, "p");
     CompletableFuture<Response.Ok> q = submit(b, "q");
