@@ -74,6 +74,17 @@ public interface ClusterControl extends AutoCloseable {
   /** Requests held, bytes blocked or errors injected so far: evidence a partition bit. */
   long faultEvidence();
 
+  /**
+   * Proves the links cut now are really cut, by sending traffic of the test's own across each one; returns
+   * how many directed links were shown blocked, or 0 where the control has no such probe (its
+   * {@link #faultEvidence} then rests on the nodes' own traffic).
+   *
+   * @throws IllegalStateException if traffic crossed a link that should be cut: the fault is not in force
+   */
+  default long confirmCut() throws Exception {
+    return 0;
+  }
+
   @Override
   void close();
 }

@@ -90,6 +90,11 @@ public final class NamespaceClusterControl implements ClusterControl {
     }
   }
 
+  /** The network namespace node {@code i} runs in (for diagnosis: {@code ip netns exec <it> nft list ruleset}). */
+  public String namespace(int i) {
+    return ns(i);
+  }
+
   private String ns(int i) {
     return prefix + "-" + id(i);
   }
@@ -363,6 +368,48 @@ public final class NamespaceClusterControl implements ClusterControl {
     if (!reply.isSuccess()) {
       throw new IOException("leader transfer to " + id(i) + " failed: " + reply.getException());
     }
+  }
+
+  /**
+   * Opens a TCP connection across each cut link, both directions, from inside the sender's namespace. A
+   * cut link drops the SYN (counted by its rule), so the attempt times out: exit 124 of {@code timeout}.
+   * The nodes' own traffic is not enough evidence: an isolated follower's leader may send it only a
+   * dozen packets in three seconds, or none while its appender backs off.
+   */
+  @Override
+  public long confirmCut() throws Exception {
+    List<int[]> links;
+    synchronized (this) {
+      links = new ArrayList<>(cut);
+    }
+    List<Process> probes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int[] l : links) {
+      for (int[] d : List.of(l, new int[] {l[1], l[0]})) {
+        probes.add(new ProcessBuilder("ip", "netns", "exec", ns(d[0]), "timeout", "2", "bash", "-c",
+            "exec 3<>/dev/tcp/" + ip(d[1]) + "/" + RAFT_PORT).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+        names.add(id(d[0]) + "->" + id(d[1]));
+      }
+    }
+    long blocked = 0;
+    List<String> open = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      Process p = probes.get(i);
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("cut probe " + names.get(i) + " did not end");
+      }
+      if (p.exitValue() == 124) {
+        blocked++;
+      } else {
+        open.add(names.get(i) + " (exit " + p.exitValue() + ")");
+      }
+    }
+    if (!open.isEmpty()) {
+      throw new IllegalStateException("links that should be cut let a connection through: " + open);
+    }
+    return blocked;
   }
 
   @Override

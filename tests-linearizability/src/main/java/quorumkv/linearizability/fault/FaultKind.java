@@ -30,6 +30,12 @@ public enum FaultKind {
   /** A voter demoted to a non-voting listener (a configuration change through Raft); promoted back at heal. */
   MEMBERSHIP_CHANGE;
 
+  /** Cuts network links (healed by {@link ClusterControl#healAll}). */
+  public boolean isPartition() {
+    return this == PARTITION_LEADER || this == PARTITION_HALVES || this == PARTITION_BRIDGE
+        || this == PARTITION_RANDOM;
+  }
+
   public boolean isAvailable(ClusterControl c) {
     return switch (this) {
       case PARTITION_BRIDGE -> c.size() >= 5;

@@ -13,6 +13,8 @@ import quorumkv.linearizability.fault.FaultStep;
 /** Runs a fault schedule against a cluster, checking each fault is available first, healing each after. */
 final class Nemesis {
   private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
+  /** How a skipped-fault entry starts when the nemesis itself failed; such a run does not count. */
+  static final String STOPPED = "nemesis stopped: ";
 
   private Nemesis() {}
 
@@ -50,7 +52,19 @@ final class Nemesis {
           continue;
         }
         LOG.info("nemesis: {} ({})", injected.description(), step);
-        Thread.sleep(step.durationMillis());
+        long probedLinks = 0;
+        if (step.kind().isPartition()) {
+          try {
+            probedLinks = cluster.confirmCut();
+          } catch (Exception e) {
+            injected.heal().run();
+            throw e;   // a partition not in force: the run must not count (see RunResult#problems)
+          }
+        }
+        long left = step.durationMillis() - (System.nanoTime() - t0) / 1_000_000;
+        if (left > 0) {
+          Thread.sleep(left);
+        }
         // A killed or paused node, or a changed configuration, is itself the observed effect, confirmed
         // by the control that did it.
         boolean confirmedByControl = step.kind() == FaultKind.KILL || step.kind() == FaultKind.PAUSE
@@ -59,14 +73,14 @@ final class Nemesis {
         long t1 = System.nanoTime();
         // Let the cluster settle so the term after reflects the fault's elections.
         Thread.sleep(300);
-        long evidence = cluster.faultEvidence() - evidenceBefore + (confirmedByControl ? 1 : 0);
+        long evidence = cluster.faultEvidence() - evidenceBefore + (confirmedByControl ? 1 : 0) + probedLinks;
         windows.add(new FaultWindow(step.kind().name(), injected.description(), t0, t1, termBefore,
             cluster.maxTerm(), evidence, 0, 0, 0));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      skipped.add("nemesis stopped: " + e);
+      skipped.add(STOPPED + e);
       LOG.warn("nemesis failed", e);
     }
   }

@@ -26,6 +26,11 @@ public record RunResult(RunSettings settings, History history, Verdict verdict, 
         p.add("fault did not bite: " + f.description());
       }
     }
+    for (String s : skippedFaults) {
+      if (s.startsWith(Nemesis.STOPPED)) {
+        p.add(s);
+      }
+    }
     if (verdict.kind() == Verdict.Kind.UNKNOWN) {
       p.add("checker gave no verdict: " + verdict.reason().orElse("?"));
     }

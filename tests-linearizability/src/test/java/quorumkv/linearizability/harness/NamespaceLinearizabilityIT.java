@@ -1,15 +1,19 @@
 package quorumkv.linearizability.harness;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -49,6 +53,29 @@ class NamespaceLinearizabilityIT {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  /**
+   * The cut probe is what makes a partition count as having bitten (CI once saw an isolated follower's
+   * leader send it no counted packet in three seconds), so it must see a cut that is not in force.
+   */
+  @Test
+  void cutProbeConfirmsACutAndRefusesOneNotInForce() throws Exception {
+    try {
+      cluster.partition(List.of(Set.of(0), Set.of(1, 2)));
+      assertEquals(4, cluster.confirmCut(), "n1-n2 and n1-n3, both directions");
+      // Undo the n1-n2 cut behind the control's back (a TCP probe needs both directions open); n1-n3 stays.
+      for (int node : List.of(0, 1)) {
+        new ProcessBuilder("ip", "netns", "exec", cluster.namespace(node), "nft", "flush", "chain", "inet", "qkv",
+            "input").inheritIO().start().waitFor();
+      }
+      IllegalStateException e = assertThrows(IllegalStateException.class, cluster::confirmCut);
+      assertTrue(e.getMessage().contains("n1->n2") && e.getMessage().contains("n2->n1")
+          && !e.getMessage().contains("n3"), e.getMessage());
+    } finally {
+      cluster.healAll();
+    }
+    assertEquals(0, cluster.confirmCut(), "nothing cut after heal");
   }
 
   @ParameterizedTest
