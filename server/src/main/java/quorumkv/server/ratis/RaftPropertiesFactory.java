@@ -32,6 +32,13 @@ public final class RaftPropertiesFactory {
 
     RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(raft.electionTimeoutMin().toMillis()));
     RaftServerConfigKeys.Rpc.setTimeoutMax(p, millis(raft.electionTimeoutMax().toMillis()));
+    // A leader that steps down for lost majority heartbeats may not campaign for this long (Ratis default
+    // 10 s). When the returning followers' logs are shorter than its own, only it can win, so the default
+    // left the cluster leaderless for 10 s (ThreeNodeClusterIT.deposedLeaderLeadsAgainSoonAfterAFollowerReturns).
+    // Pre-vote already keeps a deposed leader from disrupting a healthy one. Ratis's JVM pause monitor also
+    // steps a leader down after a pause longer than this: after one election timeout a successor may exist.
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, millis(raft.electionTimeoutMax().toMillis()));
+    RaftServerConfigKeys.LeaderElection.setPreVote(p, true);   // Ratis's default; the line above relies on it
 
     // Snapshots bound the log: take one every N entries, purge the log behind it.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);

@@ -272,11 +272,16 @@ public final class NamespaceClusterControl implements ClusterControl {
     for (int j = 0; j < size; j++) {
       peers.append(j == 0 ? "" : ",").append(id(j)).append('=').append(address(j));
     }
-    List<String> cmd = List.of("ip", "netns", "exec", ns(i),
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns(i),
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-        "quorumkv.server.KvServerMain", "server", "--node.id=" + id(i), "--raft.peers=" + peers,
-        "--storage.data-dir=" + dir.resolve(id(i)));
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=info"));
+    // For diagnosis, e.g. -Dquorumkv.lin.node-jvm-args=-Dorg.slf4j.simpleLogger.log.org.apache.ratis=info
+    String extra = System.getProperty("quorumkv.lin.node-jvm-args", "").strip();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "quorumkv.server.KvServerMain", "server",
+        "--node.id=" + id(i), "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(id(i))));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(id(i) + ".log").toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
