@@ -240,6 +240,16 @@ public class KvStateMachine extends BaseStateMachine {
     listener.leaderChanged(newLeaderId == null ? null : newLeaderId.toString());
   }
 
+  /** allServer: the whole server is stopping (our own close); otherwise a leader told this member to stop. */
+  @Override
+  public void notifyServerShutdown(org.apache.ratis.proto.RaftProtos.RoleInfoProto roleInfo, boolean allServer) {
+    if (!allServer) {
+      LOG.warn("node={} was shut down by the cluster (role was {})", roleInfo.getSelf().getId().toStringUtf8(),
+          roleInfo.getRole());
+      listener.shutDownByCluster();
+    }
+  }
+
   /** The live store, for status, metrics and tests. */
   public RocksKvStore store() {
     return store;

@@ -27,4 +27,12 @@ public interface StateMachineListener {
 
   /** This replica replaced its state with a snapshot installed from the leader. */
   default void snapshotInstalled(long index) {}
+
+  /**
+   * Ratis closed this member because a leader answered its vote request with "shut down": the leader's
+   * configuration no longer has it as a voter. That is right for a removed node but also happens to a
+   * voter demoted to listener while cut off (Ratis 3.3.0 counts only voters as members there). Called
+   * on Ratis's election thread after the member is closed; the node decides whether to rejoin.
+   */
+  default void shutDownByCluster() {}
 }

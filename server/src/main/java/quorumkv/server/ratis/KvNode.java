@@ -5,7 +5,19 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -31,17 +43,48 @@ import quorumkv.server.config.ServerConfig;
  */
 public final class KvNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvNode.class);
+  /** First wait before a member shut down by the cluster rejoins; doubles up to {@link #REJOIN_MAX_MILLIS}. */
+  public static final long REJOIN_FIRST_MILLIS = 1_000;
+  public static final long REJOIN_MAX_MILLIS = 10_000;
 
   private final ServerConfig config;
+  private final RaftGroup group;
   private final RaftGroupId groupId;
+  private final StateMachineListener listener;
   private final RaftServer server;
-  private final KvStateMachine stateMachine;
+  /** Replaced when the member rejoins: Ratis builds a new state machine for the new member. */
+  private volatile KvStateMachine stateMachine;
+  private final ScheduledExecutorService rejoiner;
+  private final AtomicInteger rejoins = new AtomicInteger();
+  private volatile boolean closing;
 
-  private KvNode(ServerConfig config, RaftGroupId groupId, RaftServer server, KvStateMachine stateMachine) {
+  private KvNode(ServerConfig config, StateMachineListener listener) throws IOException {
     this.config = config;
-    this.groupId = groupId;
-    this.server = server;
-    this.stateMachine = stateMachine;
+    this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
+    this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
+    this.listener = new RejoiningListener(listener);
+    boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
+    this.rejoiner = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, config.nodeId() + "-rejoin");
+      t.setDaemon(true);
+      return t;
+    });
+    this.server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(config.nodeId()))
+        .setGroup(group)
+        .setStateMachineRegistry(gid -> newStateMachine())   // one per member incarnation
+        .setProperties(RaftPropertiesFactory.create(config))
+        .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+        .build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      closing = true;
+      rejoiner.shutdownNow();
+      server.close();
+      throw e;
+    }
+    LOG.info("node={} started ({}), group={}", config.nodeId(), recover ? "recovered" : "formatted", groupId);
   }
 
   /** Validates the data dir and port, then starts the node; throws {@link ConfigException} on bad setup. */
@@ -53,25 +96,91 @@ public final class KvNode implements AutoCloseable {
   public static KvNode start(ServerConfig config, StateMachineListener listener) throws IOException {
     DataDirGuard.claim(config);
     checkPortFree(config.bindPort());
-    RaftGroupId groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
-    RaftGroup group = RaftGroup.valueOf(groupId, peers(config.peers()));
-    KvStateMachine stateMachine = new KvStateMachine(config.dbDir(), config.store(), config.limits(), listener);
-    boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
-    RaftServer server = RaftServer.newBuilder()
-        .setServerId(RaftPeerId.valueOf(config.nodeId()))
-        .setGroup(group)
-        .setStateMachine(stateMachine)
-        .setProperties(RaftPropertiesFactory.create(config))
-        .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
-        .build();
-    try {
-      server.start();
-    } catch (IOException | RuntimeException e) {
-      server.close();
-      throw e;
+    return new KvNode(config, listener);
+  }
+
+  private KvStateMachine newStateMachine() {
+    KvStateMachine sm = new KvStateMachine(config.dbDir(), config.store(), config.limits(), listener);
+    stateMachine = sm;
+    return sm;
+  }
+
+  /**
+   * Ratis closed this member because a leader said it is not a voter. A removed node should stay down;
+   * a voter demoted to listener while it was cut off (it never received the new configuration, timed out
+   * and asked for votes) should come back as the listener it now is. So ask the leader: if its
+   * configuration still has this node, restart the member from its own log and snapshot.
+   */
+  private void scheduleRejoin(long delayMillis) {
+    if (!closing) {
+      rejoiner.schedule(this::rejoin, delayMillis, TimeUnit.MILLISECONDS);
     }
-    LOG.info("node={} started ({}), group={}", config.nodeId(), recover ? "recovered" : "formatted", groupId);
-    return new KvNode(config, groupId, server, stateMachine);
+  }
+
+  private void rejoin() {
+    if (closing) {
+      return;
+    }
+    int attempt = rejoins.incrementAndGet();
+    long next = Math.min(REJOIN_MAX_MILLIS, REJOIN_FIRST_MILLIS << Math.min(attempt, 4));
+    try {
+      Boolean member = memberAtLeader();
+      if (member == null) {
+        LOG.warn("node={}: shut down by the cluster; no leader reachable to ask whether it is still a member;"
+            + " asking again in {} ms", config.nodeId(), next);
+        scheduleRejoin(next);
+        return;
+      }
+      if (!member) {
+        LOG.error("node={}: shut down by the cluster and not in the leader's configuration: it was removed and"
+            + " stays stopped. To bring it back, give it a fresh data dir and add it (`quorumkv member add`).",
+            config.nodeId());
+        return;
+      }
+      RaftPeerId self = RaftPeerId.valueOf(config.nodeId());
+      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self, 0, groupId, false, false));
+      RaftClientReply added = server.groupManagement(
+          GroupManagementRequest.newAdd(ClientId.randomId(), self, 0, group, false));   // RECOVER: own log
+      if (!added.isSuccess()) {
+        throw new IOException(String.valueOf(added.getException()));
+      }
+      LOG.warn("node={}: shut down by the cluster while still a member (e.g. demoted while cut off);"
+          + " rejoined from its own log and snapshot", config.nodeId());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("node={}: rejoin failed ({}); trying again in {} ms", config.nodeId(), e.toString(), next);
+      scheduleRejoin(next);
+    }
+  }
+
+  /** Whether the leader's configuration has this node (voter or listener); null if no leader answered. */
+  private Boolean memberAtLeader() {
+    ByteString self = ByteString.copyFromUtf8(config.nodeId());
+    try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(new RaftProperties())
+        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+      for (RaftPeer peer : group.getPeers()) {
+        if (peer.getId().toString().equals(config.nodeId())) {
+          continue;
+        }
+        try {
+          GroupInfoReply info = client.getGroupManagementApi(peer.getId()).info(groupId);
+          if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER && info.getConf().isPresent()) {
+            var conf = info.getConf().get();
+            return conf.getPeersList().stream().anyMatch(p -> p.getId().equals(self))
+                || conf.getListenersList().stream().anyMatch(p -> p.getId().equals(self));
+          }
+        } catch (IOException | RuntimeException e) {
+          // unreachable or not a member: ask the next
+        }
+      }
+    } catch (IOException e) {
+      // closing the client
+    }
+    return null;
+  }
+
+  /** How many times this node has tried to rejoin after the cluster shut its member down. */
+  public int rejoinAttempts() {
+    return rejoins.get();
   }
 
   static List<RaftPeer> peers(List<PeerSpec> specs) {
@@ -122,7 +231,45 @@ public final class KvNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    closing = true;
+    rejoiner.shutdownNow();
     server.close();
     LOG.info("node={} stopped", config.nodeId());
   }
+
+  /** Passes every event on, and starts a rejoin when the cluster shut this member down. */
+  private final class RejoiningListener implements StateMachineListener {
+    private final StateMachineListener delegate;
+
+    RejoiningListener(StateMachineListener delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void leaderChanged(String leaderId) {
+      delegate.leaderChanged(leaderId);
+    }
+
+    @Override
+    public void applied(long index, long applyNanos, long commitNanos) {
+      delegate.applied(index, applyNanos, commitNanos);
+    }
+
+    @Override
+    public void snapshotTaken(long index, long durationNanos) {
+      delegate.snapshotTaken(index, durationNanos);
+    }
+
+    @Override
+    public void snapshotInstalled(long index) {
+      delegate.snapshotInstalled(index);
+    }
+
+    @Override
+    public void shutDownByCluster() {
+      delegate.shutDownByCluster();
+      scheduleRejoin(REJOIN_FIRST_MILLIS);
+    }
+  }
 }
+

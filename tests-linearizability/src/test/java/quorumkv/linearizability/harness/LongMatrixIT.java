@@ -48,16 +48,20 @@ class LongMatrixIT {
           random.nextInt(1_000_000), 4 + random.nextInt(5), Duration.ofSeconds(60),
           new RegisterWorkload(1 + random.nextInt(5), 30 + random.nextInt(40), random.nextInt(25), random.nextInt(6)),
           schedule, Variant.CORRECT, Duration.ofSeconds(2 + random.nextInt(3)), 100, Duration.ofSeconds(120));
+      boolean keep = false;
       try (ClusterControl c = useNetns ? NamespaceClusterControl.start(3, dir)
           : InProcessClusterControl.start(3, dir, Map.of())) {
         RunResult r = LinearizabilityRun.run(c, s, Path.of("target", "linearizability", s.name()));
+        keep = !r.passed();
         if (!r.passed()) {
           failures++;
         }
-        lines.add((r.passed() ? "PASS " : "FAIL ") + r.summary());
+        lines.add((r.passed() ? "PASS " : "FAIL ") + r.summary() + (keep ? " (node data and logs kept: " + dir + ")" : ""));
         System.out.println(lines.get(lines.size() - 1));
       } finally {
-        FileUtils.deleteFully(dir);
+        if (!keep) {
+          FileUtils.deleteFully(dir);
+        }
       }
     }
     System.out.println("long matrix seed " + seed + ": " + lines.size() + " runs, " + failures + " failed");

@@ -1,0 +1,83 @@
+package quorumkv.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.ratis.server.RaftServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.server.ratis.KvNode;
+import quorumkv.server.testing.LocalCluster;
+
+/**
+ * A member Ratis shut down on a leader's word ("you are not a voter") rejoins if the leader's configuration
+ * still has it, and stays down if it was removed. The trigger, seen in the namespace harness: a voter cut
+ * off from the leader is demoted to listener, never receives the new configuration, times out and asks
+ * for votes; Ratis 3.3.0's leader counts only voters as members and tells it to shut down. Here the test
+ * does to the member exactly what Ratis's election does on that answer: close it, then notify the state
+ * machine.
+ */
+class MemberRejoinIT {
+  @TempDir
+  Path dir;
+
+  private static KvClient connect(LocalCluster cluster) {
+    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+        .deadline(Duration.ofSeconds(20)).build());
+  }
+
+  /** What Ratis's LeaderElection does on a SHUTDOWN vote result. */
+  private static void shutDownByCluster(KvNode node) throws IOException {
+    RaftServer.Division division = node.division();
+    var role = division.getInfo().getRoleInfoProto();
+    division.close();
+    division.getStateMachine().event().notifyServerShutdown(role, false);
+  }
+
+  @Test
+  void demotedMemberShutDownByTheLeaderRejoinsAsListenerAndCatchesUp() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, dir); KvClient client = connect(cluster)) {
+      int leader = cluster.waitForLeader(Duration.ofSeconds(30));
+      int demoted = (leader + 1) % 3;
+      client.put("k", "before");
+      client.admin().demote(cluster.nodeId(demoted));
+      shutDownByCluster(cluster.node(demoted));
+      assertFalse(cluster.node(demoted).division().getInfo().isAlive(), "the member is closed");
+
+      long index = client.put("k", "after").index();
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> {
+        try {
+          var info = cluster.node(demoted).division().getInfo();
+          return info.isAlive() && info.isListener()
+              && cluster.node(demoted).stateMachine().getLastAppliedTermIndex().getIndex() >= index;
+        } catch (IOException e) {
+          return false;
+        }
+      }, "the demoted node rejoins as a listener and applies the newest write");
+      assertTrue(cluster.node(demoted).rejoinAttempts() >= 1);
+    }
+  }
+
+  @Test
+  void removedMemberShutDownByTheLeaderStaysDown() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, dir); KvClient client = connect(cluster)) {
+      int leader = cluster.waitForLeader(Duration.ofSeconds(30));
+      int removed = (leader + 1) % 3;
+      client.admin().remove(cluster.nodeId(removed));
+      KvNode node = cluster.node(removed);
+      shutDownByCluster(node);
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> node.rejoinAttempts() >= 1, "the node asked the leader");
+      int asked = node.rejoinAttempts();
+      Thread.sleep(3 * KvNode.REJOIN_FIRST_MILLIS);
+      assertEquals(asked, node.rejoinAttempts(), "a removed node does not keep asking");
+      assertFalse(node.division().getInfo().isAlive(), "a removed node stays down");
+      client.put("k", "two voters carry on");
+    }
+  }
+}
