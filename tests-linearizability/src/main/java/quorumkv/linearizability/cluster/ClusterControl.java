@@ -66,9 +66,14 @@ public interface ClusterControl extends AutoCloseable {
     }
   }
 
+  /**
+   * Generous: a promote waits for the listener to catch up, which after a partition heals can take several
+   * seconds of TCP retransmission backoff on the leader's stream, or a rejoin (see KvNode). A heal that
+   * fails makes the run not count.
+   */
   private quorumkv.client.KvClient adminClient() {
     return quorumkv.client.KvClient.connect(quorumkv.client.KvClientConfig.builder().addresses(clientAddresses())
-        .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(20)).build());
+        .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(60)).build());
   }
 
   /** Requests held, bytes blocked or errors injected so far: evidence a partition bit. */
