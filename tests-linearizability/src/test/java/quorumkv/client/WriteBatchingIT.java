@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,37 @@ class WriteBatchingIT {
       for (int i = 0; i < writes; i++) {
         assertEquals("v" + i, client.get("batch/k" + i).valueUtf8(), "batch/k" + i);
       }
+    }
+  }
+
+  /**
+   * A cluster whose nodes accept fewer operations per request than the client batches (8 here, the
+   * client's limit is the default 128): the nodes refuse the big batches before the log, and the client
+   * sends those writes one per call. Every write applies exactly once.
+   */
+  @Test
+  void batchesRefusedAsTooBigByTheNodesAreSentOneWriteAtATime(@TempDir Path own) throws Exception {
+    try (LocalCluster strict = LocalCluster.start(3, own, Map.of("quorumkv.limits.max-operations", "8"));
+        KvClient client = KvClient.connect(KvClientConfig.builder().addresses(strict.addresses())
+            .clusterId(strict.clusterId()).deadline(DEADLINE).writeBatching(MOST).build())) {
+      strict.waitForLeader(Duration.ofSeconds(30));
+      int writes = 200;
+      List<CompletableFuture<KvResult.Put>> puts = new ArrayList<>();
+      for (int i = 0; i < writes; i++) {
+        puts.add(client.async().put(Bytes.utf8("strict/k" + i), Bytes.utf8("v" + i)));
+      }
+      Set<Long> revisions = ConcurrentHashMap.newKeySet();
+      for (CompletableFuture<KvResult.Put> f : puts) {
+        KvResult.Put r = f.get(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
+        assertNull(r.previous(), "every key is new: a previous value means a write applied twice");
+        revisions.add(r.revision());
+      }
+      LOG.info("{} puts against max-operations=8 nodes went into {} log entries", writes, revisions.size());
+      for (int i = 0; i < writes; i++) {
+        assertEquals("v" + i, client.get("strict/k" + i).valueUtf8(), "strict/k" + i);
+      }
+      KvResult.Range all = client.range("strict/", "strict0", 1000);   // '0' follows '/'
+      assertEquals(writes, all.keyValues().size(), "nothing extra, nothing missing");
     }
   }
 
