@@ -31,11 +31,14 @@ import quorumkv.raftlog.command.Response;
  * <p>Outcomes: each write gets its own result from the batch's response. A failure of the call
  * (unavailable, outcome unknown, rejected) is every member's failure, with one exception: a batch that
  * the cluster refused as too large or too many operations (its limits may be lower than this client's)
- * was certainly not applied, so its writes are re-sent one per call. A queued write whose deadline runs
+ * was certainly not applied, so its writes go back to the head of the queue, in order, and from then on
+ * this batcher puts at most half as many writes in one request (down to one): against nodes that allow
+ * 8 operations, a client batching 64 is refused three times (64, 32, 16), not on every batch. A queued write whose deadline runs
  * out before it is sent fails as unavailable: it was never sent. The batch's call runs to the earliest
  * deadline of its members, so no write waits past its own.
  */
 final class WriteBatcher {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WriteBatcher.class);
   /** Sends one write call carrying {@code commands} in one request, retried until {@code deadlineNanos}. */
   interface Sender {
     CompletableFuture<Response.Ok> send(String op, List<Command> commands, long deadlineNanos);
@@ -45,12 +48,13 @@ final class WriteBatcher {
       CompletableFuture<Response.Ok> result) {}
 
   private final Sender sender;
-  private final int maxWrites;
   private final int inFlightLimit;
   private final int maxRequestBytes;
 
   // Guarded by this.
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Lowered when the cluster refuses a batch for its size. */
+  private int maxWrites;
   private int inFlight;
   private boolean closed;
 
@@ -172,9 +176,7 @@ final class WriteBatcher {
         if (error == null) {
           split(batch, ok);
         } else if (batch.size() > 1 && tooBig(Blocking.unwrap(error))) {
-          for (Pending p : batch) {
-            resendAlone(p);
-          }
+          requeueSmaller(batch, Blocking.unwrap(error));
         } else {
           for (Pending p : batch) {
             p.result().completeExceptionally(Blocking.unwrap(error));
@@ -205,26 +207,29 @@ final class WriteBatcher {
         && (r.code() == ErrorCode.TOO_MANY_OPERATIONS || r.code() == ErrorCode.REQUEST_TOO_LARGE);
   }
 
-  /** Sends one write of a refused batch on its own, outside the in-flight limit (a rare path). */
-  private void resendAlone(Pending p) {
-    if (p.deadlineNanos() - System.nanoTime() <= 0) {
-      p.result().completeExceptionally(new KvUnavailableException(p.op() + ": the deadline ran out after its batch"
-          + " was refused as too large; it was not applied", null));
-      return;
-    }
-    CompletableFuture<Response.Ok> call;
-    try {
-      call = sender.send(p.op(), List.of(p.command()), p.deadlineNanos());
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    call.whenComplete((ok, error) -> {
-      if (error == null) {
-        p.result().complete(ok);
-      } else {
-        p.result().completeExceptionally(Blocking.unwrap(error));
+  /** The refused batch's writes go back first, in order; later batches are at most half its size. */
+  private void requeueSmaller(List<Pending> batch, Throwable refusal) {
+    boolean wasClosed;
+    int lowered;
+    synchronized (this) {
+      lowered = Math.max(1, batch.size() / 2);
+      maxWrites = Math.min(maxWrites, lowered);
+      lowered = maxWrites;
+      wasClosed = closed;
+      if (!closed) {
+        for (int i = batch.size() - 1; i >= 0; i--) {
+          queue.addFirst(batch.get(i));
+        }
       }
-    });
+    }
+    LOG.warn("the cluster refused a batch of {} writes ({}); batching at most {} writes per request from now on",
+        batch.size(), refusal.getMessage(), lowered);
+    if (wasClosed) {
+      for (Pending p : batch) {
+        p.result().completeExceptionally(new KvUnavailableException(p.op() + ": the client was closed before the"
+            + " write was sent again (its batch was refused as too large; it was not applied)", null));
+      }
+    }
   }
 
   private void finished() {

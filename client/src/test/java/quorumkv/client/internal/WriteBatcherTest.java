@@ -175,20 +175,64 @@ class WriteBatcherTest {
   }
 
   @Test
-  void aBatchRefusedAsTooLargeIsResentOneWritePerCall() throws Exception {
+  void aBatchRefusedAsTooLargeGoesBackFirstInSmallerBatches() throws Exception {
     submit(b, "first");
     CompletableFuture<Response.Ok> p = submit(b, "p");
     CompletableFuture<Response.Ok> q = submit(b, "q");
     sender.answer(0, 1);
+    submit(b, "later");
     sender.call(1).reply().completeExceptionally(
         new KvRejectedException(ErrorCode.TOO_MANY_OPERATIONS, "the cluster allows 1 operation", null));
-    assertEquals(4, sender.count(), "each write of the refused batch goes out alone");
-    assertEquals(List.of(put("p")), sender.call(2).commands());
-    assertEquals(List.of(put("q")), sender.call(3).commands());
+    assertEquals(List.of(put("p")), sender.call(2).commands(), "the refused writes go first, half as many");
     sender.answer(2, 5);
+    assertEquals(List.of(put("q")), sender.call(3).commands());
     sender.answer(3, 6);
+    assertEquals(List.of(put("later")), sender.call(4).commands());
     assertEquals(5, p.get().index());
     assertEquals(6, q.get().index());
+  }
+
+  /** Nodes that allow 8 operations: refused at 64, 32 and 16 writes, then every batch is 8 and accepted. */
+  @Test
+  void batchesShrinkToWhatTheClusterAcceptsAndStayThere() throws Exception {
+    WriteBatcher.Sender strict = new WriteBatcher.Sender() {
+      final java.util.concurrent.atomic.AtomicLong index = new java.util.concurrent.atomic.AtomicLong();
+
+      @Override
+      public CompletableFuture<Response.Ok> send(String op, List<Command> commands, long deadlineNanos) {
+        CompletableFuture<Response.Ok> first = sender.send(op, commands, deadlineNanos);
+        if (sender.count() == 1) {
+          return first;   // held by the test until the rest have queued
+        }
+        if (commands.size() > 8) {
+          return CompletableFuture.failedFuture(
+              new KvRejectedException(ErrorCode.TOO_MANY_OPERATIONS, commands.size() + " > 8", null));
+        }
+        List<Result> results = new ArrayList<>();
+        long i = index.incrementAndGet();
+        for (int k = 0; k < commands.size(); k++) {
+          results.add(new Result.PutResult(i, null));
+        }
+        return CompletableFuture.completedFuture(new Response.Ok(i, results));
+      }
+    };
+    WriteBatcher eight = new WriteBatcher(strict, 64, 1, 1 << 20);
+    // The first write holds the only in-flight slot until the other 199 have queued.
+    List<CompletableFuture<Response.Ok>> all = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      all.add(submit(eight, "k" + i));
+    }
+    sender.answer(0, 1);
+    for (CompletableFuture<Response.Ok> f : all) {
+      assertEquals(1, f.get(5, TimeUnit.SECONDS).results().size());
+    }
+    List<Integer> sizes = new ArrayList<>();
+    for (int i = 0; i < sender.count(); i++) {
+      sizes.add(sender.call(i).commands().size());
+    }
+    assertEquals(3, sizes.stream().filter(n -> n > 8).count(), "refused at 64, 32 and 16 only: " + sizes);
+    assertEquals(List.of(1, 64, 32, 16, 8), sizes.subList(0, 5), "then batches of 8");
+    assertTrue(sizes.subList(4, sizes.size()).stream().allMatch(n -> n <= 8), sizes.toString());
   }
 
   @Test
