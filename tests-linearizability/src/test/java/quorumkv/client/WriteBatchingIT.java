@@ -59,23 +59,35 @@ class WriteBatchingIT {
   void concurrentWritesShareEntriesAndEachGetsItsOwnResult() throws Exception {
     try (KvClient client = newClient(MOST)) {
       int writes = 400;
-      List<CompletableFuture<KvResult.Put>> puts = new ArrayList<>();
-      for (int i = 0; i < writes; i++) {
-        puts.add(client.async().put(Bytes.utf8("batch/k" + i),
-            Bytes.utf8("v" + i)));
-      }
-      Set<Long> revisions = ConcurrentHashMap.newKeySet();
-      for (CompletableFuture<KvResult.Put> f : puts) {
-        KvResult.Put r = f.get(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
-        assertNull(r.previous(), "every key is new: a previous value means a write applied twice");
-        revisions.add(r.revision());
-      }
+      Set<Long> revisions = putNewKeysAtOnce(client, "batch/k", writes);
       LOG.info("{} concurrent puts through one client went into {} log entries", writes, revisions.size());
       assertTrue(revisions.size() < writes / 4,
           writes + " concurrent puts took " + revisions.size() + " entries: they did not share entries");
-      for (int i = 0; i < writes; i++) {
-        assertEquals("v" + i, client.get("batch/k" + i).valueUtf8(), "batch/k" + i);
-      }
+      assertEachReadsBack(client, "batch/k", writes);
+    }
+  }
+
+  /**
+   * Puts keys {@code prefix + i} (new keys) all at once through {@code client}; returns the revisions
+   * they got (one per log entry). A previous value would mean a write applied twice.
+   */
+  private static Set<Long> putNewKeysAtOnce(KvClient client, String prefix, int writes) throws Exception {
+    List<CompletableFuture<KvResult.Put>> puts = new ArrayList<>();
+    for (int i = 0; i < writes; i++) {
+      puts.add(client.async().put(Bytes.utf8(prefix + i), Bytes.utf8("v" + i)));
+    }
+    Set<Long> revisions = ConcurrentHashMap.newKeySet();
+    for (CompletableFuture<KvResult.Put> f : puts) {
+      KvResult.Put r = f.get(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
+      assertNull(r.previous(), "every key is new: a previous value means a write applied twice");
+      revisions.add(r.revision());
+    }
+    return revisions;
+  }
+
+  private static void assertEachReadsBack(KvClient client, String prefix, int writes) {
+    for (int i = 0; i < writes; i++) {
+      assertEquals("v" + i, client.get(prefix + i).valueUtf8(), prefix + i);
     }
   }
 
@@ -92,21 +104,10 @@ class WriteBatchingIT {
             .clusterId(strict.clusterId()).deadline(DEADLINE).writeBatching(MOST).build())) {
       strict.waitForLeader(Duration.ofSeconds(30));
       int writes = 200;
-      List<CompletableFuture<KvResult.Put>> puts = new ArrayList<>();
-      for (int i = 0; i < writes; i++) {
-        puts.add(client.async().put(Bytes.utf8("strict/k" + i), Bytes.utf8("v" + i)));
-      }
-      Set<Long> revisions = ConcurrentHashMap.newKeySet();
-      for (CompletableFuture<KvResult.Put> f : puts) {
-        KvResult.Put r = f.get(DEADLINE.toMillis() * 2, TimeUnit.MILLISECONDS);
-        assertNull(r.previous(), "every key is new: a previous value means a write applied twice");
-        revisions.add(r.revision());
-      }
+      Set<Long> revisions = putNewKeysAtOnce(client, "strict/k", writes);
       LOG.info("{} puts against max-operations=8 nodes went into {} log entries", writes, revisions.size());
       assertTrue(revisions.size() <= writes / 4, "batches of up to 8 once the client learnt: " + revisions.size());
-      for (int i = 0; i < writes; i++) {
-        assertEquals("v" + i, client.get("strict/k" + i).valueUtf8(), "strict/k" + i);
-      }
+      assertEachReadsBack(client, "strict/k", writes);
       KvResult.Range all = client.range("strict/", "strict0", 1000);   // '0' follows '/'
       assertEquals(writes, all.keyValues().size(), "nothing extra, nothing missing");
     }
