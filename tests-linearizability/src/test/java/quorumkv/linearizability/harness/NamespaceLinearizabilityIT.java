@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -39,6 +42,7 @@ import quorumkv.linearizability.workload.RegisterWorkload;
  * it fails instead.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)   // see writesResume…: it needs a settled network
 class NamespaceLinearizabilityIT {
   static final long RUN_MILLIS = Long.getLong("quorumkv.lin.netns-run-millis", 12_000);
   private NamespaceClusterControl cluster;
@@ -66,6 +70,7 @@ class NamespaceLinearizabilityIT {
    * leader send it no counted packet in three seconds), so it must see a cut that is not in force.
    */
   @Test
+  @Order(3)
   void cutProbeConfirmsACutAndRefusesOneNotInForce() throws Exception {
     try {
       cluster.partition(List.of(Set.of(0), Set.of(1, 2)));
@@ -87,9 +92,14 @@ class NamespaceLinearizabilityIT {
   /**
    * Writes resume within a put's own 5 s deadline each time the leader is cut off, under load from four
    * writers, also when the previous leader was deposed moments before (Ratis's default step-down wait
-   * kept such a node, holding the only complete log, from campaigning for 10 s).
+   * kept such a node, holding the only complete log, from campaigning for 10 s). It runs first, on a
+   * network no earlier partition has touched, and lets 3 s pass between rounds: after a partition heals,
+   * TCP retransmission backoff can keep a connection between two nodes silent for seconds (README, open
+   * questions), and an election that needs that connection waits for it (CI saw this when the 4 s
+   * partition of the cut-probe test ran just before).
    */
   @Test
+  @Order(1)
   void writesResumeWithinADeadlineEachTimeTheLeaderIsIsolatedUnderLoad() throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> writers = new ArrayList<>();
@@ -111,7 +121,7 @@ class NamespaceLinearizabilityIT {
     }
     try (KvClient probe = client(Duration.ofSeconds(5))) {
       for (int round = 0; round < 4; round++) {
-        Thread.sleep(1500);
+        Thread.sleep(3000);
         int leader = cluster.leader();
         cluster.partition(List.of(Set.of(leader), others(leader)));
         long start = System.nanoTime();
@@ -147,6 +157,7 @@ class NamespaceLinearizabilityIT {
   }
 
   @ParameterizedTest
+  @Order(2)
   @EnumSource(value = FaultKind.class, names = {"PARTITION_LEADER", "PARTITION_HALVES", "PARTITION_RANDOM",
       "KILL", "PAUSE", "TRANSFER_LEADER", "MEMBERSHIP_CHANGE"})
   void linearizableUnderEachFaultKind(FaultKind kind) throws Exception {
