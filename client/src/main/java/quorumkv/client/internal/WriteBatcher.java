@@ -212,8 +212,7 @@ final class WriteBatcher {
     boolean wasClosed;
     int lowered;
     synchronized (this) {
-      lowered = Math.max(1, batch.size() / 2);
-      maxWrites = Math.min(maxWrites, lowered);
+      maxWrites = Math.min(maxWrites, Math.max(1, batch.size() / 2));
       lowered = maxWrites;
       wasClosed = closed;
       if (!closed) {
