@@ -10,11 +10,11 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * Client sessions in the replicated state, for exactly-once writes (Raft dissertation, section 6.3).
@@ -136,7 +136,7 @@ final class SessionTable {
 
   private static byte[] encodeRecorded(Response response) {
     if (response instanceof Response.Ok ok) {
-      byte[] results = CommandCodec.encodeResults(ok.results());
+      byte[] results = ResultCodec.encodeResults(ok.results());
       return ByteBuffer.allocate(8 + results.length).putLong(ok.index()).put(results).array();
     }
     // Whole-request failures are not recorded results of applied calls; keep them as a marker.
@@ -151,7 +151,7 @@ final class SessionTable {
       ErrorCode code = ErrorCode.ofNumber(b.getInt());
       return new Response.Failed(code, "recorded failure: " + code);
     }
-    List<Result> results = CommandCodec.decodeResults(Arrays.copyOfRange(recorded, 8, recorded.length));
+    List<Result> results = ResultCodec.decodeResults(Arrays.copyOfRange(recorded, 8, recorded.length));
     return new Response.Ok(index, results);
   }
 }
