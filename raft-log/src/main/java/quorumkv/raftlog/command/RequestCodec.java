@@ -67,17 +67,41 @@ public final class RequestCodec {
   }
 
   private static void writeCommand(WireWriter w, Command c) {
-    if (c instanceof Command.Get g) {
+    c.accept(new CommandWriter(w));
+  }
+
+  /** Writes one command: its tag, then its fields in declaration order. */
+  private static final class CommandWriter implements Command.Visitor<Void> {
+    private final WireWriter w;
+
+    CommandWriter(WireWriter w) {
+      this.w = w;
+    }
+
+    @Override
+    public Void visitGet(Command.Get g) {
       w.u8(GET);
       w.bytes(g.key());
-    } else if (c instanceof Command.Put p) {
+      return null;
+    }
+
+    @Override
+    public Void visitPut(Command.Put p) {
       w.u8(PUT);
       w.bytes(p.key());
       w.bytes(p.value());
-    } else if (c instanceof Command.Delete d) {
+      return null;
+    }
+
+    @Override
+    public Void visitDelete(Command.Delete d) {
       w.u8(DELETE);
       w.bytes(d.key());
-    } else if (c instanceof Command.CompareAndSet cas) {
+      return null;
+    }
+
+    @Override
+    public Void visitCompareAndSet(Command.CompareAndSet cas) {
       w.u8(CAS);
       w.bytes(cas.key());
       if (cas.expected() instanceof Command.Expected.Revision rev) {
@@ -88,16 +112,28 @@ public final class RequestCodec {
         w.bytes(((Command.Expected.Value) cas.expected()).value());
       }
       w.bytes(cas.value());
-    } else if (c instanceof Command.PutIfAbsent p) {
+      return null;
+    }
+
+    @Override
+    public Void visitPutIfAbsent(Command.PutIfAbsent p) {
       w.u8(PUT_IF_ABSENT);
       w.bytes(p.key());
       w.bytes(p.value());
-    } else if (c instanceof Command.Range r) {
+      return null;
+    }
+
+    @Override
+    public Void visitRange(Command.Range r) {
       w.u8(RANGE);
       w.bytes(r.start());
       w.bytes(r.end());
       w.i32(r.limit());
-    } else if (c instanceof Command.Txn t) {
+      return null;
+    }
+
+    @Override
+    public Void visitTxn(Command.Txn t) {
       w.u8(TXN);
       w.i32(t.guards().size());
       for (Guard g : t.guards()) {
@@ -109,8 +145,7 @@ public final class RequestCodec {
       }
       writeCommands(w, t.onSuccess());
       writeCommands(w, t.onFailure());
-    } else {
-      throw new IllegalArgumentException("unknown command " + c);
+      return null;
     }
   }
 
