@@ -2,14 +2,21 @@ package quorumkv.raftlog.statemachine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -177,5 +184,68 @@ class KvStateMachineTest {
     assertEquals(ErrorCode.VALUE_TOO_LARGE,
         assertInstanceOf(RequestRefusedException.class, sm.startTransaction(oversized).getException()).code());
     sm.close();
+  }
+
+  /**
+   * A snapshot install never closes the store under a reader: it waits for the reader's call to return,
+   * readers arriving meanwhile get StoreUnavailableException, and after close every call does.
+   */
+  @Test
+  void storeSwapWaitsForReadersAndRefusesNewOnes() throws Exception {
+    KvStateMachine sm = open(dir.resolve("db"), RaftStorage.StartupOption.FORMAT);
+    for (long i = 1; i <= 20; i++) {
+      apply(sm, i, i);
+    }
+    sm.takeSnapshot();
+    byte[] at20 = sm.withStore(RocksKvStore::contentDigest);
+    for (long i = 21; i <= 30; i++) {
+      apply(sm, i, i);
+    }
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<byte[]> reader = threads.submit(() -> sm.withStore(store -> {
+        inside.countDown();
+        await(release);
+        return store.contentDigest(); // still open: the swap waits for this call
+      }));
+      assertTrue(inside.await(10, TimeUnit.SECONDS));
+      Future<?> install = threads.submit(() -> {
+        sm.pause();
+        sm.reinitialize();
+        return null;
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        try {
+          sm.withStore(RocksKvStore::applied);
+        } catch (StoreUnavailableException expected) {
+          break; // the install has begun and refuses new readers
+        }
+        assertTrue(System.nanoTime() < deadline, "the install never started");
+        Thread.sleep(5);
+      }
+      assertTrue(sm.isStoreOpen(), "a store being replaced still counts as open (liveness)");
+      assertFalse(install.isDone(), "the install waits for the reader");
+      release.countDown();
+      assertEquals(32, reader.get(10, TimeUnit.SECONDS).length);
+      install.get(10, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+    assertArrayEquals(at20, sm.withStore(RocksKvStore::contentDigest));
+    sm.close();
+    assertFalse(sm.isStoreOpen());
+    assertThrows(StoreUnavailableException.class, () -> sm.withStore(RocksKvStore::applied));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
