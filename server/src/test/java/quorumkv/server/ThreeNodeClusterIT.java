@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.testing.RawKv;
@@ -126,7 +129,8 @@ class ThreeNodeClusterIT {
         assertEquals(e.getValue(), kv.get(e.getKey()));
       }
       // Revisions continue upward after the restart: nothing was applied twice or reset.
-      long before = cluster.node(cluster.waitForLeader(LEADER_TIMEOUT)).stateMachine().store().applied().index();
+      long before = cluster.node(cluster.waitForLeader(LEADER_TIMEOUT)).stateMachine()
+          .withStore(RocksKvStore::applied).index();
       assertTrue(kv.put("after", "restart") > 100, "revision after restart must exceed the earlier writes");
       assertTrue(before >= 100);
       Eventually.assertTrue(Duration.ofSeconds(20), () -> sameDigest(cluster), "replicas converge after restart");
@@ -218,7 +222,12 @@ class ThreeNodeClusterIT {
       if (node == null) {
         return false;
       }
-      byte[] d = node.stateMachine().store().contentDigest();
+      byte[] d;
+      try {
+        d = node.stateMachine().withStore(RocksKvStore::contentDigest);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       if (first == null) {
         first = d;
       } else if (!java.util.Arrays.equals(first, d)) {

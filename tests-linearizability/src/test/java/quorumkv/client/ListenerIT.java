@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.statemachine.StateMachineListener;
+import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.testing.LocalCluster;
 
@@ -160,7 +161,11 @@ class ListenerIT {
 
   private static byte[] digest(LocalCluster cluster, int node) {
     var n = cluster.node(node);
-    return n == null ? new byte[0] : n.stateMachine().store().contentDigest();
+    try {
+      return n == null ? new byte[0] : n.stateMachine().withStore(RocksKvStore::contentDigest);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The lowest index of any log segment file under a Raft dir. */

@@ -22,6 +22,7 @@ import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import quorumkv.client.internal.AttemptFailure.Action;
 import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.raftlog.command.RequestRefusedException;
 
 /**
  * Maps what one Ratis attempt failed with to an {@link AttemptFailure}. The one rule that matters for
@@ -37,7 +38,7 @@ import quorumkv.raftlog.command.ErrorCode;
  * </ul>
  *
  * Provably not appended: the connection could not be opened; the server refused the request before the
- * log (a QuorumKV code from startTransaction, stepping down, resource limits, group mismatch); or it is
+ * log (a QuorumKV refusal from startTransaction, stepping down, resource limits, group mismatch); or it is
  * a stale read refusal, which only reads get.
  */
 final class Failures {
@@ -123,12 +124,14 @@ final class Failures {
     return AttemptFailure.of(Action.RETRY_OTHER, true, false, false, t);
   }
 
-  /** The first QuorumKV error code in the messages of {@code t} and its causes, or null. */
+  /**
+   * The code of the first {@link RequestRefusedException} among {@code t} and its causes, or null. Ratis
+   * rebuilds the state machine's refusal on the client as the cause of its StateMachineException.
+   */
   static ErrorCode codeIn(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      ErrorCode code = ErrorCode.fromMessage(c.getMessage());
-      if (code != null) {
-        return code;
+      if (c instanceof RequestRefusedException refused) {
+        return refused.code();
       }
     }
     return null;

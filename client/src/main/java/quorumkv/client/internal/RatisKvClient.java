@@ -37,9 +37,9 @@ import quorumkv.client.internal.RaftTransport.Kind;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
 
 /**
@@ -247,7 +247,7 @@ public final class RatisKvClient implements KvClient {
       Function<Response.Ok, T> toResult) {
     Objects.requireNonNull(consistency, "consistency");
     Request.Read request = new Request.Read(List.of(requireKeys(command)));
-    byte[] bytes = CommandCodec.encode(request);
+    byte[] bytes = RequestCodec.encode(request);
     CompletableFuture<T> refused = refuse(op, request, bytes);
     if (refused != null) {
       return refused;
@@ -263,7 +263,7 @@ public final class RatisKvClient implements KvClient {
     List<Command> commands = List.of(requireKeys(command));
     // Check the limits before numbering the call: the session header has a fixed size.
     Request.Write probe = Request.Write.unsessioned(commands);
-    byte[] probeBytes = CommandCodec.encode(probe);
+    byte[] probeBytes = RequestCodec.encode(probe);
     CompletableFuture<T> refused = refuse(op, probe, probeBytes);
     if (refused != null) {
       return refused;
@@ -286,7 +286,7 @@ public final class RatisKvClient implements KvClient {
   private CompletableFuture<Response.Ok> sendWrite(String op, List<Command> commands, long deadlineNanos) {
     Session s = session.get();
     Request.Write request = s.newWrite(commands);
-    byte[] bytes = CommandCodec.encode(request);
+    byte[] bytes = RequestCodec.encode(request);
     String call = op + " (call " + request.callId() + ")";
     long remaining = Math.max(0, deadlineNanos - System.nanoTime());
     return run(call, Kind.WRITE, bytes, 0, remaining, (ok, code) -> {

@@ -19,10 +19,10 @@ import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.client.internal.RaftTransport.Kind;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * One operation from first attempt to final outcome: sends the same message until a reply settles it
@@ -159,7 +159,7 @@ final class RetryingCall {
     }
     final Response response;
     try {
-      response = CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+      response = ResultCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
     } catch (CommandCodecException e) {
       // The node answered, so a write did reach the state machine; what it did is unreadable.
       settleFailure(null, kind == Kind.WRITE

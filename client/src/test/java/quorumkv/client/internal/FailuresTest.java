@@ -32,6 +32,7 @@ import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.junit.jupiter.api.Test;
 import quorumkv.client.internal.AttemptFailure.Action;
 import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.raftlog.command.RequestRefusedException;
 
 /** Every Ratis failure the client handles, and what it makes of it. */
 class FailuresTest {
@@ -43,7 +44,7 @@ class FailuresTest {
   @Test
   void refusalWithADefiniteCodeIsARejection() {
     AttemptFailure f = Failures.classify(
-        new StateMachineException(MEMBER, new IllegalArgumentException(ErrorCode.VALUE_TOO_LARGE.toMessage("big"))));
+        new StateMachineException(MEMBER, new RequestRefusedException.ValueTooLargeException("big")));
     assertEquals(Action.REJECT, f.action());
     assertEquals(ErrorCode.VALUE_TOO_LARGE, f.code());
     assertFalse(f.mayHaveApplied());
@@ -51,7 +52,9 @@ class FailuresTest {
 
   @Test
   void expiredSessionIsIndeterminate() {
-    AttemptFailure f = Failures.classify(new StateMachineException(ErrorCode.SESSION_EXPIRED.toMessage("gone")));
+    // Not a refusal the server sends today; pins that an indeterminate code is never turned into a rejection.
+    AttemptFailure f = Failures.classify(
+        new StateMachineException(MEMBER, new RequestRefusedException(ErrorCode.SESSION_EXPIRED, "gone") {}));
     assertEquals(Action.INDETERMINATE, f.action());
     assertEquals(ErrorCode.SESSION_EXPIRED, f.code());
     assertTrue(f.mayHaveApplied());

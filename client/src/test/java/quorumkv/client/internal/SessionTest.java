@@ -12,8 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 
 class SessionTest {
   private static final List<Command> PUT = List.of(new Command.Put(Bytes.utf8("k"), Bytes.utf8("v")));
@@ -47,7 +47,7 @@ class SessionTest {
     Session s = new Session(new UUID(7, 9));
     s.newWrite(PUT);
     Request.Write w = s.newWrite(PUT);
-    Request decoded = CommandCodec.decodeRequest(CommandCodec.encode(w));
+    Request decoded = RequestCodec.decode(RequestCodec.encode(w));
     assertEquals(w, decoded);
   }
 

@@ -1,10 +1,16 @@
 package quorumkv.raftlog.command;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * One operation on the key-value state. Several independent commands can share one log entry (each gets
  * its own {@link Result}); a {@link Txn} is one command whose operations share its guards.
+ *
+ * <p>Each command answers what it is ({@link #keys}, {@link #values}, {@link #isReadOnly},
+ * {@link #singleKeyWriteKey}), and code that treats each kind differently (apply, the codec, limits)
+ * takes a {@link Visitor}: Java 17 has no pattern switch, and a visitor makes a new command a compile
+ * error everywhere it must be handled.
  *
  * <p>Revisions: every command applied by the log entry at index {@code i} that changes a key sets that
  * key's mod revision to the entry's revision (the log index, plus the cluster's revision offset after a
@@ -15,19 +21,62 @@ public sealed interface Command {
   /** True if the command only reads; read-only commands may be served by the query path. */
   boolean isReadOnly();
 
+  /** Every key the command touches: a range answers its start, a transaction its guards' and operations' keys. */
+  List<Bytes> keys();
+
+  /** Every value the command carries (a compare-and-set's expected value included). */
+  List<Bytes> values();
+
+  /**
+   * The key of a single-key write (put, delete, compare-and-set, put-if-absent), else null: such writes
+   * of distinct keys may share one log entry (client-side batching).
+   */
+  Bytes singleKeyWriteKey();
+
+  <R> R accept(Visitor<R> visitor);
+
+  /** One method per command kind. */
+  interface Visitor<R> {
+    R visitGet(Get get);
+
+    R visitPut(Put put);
+
+    R visitDelete(Delete delete);
+
+    R visitCompareAndSet(CompareAndSet cas);
+
+    R visitPutIfAbsent(PutIfAbsent putIfAbsent);
+
+    R visitRange(Range range);
+
+    R visitTxn(Txn txn);
+  }
+
   /** Reads one key. Result: {@link Result.GetResult}. */
   record Get(Bytes key) implements Command {
     public boolean isReadOnly() { return true; }
+    public List<Bytes> keys() { return List.of(key); }
+    public List<Bytes> values() { return List.of(); }
+    public Bytes singleKeyWriteKey() { return null; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitGet(this); }
   }
 
   /** Writes one key unconditionally. Result: {@link Result.PutResult}. */
   record Put(Bytes key, Bytes value) implements Command {
     public boolean isReadOnly() { return false; }
+    public List<Bytes> keys() { return List.of(key); }
+    public List<Bytes> values() { return List.of(value); }
+    public Bytes singleKeyWriteKey() { return key; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitPut(this); }
   }
 
   /** Deletes one key; deleting an absent key succeeds with {@code deleted=false}. Result: {@link Result.DeleteResult}. */
   record Delete(Bytes key) implements Command {
     public boolean isReadOnly() { return false; }
+    public List<Bytes> keys() { return List.of(key); }
+    public List<Bytes> values() { return List.of(); }
+    public Bytes singleKeyWriteKey() { return key; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitDelete(this); }
   }
 
   /**
@@ -37,11 +86,26 @@ public sealed interface Command {
    */
   record CompareAndSet(Bytes key, Expected expected, Bytes value) implements Command {
     public boolean isReadOnly() { return false; }
+    public List<Bytes> keys() { return List.of(key); }
+
+    public List<Bytes> values() {
+      List<Bytes> out = new ArrayList<>(2);
+      out.add(value);
+      out.addAll(expected.values());
+      return List.copyOf(out);
+    }
+
+    public Bytes singleKeyWriteKey() { return key; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitCompareAndSet(this); }
   }
 
   /** Writes the key only if it is absent. Result: {@link Result.CasResult}. */
   record PutIfAbsent(Bytes key, Bytes value) implements Command {
     public boolean isReadOnly() { return false; }
+    public List<Bytes> keys() { return List.of(key); }
+    public List<Bytes> values() { return List.of(value); }
+    public Bytes singleKeyWriteKey() { return key; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitPutIfAbsent(this); }
   }
 
   /**
@@ -50,6 +114,10 @@ public sealed interface Command {
    */
   record Range(Bytes start, Bytes end, int limit) implements Command {
     public boolean isReadOnly() { return true; }
+    public List<Bytes> keys() { return List.of(start); }
+    public List<Bytes> values() { return List.of(); }
+    public Bytes singleKeyWriteKey() { return null; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitRange(this); }
 
     /** Every key that starts with {@code prefix}. */
     public static Range prefix(Bytes prefix, int limit) {
@@ -72,14 +140,51 @@ public sealed interface Command {
     public boolean isReadOnly() {
       return onSuccess.stream().allMatch(Command::isReadOnly) && onFailure.stream().allMatch(Command::isReadOnly);
     }
+
+    public List<Bytes> keys() {
+      List<Bytes> out = new ArrayList<>();
+      guards.forEach(g -> out.add(g.key()));
+      onSuccess.forEach(c -> out.addAll(c.keys()));
+      onFailure.forEach(c -> out.addAll(c.keys()));
+      return List.copyOf(out);
+    }
+
+    public List<Bytes> values() {
+      List<Bytes> out = new ArrayList<>();
+      guards.forEach(g -> out.add(g.value()));
+      onSuccess.forEach(c -> out.addAll(c.values()));
+      onFailure.forEach(c -> out.addAll(c.values()));
+      return List.copyOf(out);
+    }
+
+    public Bytes singleKeyWriteKey() { return null; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitTxn(this); }
   }
 
   /** What a compare-and-set compares against. */
   sealed interface Expected {
+    /** True if the key's state {@code current} (null if absent) is what the compare-and-set expects. */
+    boolean matches(KeyValue current);
+
+    /** The value this expectation carries, if any (for size limits). */
+    List<Bytes> values();
+
     /** The key's mod revision equals {@code modRevision}; 0 means the key must be absent. */
-    record Revision(long modRevision) implements Expected {}
+    record Revision(long modRevision) implements Expected {
+      public boolean matches(KeyValue current) {
+        return (current == null ? 0 : current.modRevision()) == modRevision;
+      }
+
+      public List<Bytes> values() { return List.of(); }
+    }
 
     /** The key exists and holds exactly {@code value}. */
-    record Value(Bytes value) implements Expected {}
+    record Value(Bytes value) implements Expected {
+      public boolean matches(KeyValue current) {
+        return current != null && current.value().equals(value);
+      }
+
+      public List<Bytes> values() { return List.of(value); }
+    }
   }
 }

@@ -2,7 +2,8 @@ package quorumkv.raftlog.command;
 
 /**
  * Stable error codes on the wire. A code's name may change, its number never does; never reuse a
- * number. {@code definite} means the operation certainly had no effect.
+ * number. {@code definite} means the operation certainly had no effect. The codes refused before the log
+ * travel as {@link RequestRefusedException} types, the others inside replies.
  */
 public enum ErrorCode {
   /** Bytes that do not decode as a request of a known format version. */
@@ -41,31 +42,6 @@ public enum ErrorCode {
   /** True if an operation that got this error certainly did not take effect. */
   public boolean isDefinite() {
     return definite;
-  }
-
-  /**
-   * The message of a request the server refused before it reached the log (Ratis carries it as a
-   * {@code StateMachineException} message): {@code "[QKV-<number>] <text>"}, parsed by {@link #fromMessage}.
-   */
-  public String toMessage(String text) {
-    return "[QKV-" + number + "] " + text;
-  }
-
-  /** The code inside a message made by {@link #toMessage}, or null if the message carries none. */
-  public static ErrorCode fromMessage(String message) {
-    if (message == null) {
-      return null;
-    }
-    int start = message.indexOf("[QKV-");
-    int end = start < 0 ? -1 : message.indexOf(']', start);
-    if (end < 0) {
-      return null;
-    }
-    try {
-      return ofNumber(Integer.parseInt(message.substring(start + 5, end)));
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   public static ErrorCode ofNumber(int number) {

@@ -38,8 +38,7 @@ public record RequestLimits(int maxKeyBytes, int maxValueBytes, int maxOperation
     if (request.commands().isEmpty()) {
       return fail(ErrorCode.INVALID_ARGUMENT, "request has no commands");
     }
-    int[] operations = {0};
-    Response.Failed f = checkAll(request.commands(), operations);
+    Response.Failed f = new Checker().checkAll(request.commands());
     if (f != null) {
       return f;
     }
@@ -49,61 +48,81 @@ public record RequestLimits(int maxKeyBytes, int maxValueBytes, int maxOperation
     return null;
   }
 
-  private Response.Failed checkAll(List<Command> commands, int[] operations) {
-    for (Command c : commands) {
-      Response.Failed f = checkOne(c, operations);
-      if (f != null) {
-        return f;
-      }
-    }
-    return null;
-  }
+  /** Checks commands in order, counting every operation (those of a transaction too). */
+  private final class Checker implements Command.Visitor<Response.Failed> {
+    private int operations;
 
-  private Response.Failed checkOne(Command command, int[] operations) {
-    if (++operations[0] > maxOperations) {
-      return fail(ErrorCode.TOO_MANY_OPERATIONS, "more than " + maxOperations + " operations in one request");
+    Response.Failed checkAll(List<Command> commands) {
+      for (Command c : commands) {
+        if (++operations > maxOperations) {
+          return fail(ErrorCode.TOO_MANY_OPERATIONS, "more than " + maxOperations + " operations in one request");
+        }
+        Response.Failed f = c.accept(this);
+        if (f != null) {
+          return f;
+        }
+      }
+      return null;
     }
-    // Java 17 has no pattern switch (preview only): an instanceof chain over the sealed hierarchy.
-    if (command instanceof Command.Get g) {
-      return key(g.key());
-    } else if (command instanceof Command.Delete d) {
-      return key(d.key());
-    } else if (command instanceof Command.Put p) {
-      return firstNonNull(key(p.key()), value(p.value()));
-    } else if (command instanceof Command.PutIfAbsent p) {
-      return firstNonNull(key(p.key()), value(p.value()));
-    } else if (command instanceof Command.CompareAndSet c) {
-      return firstNonNull(key(c.key()), value(c.value()),
-          c.expected() instanceof Command.Expected.Value v ? value(v.value()) : null);
-    } else if (command instanceof Command.Range r) {
+
+    /** A command on single keys: each key non-empty and bounded, each value bounded. */
+    private Response.Failed single(Command c) {
+      for (Bytes k : c.keys()) {
+        Response.Failed f = key(k);
+        if (f != null) {
+          return f;
+        }
+      }
+      for (Bytes v : c.values()) {
+        Response.Failed f = value(v);
+        if (f != null) {
+          return f;
+        }
+      }
+      return null;
+    }
+
+    @Override public Response.Failed visitGet(Command.Get get) { return single(get); }
+    @Override public Response.Failed visitPut(Command.Put put) { return single(put); }
+    @Override public Response.Failed visitDelete(Command.Delete delete) { return single(delete); }
+    @Override public Response.Failed visitCompareAndSet(Command.CompareAndSet cas) { return single(cas); }
+    @Override public Response.Failed visitPutIfAbsent(Command.PutIfAbsent put) { return single(put); }
+
+    /** A range's bounds may be empty (from the first key, to the last). */
+    @Override
+    public Response.Failed visitRange(Command.Range r) {
       return r.limit() < 0 || r.limit() > maxRangeLimit
           ? fail(ErrorCode.INVALID_ARGUMENT, "range limit " + r.limit() + " outside 0.." + maxRangeLimit)
           : firstNonNull(boundKey(r.start()), boundKey(r.end()));
-    } else if (command instanceof Command.Txn t) {
-      return checkTxn(t, operations);
     }
-    throw new AssertionError("unknown command " + command);
+
+    @Override
+    public Response.Failed visitTxn(Command.Txn t) {
+      for (Guard g : t.guards()) {
+        Response.Failed f = firstNonNull(key(g.key()), value(g.value()));
+        if (f != null) {
+          return f;
+        }
+      }
+      boolean allowed = t.onSuccess().stream().allMatch(c -> c.accept(TXN_OPERATION))
+          && t.onFailure().stream().allMatch(c -> c.accept(TXN_OPERATION));
+      if (!allowed) {
+        return fail(ErrorCode.INVALID_ARGUMENT, "a transaction may hold only get, put, delete and range");
+      }
+      return firstNonNull(checkAll(t.onSuccess()), checkAll(t.onFailure()));
+    }
   }
 
-  private Response.Failed checkTxn(Command.Txn t, int[] operations) {
-    for (Guard g : t.guards()) {
-      Response.Failed f = firstNonNull(key(g.key()), value(g.value()));
-      if (f != null) {
-        return f;
-      }
-    }
-    for (Command c : t.onSuccess()) {
-      if (c instanceof Command.Txn || c instanceof Command.CompareAndSet || c instanceof Command.PutIfAbsent) {
-        return fail(ErrorCode.INVALID_ARGUMENT, "a transaction may hold only get, put, delete and range");
-      }
-    }
-    for (Command c : t.onFailure()) {
-      if (c instanceof Command.Txn || c instanceof Command.CompareAndSet || c instanceof Command.PutIfAbsent) {
-        return fail(ErrorCode.INVALID_ARGUMENT, "a transaction may hold only get, put, delete and range");
-      }
-    }
-    return firstNonNull(checkAll(t.onSuccess(), operations), checkAll(t.onFailure(), operations));
-  }
+  /** The operations a transaction may hold: no nested transaction, no conditional single-key write. */
+  private static final Command.Visitor<Boolean> TXN_OPERATION = new Command.Visitor<>() {
+    @Override public Boolean visitGet(Command.Get get) { return true; }
+    @Override public Boolean visitPut(Command.Put put) { return true; }
+    @Override public Boolean visitDelete(Command.Delete delete) { return true; }
+    @Override public Boolean visitCompareAndSet(Command.CompareAndSet cas) { return false; }
+    @Override public Boolean visitPutIfAbsent(Command.PutIfAbsent put) { return false; }
+    @Override public Boolean visitRange(Command.Range range) { return true; }
+    @Override public Boolean visitTxn(Command.Txn txn) { return false; }
+  };
 
   private Response.Failed key(Bytes key) {
     if (key.isEmpty()) {

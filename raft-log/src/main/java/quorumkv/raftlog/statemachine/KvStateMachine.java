@@ -1,9 +1,10 @@
 package quorumkv.raftlog.statemachine;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -18,12 +19,14 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.RequestLimits;
+import quorumkv.raftlog.command.RequestRefusedException;
 import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.ResultCodec;
 import quorumkv.raftlog.snapshot.Checkpoints;
 import quorumkv.raftlog.snapshot.SnapshotStore;
 import quorumkv.raftlog.store.AppliedIndex;
@@ -36,8 +39,8 @@ import quorumkv.raftlog.store.StoreOptions;
  *
  * <ul>
  *   <li>{@link #startTransaction} runs on the leader before anything is logged: a request that does not
- *       decode or breaks a {@link RequestLimits} limit is refused there, definitely, and never reaches
- *       the log.</li>
+ *       decode or breaks a {@link RequestLimits} limit is refused there with a
+ *       {@link RequestRefusedException}, definitely, and never reaches the log.</li>
  *   <li>{@link #applyTransaction} applies one entry synchronously on Ratis's apply thread, so by the time
  *       Ratis asks for a snapshot every earlier entry is in RocksDB. Entries at or below the store's
  *       persisted applied index (replayed after a restart) are not applied again.</li>
@@ -46,6 +49,11 @@ import quorumkv.raftlog.store.StoreOptions;
  *   <li>Snapshots are RocksDB checkpoints ({@link SnapshotStore}); after a follower installs one from
  *       the leader, {@link #reinitialize} rebuilds the live database from it.</li>
  * </ul>
+ *
+ * <p>The store swap: Ratis's apply thread is the only one that applies, snapshots and reinitializes, so
+ * it uses the store directly. Every other thread (queries, status, metrics, backups, tests) goes through
+ * {@link #withStore}, which holds a read lock for the call; {@link #reinitialize} and {@link #close}
+ * take the write lock, so they never close a RocksDB under a reader.
  */
 public class KvStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
@@ -55,7 +63,11 @@ public class KvStateMachine extends BaseStateMachine {
   private final RequestLimits limits;
   private final SnapshotStore snapshots = new SnapshotStore();
   private final StateMachineListener listener;
+  /** Readers hold the read lock while they use {@link #store}; swapping or closing it takes the write lock. */
+  private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
   private volatile RocksKvStore store;
+  /** Set before waiting for the write lock, so new readers fail fast instead of holding off a swap. */
+  private volatile boolean replacing;
 
   /** @param dbDir the live RocksDB directory, outside Ratis's storage directory */
   public KvStateMachine(Path dbDir, StoreOptions storeOptions, RequestLimits limits) {
@@ -104,19 +116,28 @@ public class KvStateMachine extends BaseStateMachine {
   /** Called after a snapshot from the leader replaced the state-machine directory. */
   @Override
   public void reinitialize() throws IOException {
-    RocksKvStore old = store;
-    if (old != null) {
-      old.close();
+    replacing = true;
+    storeLock.writeLock().lock();
+    try {
+      RocksKvStore old = store;
+      store = null;
+      if (old != null) {
+        old.close();
+      }
+      Checkpoints.replaceDirectory(dbDir, snapshots.latestDir()
+          .orElseThrow(() -> new IOException("no snapshot to reinitialize from")));
+      getLifeCycle().startAndTransition(() -> {
+        RocksKvStore opened = RocksKvStore.open(dbDir, storeOptions);
+        store = opened;
+        AppliedIndex applied = opened.applied();
+        setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
+        LOG.info("state machine reinitialized from installed snapshot: applied={}", applied);
+        listener.snapshotInstalled(applied.index());
+      });
+    } finally {
+      replacing = false;
+      storeLock.writeLock().unlock();
     }
-    Checkpoints.replaceDirectory(dbDir, snapshots.latestDir()
-        .orElseThrow(() -> new IOException("no snapshot to reinitialize from")));
-    getLifeCycle().startAndTransition(() -> {
-      store = RocksKvStore.open(dbDir, storeOptions);
-      AppliedIndex applied = store.applied();
-      setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
-      LOG.info("state machine reinitialized from installed snapshot: applied={}", applied);
-      listener.snapshotInstalled(applied.index());
-    });
   }
 
   @Override
@@ -129,20 +150,19 @@ public class KvStateMachine extends BaseStateMachine {
     TransactionContext trx = super.startTransaction(request);
     byte[] bytes = request.getMessage().getContent().toByteArray();
     try {
-      Request decoded = CommandCodec.decodeRequest(bytes);
+      Request decoded = RequestCodec.decode(bytes);
       if (!(decoded instanceof Request.Write)) {
-        trx.setException(new IllegalArgumentException(
-            ErrorCode.INVALID_ARGUMENT.toMessage("a read request was sent as a write")));
+        trx.setException(new RequestRefusedException.InvalidArgumentException("a read request was sent as a write"));
         return trx;
       }
       Response.Failed refused = limits.check(decoded, bytes.length);
       if (refused != null) {
-        trx.setException(new IllegalArgumentException(refused.code().toMessage(refused.message())));
+        trx.setException(RequestRefusedException.of(refused.code(), refused.message()));
       } else {
         trx.setStateMachineContext(System.nanoTime()); // commit latency, measured on this leader only
       }
     } catch (CommandCodecException e) {
-      trx.setException(new IllegalArgumentException(ErrorCode.MALFORMED_REQUEST.toMessage(e.getMessage())));
+      trx.setException(new RequestRefusedException.MalformedRequestException(e.getMessage()));
     }
     return trx;
   }
@@ -152,24 +172,25 @@ public class KvStateMachine extends BaseStateMachine {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
     long term = entry.getTerm();
+    RocksKvStore current = store; // only this (the apply) thread swaps it
     Request.Write write;
     try {
-      write = (Request.Write) CommandCodec.decodeRequest(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      write = (Request.Write) RequestCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
     } catch (CommandCodecException | ClassCastException e) {
       // startTransaction refuses such requests, so this entry came from an incompatible leader. Applying
       // nothing is deterministic on every replica; record the index so the node stays in step.
       LOG.error("entry {} does not decode as a write; applied as a no-op: {}", index, e.getMessage());
-      store.applyWrite(Request.Write.unsessioned(java.util.List.of()), term, index);
+      current.applyWrite(Request.Write.unsessioned(java.util.List.of()), term, index);
       updateLastAppliedTermIndex(term, index);
       return CompletableFuture.completedFuture(encode(
           new Response.Failed(ErrorCode.MALFORMED_REQUEST, e.getMessage())));
     }
     Response response;
-    if (index <= store.applied().index()) {
-      response = store.replayedResponse(write);
+    if (index <= current.applied().index()) {
+      response = current.replayedResponse(write);
     } else {
       long started = System.nanoTime();
-      response = store.applyWrite(write, term, index);
+      response = current.applyWrite(write, term, index);
       updateLastAppliedTermIndex(term, index);
       long done = System.nanoTime();
       Object accepted = trx.getStateMachineContext();
@@ -181,23 +202,30 @@ public class KvStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> query(Message request) {
     try {
-      Request decoded = CommandCodec.decodeRequest(request.getContent().toByteArray());
+      Request decoded = RequestCodec.decode(request.getContent().toByteArray());
       if (!(decoded instanceof Request.Read read)) {
         return CompletableFuture.completedFuture(encode(
             new Response.Failed(ErrorCode.INVALID_ARGUMENT, "a write request was sent as a read")));
       }
       Response.Failed refused = limits.check(read, request.getContent().size());
-      return CompletableFuture.completedFuture(encode(refused != null ? refused : store.read(read)));
+      return CompletableFuture.completedFuture(encode(refused != null ? refused : withStore(s -> s.read(read))));
     } catch (CommandCodecException e) {
       return CompletableFuture.completedFuture(encode(new Response.Failed(ErrorCode.MALFORMED_REQUEST, e.getMessage())));
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
   @Override
   public long takeSnapshot() throws IOException {
-    RocksKvStore current = store;
+    try {
+      return withStore(this::takeSnapshot);
+    } catch (StoreUnavailableException e) {
+      throw new IOException("no snapshot taken: " + e.getMessage(), e);
+    }
+  }
+
+  private long takeSnapshot(RocksKvStore current) throws IOException {
     AppliedIndex applied = current.applied();
     if (applied.index() <= 0) {
       return -1;
@@ -250,17 +278,44 @@ public class KvStateMachine extends BaseStateMachine {
     }
   }
 
-  /** The live store, for status, metrics and tests. */
-  public RocksKvStore store() {
-    return store;
+  /**
+   * Runs {@code call} on the live store, which cannot be swapped or closed until the call returns: for
+   * every thread but Ratis's apply thread (queries, status, metrics, backups, tests).
+   *
+   * @throws StoreUnavailableException if the store is closed or being replaced by an installed snapshot
+   */
+  public <T> T withStore(StoreCall<T> call) throws IOException {
+    Lock read = storeLock.readLock();
+    if (replacing || !read.tryLock()) {
+      throw new StoreUnavailableException("the store is being replaced by a snapshot from the leader; retry");
+    }
+    try {
+      RocksKvStore current = store;
+      if (current == null) {
+        throw new StoreUnavailableException("the store is closed (the node is stopping or failed to load it)");
+      }
+      return call.call(current);
+    } finally {
+      read.unlock();
+    }
+  }
+
+  /** False once the store is closed, or before it is loaded; true while it is being replaced (liveness). */
+  public boolean isStoreOpen() {
+    return store != null || replacing;
   }
 
   @Override
   public void close() throws IOException {
-    RocksKvStore current = store;
-    if (current != null) {
-      current.close();
+    storeLock.writeLock().lock();
+    try {
+      RocksKvStore current = store;
       store = null;
+      if (current != null) {
+        current.close();
+      }
+    } finally {
+      storeLock.writeLock().unlock();
     }
     super.close();
   }
@@ -272,6 +327,6 @@ public class KvStateMachine extends BaseStateMachine {
   }
 
   private static Message encode(Response response) {
-    return Message.valueOf(ByteString.copyFrom(CommandCodec.encode(response)));
+    return Message.valueOf(ByteString.copyFrom(ResultCodec.encode(response)));
   }
 }

@@ -1,6 +1,7 @@
 package quorumkv.raftlog.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -82,9 +83,9 @@ public final class RocksKvStore implements AutoCloseable {
     this.sessions = new SessionTable(db, handles.get(3), handles.get(4), options.sessionTtlEntries());
     byte[] appliedBytes = db.get(meta, ColumnFamilies.APPLIED_KEY);
     this.applied = appliedBytes == null ? AppliedIndex.NONE
-        : new AppliedIndex(StoredValues.longAt(appliedBytes, 0), StoredValues.longAt(appliedBytes, 1));
+        : new AppliedIndex(longAt(appliedBytes, 0), longAt(appliedBytes, 1));
     byte[] offset = db.get(meta, ColumnFamilies.REVISION_OFFSET_KEY);
-    this.revisionOffset = offset == null ? 0 : StoredValues.longAt(offset, 0);
+    this.revisionOffset = offset == null ? 0 : longAt(offset, 0);
   }
 
   /** Opens (creating if missing) the store in {@code dir}. */
@@ -126,7 +127,7 @@ public final class RocksKvStore implements AutoCloseable {
         Response response = sessions.applyOnce(write, index, batch, ro,
             () -> execute(write.commands(), revisionOf(index), view, index));
         sessions.expireIdle(applied.index(), index, batch, ro);
-        batch.put(meta, ColumnFamilies.APPLIED_KEY, StoredValues.longs(term, index));
+        batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
         db.write(writeOptions, batch);
         applied = new AppliedIndex(term, index);
         return response;
@@ -167,7 +168,7 @@ public final class RocksKvStore implements AutoCloseable {
       Snapshot snapshot = db.getSnapshot();
       try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
         byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
-        long index = appliedBytes == null ? 0 : StoredValues.longAt(appliedBytes, 1);
+        long index = appliedBytes == null ? 0 : longAt(appliedBytes, 1);
         SnapshotView view = new SnapshotView(db, kv, ro);
         List<Result> results = new ArrayList<>(read.commands().size());
         for (Command c : read.commands()) {
@@ -222,10 +223,10 @@ public final class RocksKvStore implements AutoCloseable {
       try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(kv, ro)) {
         byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
         AppliedIndex at = appliedBytes == null ? AppliedIndex.NONE
-            : new AppliedIndex(StoredValues.longAt(appliedBytes, 0), StoredValues.longAt(appliedBytes, 1));
+            : new AppliedIndex(longAt(appliedBytes, 0), longAt(appliedBytes, 1));
         sink.begin(at, revisionOf(at.index()));
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          sink.entry(StoredValues.decodeKv(it.key(), it.value()));
+          sink.entry(BatchView.decodeKv(it.key(), it.value()));
         }
         return at;
       } catch (RocksDBException e) {
@@ -265,14 +266,14 @@ public final class RocksKvStore implements AutoCloseable {
             throw new IOException("key " + kv.key() + " has revisions " + kv.createRevision() + "/" + kv.modRevision()
                 + " not at or below the restore revision " + revisionOffset);
           }
-          batch.put(store.kv, kv.key().unsafeArray(), StoredValues.encodeKv(kv));
+          batch.put(store.kv, kv.key().unsafeArray(), BatchView.encodeKv(kv));
           if (batch.count() >= 1000) {
             store.db.write(sync, batch);
             batch.close();
             batch = new WriteBatch();
           }
         }
-        batch.put(store.meta, ColumnFamilies.REVISION_OFFSET_KEY, StoredValues.longs(revisionOffset));
+        batch.put(store.meta, ColumnFamilies.REVISION_OFFSET_KEY, longs(revisionOffset));
         store.db.write(sync, batch);
       } finally {
         batch.close();
@@ -320,6 +321,19 @@ public final class RocksKvStore implements AutoCloseable {
     } finally {
       exit();
     }
+  }
+
+  /** Big-endian longs, the layout of the applied index, the revision offset and session metadata. */
+  static byte[] longs(long... values) {
+    ByteBuffer b = ByteBuffer.allocate(8 * values.length);
+    for (long v : values) {
+      b.putLong(v);
+    }
+    return b.array();
+  }
+
+  static long longAt(byte[] bytes, int position) {
+    return ByteBuffer.wrap(bytes).getLong(position * 8);
   }
 
   private void enter() {

@@ -33,7 +33,7 @@ final class Scans {
       if (!out.isEmpty() && bytes >= MAX_RANGE_BYTES) {
         return new Page(out, true);   // another key exists in range: the caller reports "more"
       }
-      KeyValue kv = StoredValues.decodeKv(key, it.value());
+      KeyValue kv = BatchView.decodeKv(key, it.value());
       bytes += kv.key().size() + kv.value().size();
       out.add(kv);
     }

@@ -3,6 +3,7 @@ package quorumkv.raftlog.store;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -10,11 +11,11 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * Client sessions in the replicated state, for exactly-once writes (Raft dissertation, section 6.3).
@@ -51,9 +52,9 @@ final class SessionTable {
     if (write.callId() <= 0) {
       return apply.get();
     }
-    byte[] sessionKey = StoredValues.sessionKey(write.sessionId());
+    byte[] sessionKey = sessionKey(write.sessionId());
     byte[] metaBytes = batch.getFromBatchAndDB(db, sessionMeta, ro, sessionKey);
-    long knownFirstUnacked = metaBytes == null ? 0 : StoredValues.longAt(metaBytes, 1);
+    long knownFirstUnacked = metaBytes == null ? 0 : RocksKvStore.longAt(metaBytes, 1);
     if (metaBytes == null && write.firstUnackedCallId() > 1) {
       return new Response.Failed(ErrorCode.SESSION_EXPIRED,
           "session " + write.sessionId() + " expired; call " + write.callId() + " may or may not have applied");
@@ -62,7 +63,7 @@ final class SessionTable {
       return new Response.Failed(ErrorCode.STALE_CALL,
           "call " + write.callId() + " was already acknowledged to session " + write.sessionId());
     }
-    byte[] callKey = StoredValues.callKey(write.sessionId(), write.callId());
+    byte[] callKey = callKey(write.sessionId(), write.callId());
     byte[] recorded = batch.getFromBatchAndDB(db, calls, ro, callKey);
     Response response;
     if (recorded != null) {
@@ -73,7 +74,7 @@ final class SessionTable {
     }
     long firstUnacked = Math.max(knownFirstUnacked, write.firstUnackedCallId());
     forgetAcknowledged(write, knownFirstUnacked, firstUnacked, batch);
-    batch.put(sessionMeta, sessionKey, StoredValues.longs(index, firstUnacked));
+    batch.put(sessionMeta, sessionKey, RocksKvStore.longs(index, firstUnacked));
     return response;
   }
 
@@ -81,7 +82,7 @@ final class SessionTable {
   Response recorded(Request.Write write) {
     if (write.callId() > 0) {
       try {
-        byte[] recorded = db.get(calls, StoredValues.callKey(write.sessionId(), write.callId()));
+        byte[] recorded = db.get(calls, callKey(write.sessionId(), write.callId()));
         if (recorded != null) {
           return decodeRecorded(recorded);
         }
@@ -103,7 +104,7 @@ final class SessionTable {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         // Read through the batch: a session active in this very entry must not be expired.
         byte[] current = batch.getFromBatchAndDB(db, sessionMeta, ro, it.key());
-        long lastActive = StoredValues.longAt(current, 0);
+        long lastActive = RocksKvStore.longAt(current, 0);
         if (lastActive + ttlEntries < index) {
           byte[] session = it.key();
           batch.delete(sessionMeta, session);
@@ -116,7 +117,7 @@ final class SessionTable {
   private void forgetAcknowledged(Request.Write write, long from, long to, WriteBatchWithIndex batch)
       throws RocksDBException {
     if (to > from) {
-      deleteCalls(StoredValues.sessionKey(write.sessionId()), from, to, batch);
+      deleteCalls(sessionKey(write.sessionId()), from, to, batch);
     }
   }
 
@@ -134,9 +135,17 @@ final class SessionTable {
     }
   }
 
+  private static byte[] sessionKey(UUID session) {
+    return RocksKvStore.longs(session.getMostSignificantBits(), session.getLeastSignificantBits());
+  }
+
+  private static byte[] callKey(UUID session, long callId) {
+    return RocksKvStore.longs(session.getMostSignificantBits(), session.getLeastSignificantBits(), callId);
+  }
+
   private static byte[] encodeRecorded(Response response) {
     if (response instanceof Response.Ok ok) {
-      byte[] results = CommandCodec.encodeResults(ok.results());
+      byte[] results = ResultCodec.encodeResults(ok.results());
       return ByteBuffer.allocate(8 + results.length).putLong(ok.index()).put(results).array();
     }
     // Whole-request failures are not recorded results of applied calls; keep them as a marker.
@@ -151,7 +160,7 @@ final class SessionTable {
       ErrorCode code = ErrorCode.ofNumber(b.getInt());
       return new Response.Failed(code, "recorded failure: " + code);
     }
-    List<Result> results = CommandCodec.decodeResults(Arrays.copyOfRange(recorded, 8, recorded.length));
+    List<Result> results = ResultCodec.decodeResults(Arrays.copyOfRange(recorded, 8, recorded.length));
     return new Response.Ok(index, results);
   }
 }

@@ -24,7 +24,7 @@ final class SnapshotView implements KvView {
   public KeyValue get(Bytes key) {
     try {
       byte[] stored = db.get(kv, ro, key.unsafeArray());
-      return stored == null ? null : StoredValues.decodeKv(key.unsafeArray(), stored);
+      return stored == null ? null : BatchView.decodeKv(key.unsafeArray(), stored);
     } catch (RocksDBException e) {
       throw new StorageException("get failed: " + e.getMessage(), e);
     }

@@ -31,12 +31,12 @@ class CommandCodecProperties {
 
   @Property(tries = 500)
   void everyRequestRoundTrips(@ForAll("requests") Request request) {
-    assertEquals(request, CommandCodec.decodeRequest(CommandCodec.encode(request)));
+    assertEquals(request, RequestCodec.decode(RequestCodec.encode(request)));
   }
 
   @Property(tries = 500)
   void everyResponseRoundTrips(@ForAll("responses") Response response) {
-    assertEquals(response, CommandCodec.decodeResponse(CommandCodec.encode(response)));
+    assertEquals(response, ResultCodec.decodeResponse(ResultCodec.encode(response)));
   }
 
   /**
@@ -46,14 +46,14 @@ class CommandCodecProperties {
   @Property(tries = 2000)
   void arbitraryBytesNeverDecodeSilently(@ForAll("garbage") byte[] bytes) {
     try {
-      Request r = CommandCodec.decodeRequest(bytes);
-      assertArrayEquals(bytes, CommandCodec.encode(r));
+      Request r = RequestCodec.decode(bytes);
+      assertArrayEquals(bytes, RequestCodec.encode(r));
     } catch (CommandCodecException expected) {
       // rejected with a clear error
     }
     try {
-      Response r = CommandCodec.decodeResponse(bytes);
-      assertArrayEquals(bytes, CommandCodec.encode(r));
+      Response r = ResultCodec.decodeResponse(bytes);
+      assertArrayEquals(bytes, ResultCodec.encode(r));
     } catch (CommandCodecException expected) {
       // rejected with a clear error
     }
@@ -63,7 +63,7 @@ class CommandCodecProperties {
   @Property(tries = 2000)
   void garbageAfterAValidHeaderNeverDecodesSilently(@ForAll("garbage") byte[] tail) {
     byte[] bytes = new byte[tail.length + 2];
-    bytes[0] = (byte) CommandCodec.FORMAT_VERSION;
+    bytes[0] = (byte) RequestCodec.FORMAT_VERSION;
     bytes[1] = (byte) (tail.length % 2 + 1);
     System.arraycopy(tail, 0, bytes, 2, tail.length);
     arbitraryBytesNeverDecodeSilently(bytes);
@@ -71,17 +71,17 @@ class CommandCodecProperties {
 
   @Property(tries = 300)
   void everyTruncationIsRejected(@ForAll("requests") Request request) {
-    byte[] full = CommandCodec.encode(request);
+    byte[] full = RequestCodec.encode(request);
     for (int len = 0; len < full.length; len++) {
       byte[] cut = Arrays.copyOf(full, len);
-      assertThrows(CommandCodecException.class, () -> CommandCodec.decodeRequest(cut), "prefix of " + len);
+      assertThrows(CommandCodecException.class, () -> RequestCodec.decode(cut), "prefix of " + len);
     }
   }
 
   @Property(tries = 300)
   void aFlippedByteIsRejectedOrDecodesCanonically(@ForAll("requests") Request request,
       @ForAll byte flip, @ForAll int position) {
-    byte[] bytes = CommandCodec.encode(request);
+    byte[] bytes = RequestCodec.encode(request);
     int i = Math.floorMod(position, bytes.length);
     bytes[i] ^= (flip == 0 ? 1 : flip);
     arbitraryBytesNeverDecodeSilently(bytes);

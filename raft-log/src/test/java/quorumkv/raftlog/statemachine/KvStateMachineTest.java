@@ -2,13 +2,21 @@ package quorumkv.raftlog.statemachine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.StateMachineLogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -22,11 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.command.CommandCodec;
+import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.RequestLimits;
+import quorumkv.raftlog.command.RequestRefusedException;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
+import quorumkv.raftlog.command.ResultCodec;
+import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.raftlog.store.StoreOptions;
 
 /** The state machine through apply, snapshot, restore and restart, with Ratis storage but no network. */
@@ -70,16 +82,16 @@ class KvStateMachineTest {
         List.of(new Command.Put(Bytes.utf8("k" + (call % 10)), Bytes.utf8("v" + call))));
     LogEntryProto entry = LogEntryProto.newBuilder().setTerm(1).setIndex(index)
         .setStateMachineLogEntry(StateMachineLogEntryProto.newBuilder()
-            .setLogData(ByteString.copyFrom(CommandCodec.encode(w)))).build();
+            .setLogData(ByteString.copyFrom(RequestCodec.encode(w)))).build();
     TransactionContext trx = TransactionContext.newBuilder().setStateMachine(sm).setLogEntry(entry).build();
     Message reply = sm.applyTransaction(trx).get();
-    return CommandCodec.decodeResponse(reply.getContent().toByteArray());
+    return ResultCodec.decodeResponse(reply.getContent().toByteArray());
   }
 
   private static String get(KvStateMachine sm, String key) throws Exception {
-    Message q = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(
+    Message q = Message.valueOf(ByteString.copyFrom(RequestCodec.encode(
         new Request.Read(List.of(new Command.Get(Bytes.utf8(key)))))));
-    var ok = (Response.Ok) CommandCodec.decodeResponse(sm.query(q).get().getContent().toByteArray());
+    var ok = (Response.Ok) ResultCodec.decodeResponse(sm.query(q).get().getContent().toByteArray());
     var kv = ((Result.GetResult) ok.results().get(0)).kv();
     return kv == null ? null : kv.value().toStringUtf8();
   }
@@ -96,8 +108,8 @@ class KvStateMachineTest {
     for (long i = 51; i <= 60; i++) {
       apply(sm, i, i);
     }
-    byte[] at60 = sm.store().contentDigest();
-    Response recorded55 = sm.store().replayedResponse(new Request.Write(session, 55, 55, List.of()));
+    byte[] at60 = sm.withStore(RocksKvStore::contentDigest);
+    Response recorded55 = sm.withStore(s -> s.replayedResponse(new Request.Write(session, 55, 55, List.of())));
     sm.close();
 
     // Restart on the same db: Ratis replays from the snapshot (51..60); nothing is applied twice.
@@ -114,7 +126,7 @@ class KvStateMachineTest {
         assertEquals(recorded55, replayed, "a replayed entry answers with its recorded result");
       }
     }
-    assertArrayEquals(at60, restarted.store().contentDigest(), "replay changed nothing");
+    assertArrayEquals(at60, restarted.withStore(RocksKvStore::contentDigest), "replay changed nothing");
     assertEquals("v60", get(restarted, "k0"));
     restarted.close();
 
@@ -126,7 +138,7 @@ class KvStateMachineTest {
     for (long i = 51; i <= 60; i++) {
       apply(rebuilt, i, i);
     }
-    assertArrayEquals(at60, rebuilt.store().contentDigest(), "snapshot plus log equals the original");
+    assertArrayEquals(at60, rebuilt.withStore(RocksKvStore::contentDigest), "snapshot plus log equals the original");
     rebuilt.close();
   }
 
@@ -138,7 +150,7 @@ class KvStateMachineTest {
       apply(sm, i, i);
     }
     sm.takeSnapshot();
-    byte[] at20 = sm.store().contentDigest();
+    byte[] at20 = sm.withStore(RocksKvStore::contentDigest);
     for (long i = 21; i <= 30; i++) {
       apply(sm, i, i);
     }
@@ -146,7 +158,7 @@ class KvStateMachineTest {
     sm.pause();
     sm.reinitialize();
     assertEquals(20, sm.getLastAppliedTermIndex().getIndex());
-    assertArrayEquals(at20, sm.store().contentDigest());
+    assertArrayEquals(at20, sm.withStore(RocksKvStore::contentDigest));
     assertTrue(Files.isDirectory(db));
     sm.close();
   }
@@ -162,14 +174,78 @@ class KvStateMachineTest {
         .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
     var trx = sm.startTransaction(request);
     assertNotNull(trx.getException());
-    assertTrue(trx.getException().getMessage().contains("[QKV-1]"), trx.getException().getMessage());
-    byte[] big = CommandCodec.encode(Request.Write.unsessioned(
+    assertEquals(ErrorCode.MALFORMED_REQUEST, assertInstanceOf(RequestRefusedException.class, trx.getException()).code());
+    byte[] big = RequestCodec.encode(Request.Write.unsessioned(
         List.of(new Command.Put(Bytes.utf8("k"), Bytes.wrap(new byte[RequestLimits.DEFAULT_MAX_VALUE_BYTES + 1])))));
     var oversized = org.apache.ratis.protocol.RaftClientRequest.newBuilder().setClientId(request.getClientId())
         .setServerId(request.getServerId()).setGroupId(request.getRaftGroupId()).setCallId(2)
         .setMessage(Message.valueOf(ByteString.copyFrom(big)))
         .setType(org.apache.ratis.protocol.RaftClientRequest.writeRequestType()).build();
-    assertTrue(sm.startTransaction(oversized).getException().getMessage().contains("[QKV-3]"));
+    assertEquals(ErrorCode.VALUE_TOO_LARGE,
+        assertInstanceOf(RequestRefusedException.class, sm.startTransaction(oversized).getException()).code());
     sm.close();
+  }
+
+  /**
+   * A snapshot install never closes the store under a reader: it waits for the reader's call to return,
+   * readers arriving meanwhile get StoreUnavailableException, and after close every call does.
+   */
+  @Test
+  void storeSwapWaitsForReadersAndRefusesNewOnes() throws Exception {
+    KvStateMachine sm = open(dir.resolve("db"), RaftStorage.StartupOption.FORMAT);
+    for (long i = 1; i <= 20; i++) {
+      apply(sm, i, i);
+    }
+    sm.takeSnapshot();
+    byte[] at20 = sm.withStore(RocksKvStore::contentDigest);
+    for (long i = 21; i <= 30; i++) {
+      apply(sm, i, i);
+    }
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<byte[]> reader = threads.submit(() -> sm.withStore(store -> {
+        inside.countDown();
+        await(release);
+        return store.contentDigest(); // still open: the swap waits for this call
+      }));
+      assertTrue(inside.await(10, TimeUnit.SECONDS));
+      Future<?> install = threads.submit(() -> {
+        sm.pause();
+        sm.reinitialize();
+        return null;
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (true) {
+        try {
+          sm.withStore(RocksKvStore::applied);
+        } catch (StoreUnavailableException expected) {
+          break; // the install has begun and refuses new readers
+        }
+        assertTrue(System.nanoTime() < deadline, "the install never started");
+        Thread.sleep(5);
+      }
+      assertTrue(sm.isStoreOpen(), "a store being replaced still counts as open (liveness)");
+      assertFalse(install.isDone(), "the install waits for the reader");
+      release.countDown();
+      assertEquals(32, reader.get(10, TimeUnit.SECONDS).length);
+      install.get(10, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+    assertArrayEquals(at20, sm.withStore(RocksKvStore::contentDigest));
+    sm.close();
+    assertFalse(sm.isStoreOpen());
+    assertThrows(StoreUnavailableException.class, () -> sm.withStore(RocksKvStore::applied));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

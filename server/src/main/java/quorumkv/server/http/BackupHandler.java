@@ -7,6 +7,7 @@ import quorumkv.client.KvException;
 import quorumkv.client.ReadConsistency;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.statemachine.StoreUnavailableException;
 import quorumkv.server.backup.BackupWriter;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.ratis.LocalReads;
@@ -37,25 +38,29 @@ final class BackupHandler implements Handler {
     } catch (KvException e) {
       throw KvErrors.toApi(e, false);
     }
-    var store = node.stateMachine().store();
-    if (store == null) {
-      throw new ApiException(503, "unavailable", "the store is being replaced (snapshot install); retry");
-    }
     Path file = null;
     try {
       Path dir = Files.createDirectories(node.config().dataDir().resolve("backups.tmp"));
-      file = Files.createTempFile(dir, "backup-", ".qkv");
-      BackupWriter.write(store, node.config().clusterId(), file);
+      Path target = Files.createTempFile(dir, "backup-", ".qkv");
+      file = target;
+      node.stateMachine().withStore(store -> BackupWriter.write(store, node.config().clusterId(), target));
       return ApiResponse.temporaryFile(CONTENT_TYPE, file);
+    } catch (StoreUnavailableException e) {
+      deleteQuietly(file);
+      throw new ApiException(503, "unavailable", "the store is being replaced (snapshot install); retry");
     } catch (IOException e) {
-      try {
-        if (file != null) {
-          Files.deleteIfExists(file);
-        }
-      } catch (IOException ignored) {
-        // best effort
-      }
+      deleteQuietly(file);
       throw new ApiException(500, "backup_failed", "backup failed: " + e.getMessage());
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      if (file != null) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException ignored) {
+      // best effort
     }
   }
 }

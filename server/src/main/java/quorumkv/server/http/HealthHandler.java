@@ -30,7 +30,7 @@ final class HealthHandler implements Handler {
     } catch (IOException e) {
       throw new ApiException(503, "unhealthy", "the Raft group is not available: " + e.getMessage());
     }
-    if (node.stateMachine().store() == null) {
+    if (!node.stateMachine().isStoreOpen()) {
       throw new ApiException(503, "unhealthy", "the store is closed");
     }
     Path probe = node.config().dataDir().resolve(".health-probe");

@@ -19,12 +19,13 @@ import quorumkv.client.KvResult;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.client.ReadConsistency;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * Reads served by this node itself, for its HTTP API: {@link ReadConsistency#LINEARIZABLE} through Ratis's
@@ -72,7 +73,7 @@ public final class LocalReads {
   }
 
   private Response.Ok read(Command command, ReadConsistency consistency, long minIndex) {
-    Message message = Message.valueOf(ByteString.copyFrom(CommandCodec.encode(new Request.Read(List.of(command)))));
+    Message message = Message.valueOf(ByteString.copyFrom(RequestCodec.encode(new Request.Read(List.of(command)))));
     String what = consistency.name().toLowerCase(java.util.Locale.ROOT) + " read on " + node.config().nodeId();
     long deadline = System.nanoTime() + timeout.toNanos();
     Throwable last = null;
@@ -119,7 +120,7 @@ public final class LocalReads {
   private static Response.Ok decode(RaftClientReply reply, String what) {
     Response response;
     try {
-      response = CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+      response = ResultCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
     } catch (CommandCodecException e) {
       throw new KvRejectedException(ErrorCode.MALFORMED_REQUEST, what + ": the reply does not decode: " + e.getMessage(), e);
     }

@@ -17,10 +17,11 @@ import org.apache.ratis.util.TimeDuration;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * A bare Ratis client speaking the wire protocol, for server tests that must not depend on the client
@@ -64,7 +65,7 @@ public final class RawKv implements AutoCloseable {
     if (!reply.isSuccess()) {
       throw new IOException("request failed: " + reply.getException(), reply.getException());
     }
-    return CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+    return ResultCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
   }
 
   public Response.Ok read(Command... commands) throws IOException {
@@ -87,14 +88,14 @@ public final class RawKv implements AutoCloseable {
   }
 
   private static Message message(Request r) {
-    return Message.valueOf(ByteString.copyFrom(CommandCodec.encode(r)));
+    return Message.valueOf(ByteString.copyFrom(RequestCodec.encode(r)));
   }
 
   private static Response.Ok ok(RaftClientReply reply) throws IOException {
     if (!reply.isSuccess()) {
       throw new IOException("request failed: " + reply.getException(), reply.getException());
     }
-    Response r = CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+    Response r = ResultCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
     if (r instanceof Response.Failed f) {
       throw new IOException("request failed: " + f);
     }

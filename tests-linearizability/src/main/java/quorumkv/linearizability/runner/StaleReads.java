@@ -17,10 +17,11 @@ import quorumkv.linearizability.cluster.ClusterControl;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.command.CommandCodec;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * The bug of {@link Variant#STALE_LOCAL_READS}: read one key from a random replica's local state with
@@ -49,13 +50,13 @@ final class StaleReads implements RecordingClient.StaleReader, AutoCloseable {
   @Override
   public String read(String key) {
     RaftPeerId target = peers.get(ThreadLocalRandom.current().nextInt(peers.size()));
-    byte[] msg = CommandCodec.encode(new Request.Read(List.of(new Command.Get(Bytes.utf8(key)))));
+    byte[] msg = RequestCodec.encode(new Request.Read(List.of(new Command.Get(Bytes.utf8(key)))));
     try {
       RaftClientReply reply = client.io().sendStaleRead(Message.valueOf(ByteString.copyFrom(msg)), 0, target);
       if (!reply.isSuccess()) {
         throw new IllegalStateException("stale read failed: " + reply.getException());
       }
-      Response r = CommandCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
+      Response r = ResultCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
       var kv = ((Result.GetResult) ((Response.Ok) r).results().get(0)).kv();
       return kv == null ? null : kv.value().toStringUtf8();
     } catch (java.io.IOException e) {

@@ -1,0 +1,206 @@
+package quorumkv.raftlog.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The wire format of requests and their commands (see {@link ResultCodec} for replies); JDK only, so
+ * clients can link it alone.
+ *
+ * <pre>
+ * message  := FORMAT_VERSION:u8 kind:u8 body            (no trailing bytes)
+ * bytes    := length:i32 content                        (0 &lt;= length &lt;= remaining)
+ * list(x)  := count:i32 x*                              (count &lt;= remaining bytes)
+ * request  := kind 1 (write) session:i64 i64 callId:i64 firstUnacked:i64 list(command)
+ *           | kind 2 (read) list(command)
+ * </pre>
+ *
+ * Decoding checks every length and tag and throws {@link CommandCodecException}, so arbitrary bytes
+ * never decode silently into a command. Changing the layout means a new {@link #FORMAT_VERSION}.
+ */
+public final class RequestCodec {
+  /** The version byte of every request and response. */
+  public static final int FORMAT_VERSION = WireWriter.FORMAT_VERSION;
+
+  private static final int KIND_WRITE = 1, KIND_READ = 2;
+  private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7;
+  private static final int EXPECT_REVISION = 1, EXPECT_VALUE = 2;
+
+  private RequestCodec() {}
+
+  public static byte[] encode(Request request) {
+    WireWriter w = WireWriter.message();
+    if (request instanceof Request.Write write) {
+      w.u8(KIND_WRITE);
+      w.i64(write.sessionId().getMostSignificantBits());
+      w.i64(write.sessionId().getLeastSignificantBits());
+      w.i64(write.callId());
+      w.i64(write.firstUnackedCallId());
+    } else {
+      w.u8(KIND_READ);
+    }
+    writeCommands(w, request.commands());
+    return w.toByteArray();
+  }
+
+  public static Request decode(byte[] bytes) {
+    return WireReader.message(bytes, r -> {
+      int kind = r.u8();
+      if (kind == KIND_WRITE) {
+        UUID session = new UUID(r.i64(), r.i64());
+        long callId = r.i64();
+        long firstUnacked = r.i64();
+        return new Request.Write(session, callId, firstUnacked, readCommands(r, true));
+      } else if (kind == KIND_READ) {
+        return new Request.Read(readCommands(r, true));
+      }
+      throw new CommandCodecException("unknown request kind " + kind);
+    });
+  }
+
+  /** Encodes one command alone (for tests and tools). */
+  public static byte[] encodeCommand(Command command) {
+    WireWriter w = new WireWriter();
+    writeCommand(w, command);
+    return w.toByteArray();
+  }
+
+  private static void writeCommand(WireWriter w, Command c) {
+    c.accept(new CommandWriter(w));
+  }
+
+  /** Writes one command: its tag, then its fields in declaration order. */
+  private static final class CommandWriter implements Command.Visitor<Void> {
+    private final WireWriter w;
+
+    CommandWriter(WireWriter w) {
+      this.w = w;
+    }
+
+    @Override
+    public Void visitGet(Command.Get g) {
+      w.u8(GET);
+      w.bytes(g.key());
+      return null;
+    }
+
+    @Override
+    public Void visitPut(Command.Put p) {
+      w.u8(PUT);
+      w.bytes(p.key());
+      w.bytes(p.value());
+      return null;
+    }
+
+    @Override
+    public Void visitDelete(Command.Delete d) {
+      w.u8(DELETE);
+      w.bytes(d.key());
+      return null;
+    }
+
+    @Override
+    public Void visitCompareAndSet(Command.CompareAndSet cas) {
+      w.u8(CAS);
+      w.bytes(cas.key());
+      if (cas.expected() instanceof Command.Expected.Revision rev) {
+        w.u8(EXPECT_REVISION);
+        w.i64(rev.modRevision());
+      } else {
+        w.u8(EXPECT_VALUE);
+        w.bytes(((Command.Expected.Value) cas.expected()).value());
+      }
+      w.bytes(cas.value());
+      return null;
+    }
+
+    @Override
+    public Void visitPutIfAbsent(Command.PutIfAbsent p) {
+      w.u8(PUT_IF_ABSENT);
+      w.bytes(p.key());
+      w.bytes(p.value());
+      return null;
+    }
+
+    @Override
+    public Void visitRange(Command.Range r) {
+      w.u8(RANGE);
+      w.bytes(r.start());
+      w.bytes(r.end());
+      w.i32(r.limit());
+      return null;
+    }
+
+    @Override
+    public Void visitTxn(Command.Txn t) {
+      w.u8(TXN);
+      w.i32(t.guards().size());
+      for (Guard g : t.guards()) {
+        w.bytes(g.key());
+        w.u8(g.target().ordinal());
+        w.u8(g.op().ordinal());
+        w.i64(g.number());
+        w.bytes(g.value());
+      }
+      writeCommands(w, t.onSuccess());
+      writeCommands(w, t.onFailure());
+      return null;
+    }
+  }
+
+  private static void writeCommands(WireWriter w, List<Command> commands) {
+    w.i32(commands.size());
+    for (Command c : commands) {
+      writeCommand(w, c);
+    }
+  }
+
+  private static List<Command> readCommands(WireReader r, boolean allowTxn) {
+    int n = r.count();
+    List<Command> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(readCommand(r, allowTxn));
+    }
+    return out;
+  }
+
+  private static Command readCommand(WireReader r, boolean allowTxn) {
+    int tag = r.u8();
+    switch (tag) {
+      case GET: return new Command.Get(r.bytes());
+      case PUT: return new Command.Put(r.bytes(), r.bytes());
+      case DELETE: return new Command.Delete(r.bytes());
+      case CAS: {
+        Bytes key = r.bytes();
+        int kind = r.u8();
+        Command.Expected expected;
+        if (kind == EXPECT_REVISION) {
+          expected = new Command.Expected.Revision(r.i64());
+        } else if (kind == EXPECT_VALUE) {
+          expected = new Command.Expected.Value(r.bytes());
+        } else {
+          throw new CommandCodecException("unknown compare-and-set expectation " + kind);
+        }
+        return new Command.CompareAndSet(key, expected, r.bytes());
+      }
+      case PUT_IF_ABSENT: return new Command.PutIfAbsent(r.bytes(), r.bytes());
+      case RANGE: return new Command.Range(r.bytes(), r.bytes(), r.i32());
+      case TXN: {
+        if (!allowTxn) {
+          throw new CommandCodecException("nested transaction");
+        }
+        int n = r.count();
+        List<Guard> guards = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          Bytes key = r.bytes();
+          Guard.Target target = r.enumValue(Guard.Target.values());
+          Guard.Op op = r.enumValue(Guard.Op.values());
+          guards.add(new Guard(key, target, op, r.i64(), r.bytes()));
+        }
+        return new Command.Txn(guards, readCommands(r, false), readCommands(r, false));
+      }
+      default: throw new CommandCodecException("unknown command tag " + tag);
+    }
+  }
+}

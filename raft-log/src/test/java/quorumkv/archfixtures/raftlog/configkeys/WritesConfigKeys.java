@@ -1,0 +1,12 @@
+package quorumkv.archfixtures.raftlog.configkeys;
+
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.TimeDuration;
+
+/** Breaks "no class writes Ratis config keys" (through a nested *ConfigKeys class). */
+public class WritesConfigKeys {
+  static void configure(RaftProperties properties) {
+    RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.ONE_SECOND);
+  }
+}
