@@ -23,6 +23,7 @@
  * ({@code bin/check-history}).
  *
  * <p>May import: the JDK and {@code quorumkv.linearizability.history}. Neither Ratis nor the server (nor
- * the client): the checker judges a history, not a system.
+ * the client): the checker judges a history, not a system. {@code ArchitectureTest} checks that neither
+ * Ratis nor the server is imported.
  */
 package quorumkv.linearizability.checker;

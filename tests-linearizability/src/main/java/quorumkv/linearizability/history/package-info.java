@@ -18,6 +18,6 @@
  *
  * <p>May import: the JDK and Jackson. Nothing of QuorumKV (neither the client nor the server) and nothing
  * of Ratis: a history is about operations and outcomes, so that {@code bin/check-history} can check any
- * store's.
+ * store's. {@code ArchitectureTest} checks that neither Ratis nor the server is imported.
  */
 package quorumkv.linearizability.history;
