@@ -10,5 +10,9 @@
  * becomes one {@link quorumkv.bench.BenchRow} (throughput, latency percentiles, errors, CPU time of the
  * server processes, of this driver and of everything else on the machine, from {@code /proc}), appended
  * to a TSV file that {@link quorumkv.bench.BenchTable} prints as one table.
+ *
+ * <p>May import: the JDK, the client, raft-log's command package, jetcd and picocli (BenchMain's command
+ * line; on the classpath through the server module); nothing of {@code quorumkv.linearizability}, nor of
+ * the server, which runs in its own processes.
  */
 package quorumkv.bench;

@@ -21,5 +21,9 @@
  * {@link quorumkv.linearizability.checker.Verdict.Kind#UNKNOWN}, which callers must treat as a
  * failure. {@link quorumkv.linearizability.checker.CheckHistoryMain} is the command line
  * ({@code bin/check-history}).
+ *
+ * <p>May import: the JDK and {@code quorumkv.linearizability.history}. Neither Ratis nor the server (nor
+ * the client): the checker judges a history, not a system. {@code ArchitectureTest} checks that neither
+ * Ratis nor the server is imported.
  */
 package quorumkv.linearizability.checker;

@@ -11,8 +11,6 @@ import java.util.Set;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
-import quorumkv.linearizability.fault.LinkFirewall;
-import quorumkv.linearizability.fault.TcpProxy;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.testing.LocalCluster;
 

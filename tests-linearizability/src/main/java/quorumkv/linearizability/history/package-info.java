@@ -15,5 +15,9 @@
  * under one lock, so the order of its events agrees with the order in which clients called it.
  * The optional {@code time} field (monotonic {@link java.lang.System#nanoTime()} values) is for
  * people reading failure reports; the checker does not use it.
+ *
+ * <p>May import: the JDK and Jackson. Nothing of QuorumKV (neither the client nor the server) and nothing
+ * of Ratis: a history is about operations and outcomes, so that {@code bin/check-history} can check any
+ * store's. {@code ArchitectureTest} checks that neither Ratis nor the server is imported.
  */
 package quorumkv.linearizability.history;

@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import quorumkv.linearizability.fault.FaultWindow;
 import quorumkv.linearizability.history.HistoryWriter;
 import quorumkv.linearizability.history.Operation;
 import quorumkv.linearizability.history.OperationKind;
 import quorumkv.linearizability.history.Outcome;
-import quorumkv.linearizability.runner.FaultWindow;
-import quorumkv.linearizability.runner.RunResult;
+import quorumkv.linearizability.run.RunResult;
 
 /**
  * Writes a run's report into its directory: {@code history.jsonl} (checkable again with

@@ -1,10 +1,10 @@
 package quorumkv.linearizability.report;
 
 import java.util.Locale;
+import quorumkv.linearizability.fault.FaultWindow;
 import quorumkv.linearizability.history.Operation;
 import quorumkv.linearizability.history.Outcome;
-import quorumkv.linearizability.runner.FaultWindow;
-import quorumkv.linearizability.runner.RunResult;
+import quorumkv.linearizability.run.RunResult;
 
 /** Latency over time as an SVG scatter plot (log scale), fault windows shaded and labelled. */
 final class TimelineSvg {

@@ -13,6 +13,7 @@ import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.linearizability.cluster.ClusterControl;
 import quorumkv.linearizability.fault.FaultStep;
+import quorumkv.linearizability.fault.FaultWindow;
 import quorumkv.linearizability.workload.BankWorkload;
 
 /**

@@ -14,12 +14,16 @@ import quorumkv.linearizability.checker.LinearizabilityChecker;
 import quorumkv.linearizability.checker.RegisterModel;
 import quorumkv.linearizability.checker.Verdict;
 import quorumkv.linearizability.cluster.ClusterControl;
+import quorumkv.linearizability.fault.FaultWindow;
 import quorumkv.linearizability.history.History;
 import quorumkv.linearizability.history.HistoryRecorder;
 import quorumkv.linearizability.history.Operation;
 import quorumkv.linearizability.history.OperationKind;
 import quorumkv.linearizability.history.Outcome;
 import quorumkv.linearizability.report.RunReport;
+import quorumkv.linearizability.run.RunResult;
+import quorumkv.linearizability.run.RunSettings;
+import quorumkv.linearizability.run.Variant;
 import quorumkv.linearizability.workload.Op;
 import quorumkv.linearizability.workload.RegisterWorkload;
 

@@ -9,13 +9,12 @@ import org.slf4j.LoggerFactory;
 import quorumkv.linearizability.cluster.ClusterControl;
 import quorumkv.linearizability.fault.FaultKind;
 import quorumkv.linearizability.fault.FaultStep;
+import quorumkv.linearizability.fault.FaultWindow;
+import quorumkv.linearizability.run.RunResult;
 
 /** Runs a fault schedule against a cluster, checking each fault is available first, healing each after. */
 final class Nemesis {
   private static final Logger LOG = LoggerFactory.getLogger(Nemesis.class);
-  /** How a skipped-fault entry starts when the nemesis itself failed; such a run does not count. */
-  static final String STOPPED = "nemesis stopped: ";
-
   private Nemesis() {}
 
   /**
@@ -80,7 +79,7 @@ final class Nemesis {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      skipped.add(STOPPED + e);
+      skipped.add(RunResult.NEMESIS_STOPPED + e);
       LOG.warn("nemesis failed", e);
     }
   }

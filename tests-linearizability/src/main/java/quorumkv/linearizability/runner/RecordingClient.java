@@ -6,6 +6,7 @@ import quorumkv.client.KvResult;
 import quorumkv.linearizability.history.HistoryRecorder;
 import quorumkv.linearizability.history.OperationKind;
 import quorumkv.linearizability.history.Value;
+import quorumkv.linearizability.run.Variant;
 import quorumkv.linearizability.workload.Op;
 import quorumkv.raftlog.command.Bytes;
 

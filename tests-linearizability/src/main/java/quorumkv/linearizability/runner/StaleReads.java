@@ -14,6 +14,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import quorumkv.linearizability.cluster.ClusterControl;
+import quorumkv.linearizability.run.Variant;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.command.Command;

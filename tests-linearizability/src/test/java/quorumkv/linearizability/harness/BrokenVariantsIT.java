@@ -8,9 +8,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import quorumkv.linearizability.fault.FaultKind;
 import quorumkv.linearizability.fault.FaultStep;
-import quorumkv.linearizability.runner.RunResult;
-import quorumkv.linearizability.runner.RunSettings;
-import quorumkv.linearizability.runner.Variant;
+import quorumkv.linearizability.run.RunResult;
+import quorumkv.linearizability.run.RunSettings;
+import quorumkv.linearizability.run.Variant;
 import quorumkv.linearizability.workload.RegisterWorkload;
 
 /**

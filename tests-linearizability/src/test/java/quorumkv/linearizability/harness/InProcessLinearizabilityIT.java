@@ -19,10 +19,10 @@ import quorumkv.client.KvClientConfig;
 import quorumkv.linearizability.cluster.InProcessClusterControl;
 import quorumkv.linearizability.fault.FaultKind;
 import quorumkv.linearizability.fault.FaultStep;
+import quorumkv.linearizability.run.RunResult;
+import quorumkv.linearizability.run.RunSettings;
+import quorumkv.linearizability.run.Variant;
 import quorumkv.linearizability.runner.LinearizabilityRun;
-import quorumkv.linearizability.runner.RunResult;
-import quorumkv.linearizability.runner.RunSettings;
-import quorumkv.linearizability.runner.Variant;
 import quorumkv.linearizability.workload.RegisterWorkload;
 
 /**

@@ -1,4 +1,4 @@
-package quorumkv.linearizability.fault;
+package quorumkv.linearizability.cluster;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +14,7 @@ import org.apache.ratis.util.CodeInjectionForTesting;
  * <p>Why not per-link TCP proxies: Ratis replicates peer addresses in configuration log entries, so every
  * node ends up with the same address for a peer; a proxy cannot tell which peer a connection comes from.
  */
-public final class LinkFirewall implements CodeInjectionForTesting.Code {
+final class LinkFirewall implements CodeInjectionForTesting.Code {
   /** Longer than an election timeout, shorter than any client deadline. */
   static final long MAX_HOLD_MILLIS = 3_000;
   private static final String[] POINTS = {

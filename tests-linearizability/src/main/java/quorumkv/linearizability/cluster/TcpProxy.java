@@ -1,4 +1,4 @@
-package quorumkv.linearizability.fault;
+package quorumkv.linearizability.cluster;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link Mode#RESET}: close every connection at once (refused links).</li>
  * </ul>
  */
-public final class TcpProxy implements AutoCloseable {
+final class TcpProxy implements AutoCloseable {
   /** What the proxy does with traffic. */
   public enum Mode { PASS, BLACKHOLE, DELAY, RESET }
 

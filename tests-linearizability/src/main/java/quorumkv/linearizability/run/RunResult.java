@@ -1,9 +1,10 @@
-package quorumkv.linearizability.runner;
+package quorumkv.linearizability.run;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import quorumkv.linearizability.checker.Verdict;
+import quorumkv.linearizability.fault.FaultWindow;
 import quorumkv.linearizability.history.History;
 
 /**
@@ -14,6 +15,8 @@ import quorumkv.linearizability.history.History;
 public record RunResult(RunSettings settings, History history, Verdict verdict, List<FaultWindow> faults,
     List<String> skippedFaults, long okOperations, long failOperations, long infoOperations, double seconds,
     Path reportDir) {
+  /** How a skipped-fault entry starts when the nemesis itself failed; such a run does not count. */
+  public static final String NEMESIS_STOPPED = "nemesis stopped: ";
 
   /** Why this run does not count, empty if it does. */
   public List<String> problems() {
@@ -27,7 +30,7 @@ public record RunResult(RunSettings settings, History history, Verdict verdict, 
       }
     }
     for (String s : skippedFaults) {
-      if (s.startsWith(Nemesis.STOPPED)) {
+      if (s.startsWith(NEMESIS_STOPPED)) {
         p.add(s);
       }
     }

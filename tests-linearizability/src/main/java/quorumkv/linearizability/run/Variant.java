@@ -1,4 +1,4 @@
-package quorumkv.linearizability.runner;
+package quorumkv.linearizability.run;
 
 /**
  * Deliberately broken ways to use the store, to prove the harness can fail: each must be found

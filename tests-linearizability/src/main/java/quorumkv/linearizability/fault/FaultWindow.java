@@ -1,4 +1,4 @@
-package quorumkv.linearizability.runner;
+package quorumkv.linearizability.fault;
 
 /**
  * One fault as it happened, with the evidence that it bit: a fault that changed nothing observable

@@ -1,4 +1,4 @@
-package quorumkv.linearizability.runner;
+package quorumkv.linearizability.run;
 
 import java.time.Duration;
 import java.util.List;
@@ -44,7 +44,7 @@ public record RunSettings(String name, long seed, int workers, Duration duration
   }
 
   /** The longest a worker may keep going after the run's duration (one call's deadline plus slack). */
-  Duration drain() {
+  public Duration drain() {
     return opDeadline.plusSeconds(5);
   }
 }

@@ -1,0 +1,2 @@
+/** Fixture: the other half of a package cycle (imports {@code cycle.runner}). Test code only. */
+package quorumkv.archfixtures.linearizability.cycle.report;
