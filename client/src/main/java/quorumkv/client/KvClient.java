@@ -1,7 +1,6 @@
 package quorumkv.client;
 
 import quorumkv.client.internal.Blocking;
-import quorumkv.client.internal.RatisKvClient;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 
@@ -42,20 +41,6 @@ import quorumkv.raftlog.command.Command;
  * </pre>
  */
 public interface KvClient extends AutoCloseable {
-
-  /**
-   * Creates a client. Contacts the configured addresses once to learn the group's members and leader,
-   * but does not fail if none answers: calls retry until their deadline, so a client can be created
-   * before the cluster is up.
-   */
-  static KvClient connect(KvClientConfig config) {
-    return RatisKvClient.connect(config);
-  }
-
-  /** A client with default settings for the cluster {@code quorumkv} at {@code addresses}. */
-  static KvClient connect(String... addresses) {
-    return connect(KvClientConfig.builder().addresses(addresses).build());
-  }
 
   /** The asynchronous facet of this client (with this client's {@link #durability()}). */
   AsyncKvClient async();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import quorumkv.client.connect.KvClients;
 
 /**
  * A write whose only attempt is still in flight when the deadline strikes may have been appended: it
@@ -34,7 +35,7 @@ class BlackholeWriteTest {
       acceptor.start();
       KvClientConfig config = KvClientConfig.builder().addresses("127.0.0.1:" + blackhole.getLocalPort())
           .deadline(Duration.ofMillis(1500)).rpcTimeout(Duration.ofSeconds(5)).build();
-      try (KvClient client = KvClient.connect(config)) {
+      try (KvClient client = KvClients.connect(config)) {
         long t0 = System.nanoTime();
         assertThrows(KvIndeterminateException.class, () -> client.put("k", "v"));
         long ms = (System.nanoTime() - t0) / 1_000_000;

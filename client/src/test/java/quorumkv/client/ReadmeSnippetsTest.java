@@ -19,6 +19,7 @@ import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.connect.KvClients;
 
 /**
  * README's Java code compiles against this client: every {@code ```java} block of README.md is compiled
@@ -46,7 +47,7 @@ class ReadmeSnippetsTest {
   }
 
   static String unit(String className, String snippet) {
-    return "import quorumkv.client.*;\nimport java.time.Duration;\n\n"
+    return "import quorumkv.client.*;\nimport quorumkv.client.connect.KvClients;\nimport java.time.Duration;\n\n"
         + "class " + className + " {\n  void snippet(KvClientConfig config) throws Exception {\n"
         + snippet.replaceAll("(?m)^(\\s*)\\.\\.\\.\\s*$", "$1// ...") + "\n  }\n}\n";
   }
@@ -86,7 +87,7 @@ class ReadmeSnippetsTest {
   /** The check can fail: a snippet calling something the client lacks does not compile. */
   @Test
   void aSnippetUsingAMissingMethodFails() {
-    String messages = compile("Broken", unit("Broken", "KvClient kv = KvClient.connect(config);\nkv.putIfPresent(\"k\", \"v\");"));
+    String messages = compile("Broken", unit("Broken", "KvClient kv = KvClients.connect(config);\nkv.putIfPresent(\"k\", \"v\");"));
     assertFalse(messages == null, "a call to a method the client lacks must not compile");
     assertTrue(messages.contains("putIfPresent"), messages);
   }

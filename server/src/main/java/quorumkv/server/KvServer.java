@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.http.HttpServer;
@@ -58,7 +59,7 @@ public final class KvServer implements AutoCloseable {
     KvClient client = null;
     ScheduledExecutorService sampler = null;
     try {
-      client = KvClient.connect(clientConfig(config));
+      client = KvClients.connect(clientConfig(config));
       StatusReader status = new StatusReader(node);
       StorageSizes sizes = new StorageSizes(node);
       metrics.registerGauges(() -> {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.testing.LocalCluster;
 
@@ -28,7 +29,7 @@ class MemberRejoinIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster) {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .deadline(Duration.ofSeconds(20)).build());
   }
 

@@ -6,6 +6,7 @@ import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvResult;
 import quorumkv.client.ReadConsistency;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.Bytes;
 
 /**
@@ -18,7 +19,7 @@ final class QuorumKvTarget implements BenchTarget {
 
   QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout,
       KvClientConfig.WriteBatching writeBatching) {
-    this.client = KvClient.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
+    this.client = KvClients.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
         .writeBatching(writeBatching).build());
     this.keys = new Bytes[keyCount];
     for (int i = 0; i < keyCount; i++) {

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.testing.LocalCluster;
 
 /** close() releases every thread and socket the client opened. */
@@ -48,7 +49,7 @@ class CloseIT {
 
   @Test
   void callsAfterCloseFailDefinitely() throws Exception {
-    try (KvClient client = KvClient.connect(KvClientConfig.builder().addresses("127.0.0.1:1").build())) {
+    try (KvClient client = KvClients.connect(KvClientConfig.builder().addresses("127.0.0.1:1").build())) {
       client.close();
       assertThrows(KvUnavailableException.class, () -> client.put("k", "v"));
       CompletableFuture<KvResult.Get> f = client.async().get("k");
@@ -57,7 +58,7 @@ class CloseIT {
   }
 
   private static void cycle(KvClientConfig config, int i) {
-    try (KvClient client = KvClient.connect(config)) {
+    try (KvClient client = KvClients.connect(config)) {
       client.put("close/" + i, "v");
       client.get("close/" + i, ReadConsistency.FOLLOWER);
     }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -47,7 +48,7 @@ class DurabilityIT {
   static void start() throws Exception {
     cluster = LocalCluster.start(3, 1, dir, Map.of());
     cluster.waitForLeader(Duration.ofSeconds(30));
-    client = KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses())
+    client = KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses())
         .clusterId(cluster.clusterId()).deadline(DEADLINE).build());
   }
 

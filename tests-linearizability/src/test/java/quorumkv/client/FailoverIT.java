@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -52,7 +53,7 @@ class FailoverIT {
   }
 
   static KvClient newClient() {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .deadline(DEADLINE).build());
   }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Guard;
@@ -31,7 +32,7 @@ class KvClientIT {
   static void start() throws Exception {
     cluster = LocalCluster.start(3, dir);
     cluster.waitForLeader(Duration.ofSeconds(30));
-    client = KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses())
+    client = KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses())
         .clusterId(cluster.clusterId()).build());
   }
 
@@ -139,7 +140,7 @@ class KvClientIT {
     // A client configured with looser limits than the cluster: the server must refuse, definitely.
     KvClientConfig loose = KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .limits(new quorumkv.raftlog.command.RequestLimits(1 << 20, 2 << 20, 1000, 3 << 20, 10_000)).build();
-    try (KvClient c = KvClient.connect(loose)) {
+    try (KvClient c = KvClients.connect(loose)) {
       KvRejectedException e = assertThrows(KvRejectedException.class,
           () -> c.put(Bytes.wrap(new byte[8 * 1024]), Bytes.utf8("v")));
       assertEquals(ErrorCode.KEY_TOO_LARGE, e.code());
@@ -150,7 +151,7 @@ class KvClientIT {
   void aClientGivenOnlyOneFollowerFindsTheLeader() throws Exception {
     int leader = cluster.waitForLeader(Duration.ofSeconds(10));
     String follower = cluster.addresses().get((leader + 1) % 3);
-    try (KvClient c = KvClient.connect(KvClientConfig.builder().addresses(follower)
+    try (KvClient c = KvClients.connect(KvClientConfig.builder().addresses(follower)
         .clusterId(cluster.clusterId()).build())) {
       long t0 = System.nanoTime();
       c.put("follower-only/k", "v");

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ConfigKeys;
@@ -46,7 +47,7 @@ class ListenerIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster) {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .build());
   }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.server.testing.LocalCluster;
 
@@ -35,7 +36,7 @@ class MembershipIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster) {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .deadline(DEADLINE).build());
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.testing.LocalCluster;
 
 /** Every node down: calls fail definitely within their deadline, and the same client recovers. */
@@ -25,7 +26,7 @@ class OutageIT {
   void allNodesDownThenBack() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, dir)) {
       cluster.waitForLeader(Duration.ofSeconds(30));
-      try (KvClient client = KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses())
+      try (KvClient client = KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses())
           .clusterId(cluster.clusterId()).deadline(DEADLINE).build())) {
         client.put("outage/k", "before");
         for (int i = 0; i < 3; i++) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.testing.LocalCluster;
 
 /** The supported cluster shapes start and serve: 1 voter, 3 or 5 voters, 3 voters plus listeners. */
@@ -25,7 +26,7 @@ class ShapesIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster, Duration deadline) {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .deadline(deadline).build());
   }
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.server.testing.LocalCluster;
 
@@ -51,7 +52,7 @@ class WriteBatchingIT {
   }
 
   static KvClient newClient(KvClientConfig.WriteBatching batching) {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
         .deadline(DEADLINE).writeBatching(batching).build());
   }
 
@@ -100,7 +101,7 @@ class WriteBatchingIT {
   @Test
   void batchesRefusedAsTooBigByTheNodesShrinkUntilAccepted(@TempDir Path own) throws Exception {
     try (LocalCluster strict = LocalCluster.start(3, own, Map.of("quorumkv.limits.max-operations", "8"));
-        KvClient client = KvClient.connect(KvClientConfig.builder().addresses(strict.addresses())
+        KvClient client = KvClients.connect(KvClientConfig.builder().addresses(strict.addresses())
             .clusterId(strict.clusterId()).deadline(DEADLINE).writeBatching(MOST).build())) {
       strict.waitForLeader(Duration.ofSeconds(30));
       int writes = 200;

@@ -2,6 +2,7 @@ package quorumkv.linearizability.cluster;
 
 import java.util.List;
 import java.util.Set;
+import quorumkv.client.connect.KvClients;
 
 /**
  * What a nemesis can do to a cluster under test: the same faults whether nodes are in-process
@@ -72,7 +73,7 @@ public interface ClusterControl extends AutoCloseable {
    * fails makes the run not count.
    */
   private quorumkv.client.KvClient adminClient() {
-    return quorumkv.client.KvClient.connect(quorumkv.client.KvClientConfig.builder().addresses(clientAddresses())
+    return quorumkv.client.connect.KvClients.connect(quorumkv.client.KvClientConfig.builder().addresses(clientAddresses())
         .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(60)).build());
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.linearizability.cluster.ClusterControl;
 import quorumkv.linearizability.fault.FaultStep;
 import quorumkv.linearizability.fault.FaultWindow;
@@ -51,7 +52,7 @@ public final class BankRun {
     List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
-    try (KvClient client = KvClient.connect(config)) {
+    try (KvClient client = KvClients.connect(config)) {
       bank.setup(client);
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> threads = new ArrayList<>();

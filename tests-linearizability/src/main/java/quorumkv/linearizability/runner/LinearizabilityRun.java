@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.linearizability.checker.LinearizabilityChecker;
 import quorumkv.linearizability.checker.RegisterModel;
 import quorumkv.linearizability.checker.Verdict;
@@ -47,7 +48,7 @@ public final class LinearizabilityRun {
     List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
-    try (KvClient client = KvClient.connect(config);
+    try (KvClient client = KvClients.connect(config);
         StaleReads stale = s.variant() == Variant.STALE_LOCAL_READS ? StaleReads.open(cluster) : null) {
       RecordingClient recording = new RecordingClient(client, recorder, s.variant(),
           stale == null ? RecordingClient.none() : stale, s.name() + "-" + start + "/");

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvException;
+import quorumkv.client.connect.KvClients;
 import quorumkv.linearizability.cluster.NamespaceClusterControl;
 import quorumkv.linearizability.fault.FaultKind;
 import quorumkv.linearizability.fault.FaultStep;
@@ -142,7 +143,7 @@ class NamespaceLinearizabilityIT {
   }
 
   private KvClient client(Duration deadline) {
-    return KvClient.connect(KvClientConfig.builder().addresses(cluster.clientAddresses())
+    return KvClients.connect(KvClientConfig.builder().addresses(cluster.clientAddresses())
         .clusterId(cluster.clusterId()).deadline(deadline).build());
   }
 
