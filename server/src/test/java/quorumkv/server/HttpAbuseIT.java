@@ -25,6 +25,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**

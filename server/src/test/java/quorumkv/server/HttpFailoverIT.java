@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.server.testing.Eventually;
 
 /**
  * Leader changes under HTTP writes, with real node processes: puts sent to a follower, which forwards

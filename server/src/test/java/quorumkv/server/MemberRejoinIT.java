@@ -14,6 +14,7 @@ import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.connect.KvClients;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import quorumkv.server.backup.BackupReader;
 import quorumkv.server.cli.Cli;
 import quorumkv.server.cli.ExitCodes;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.testing.RawKv;
 

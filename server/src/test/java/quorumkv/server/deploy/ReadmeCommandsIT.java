@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import quorumkv.server.Eventually;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.HttpCalls;
 
 /**
