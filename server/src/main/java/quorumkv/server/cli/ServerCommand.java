@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import quorumkv.server.KvServer;
+import quorumkv.server.node.KvServer;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.statemachine.KvStateMachine;
 import quorumkv.raftlog.statemachine.StateMachineListener;
-import quorumkv.server.DataDirGuard;
+import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;

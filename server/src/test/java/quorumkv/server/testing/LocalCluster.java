@@ -15,7 +15,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import quorumkv.raftlog.statemachine.StateMachineListener;
-import quorumkv.server.KvServer;
+import quorumkv.server.node.KvServer;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
 import quorumkv.server.config.PeerSpec;

@@ -1,4 +1,4 @@
-package quorumkv.server;
+package quorumkv.server.config;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,10 +8,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import quorumkv.server.config.ConfigException;
-import quorumkv.server.config.ConfigKeys;
-import quorumkv.server.config.ConfigLoader;
-import quorumkv.server.config.ServerConfig;
 
 class DataDirGuardTest {
   @TempDir

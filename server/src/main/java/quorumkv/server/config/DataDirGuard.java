@@ -1,4 +1,4 @@
-package quorumkv.server;
+package quorumkv.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import java.util.stream.Stream;
-import quorumkv.server.config.ConfigException;
-import quorumkv.server.config.ServerConfig;
 
 /**
  * Ties a data directory to one node of one cluster, so a node started on another node's or another

@@ -1,4 +1,4 @@
-package quorumkv.server;
+package quorumkv.server.node;
 
 import java.io.IOException;
 import java.time.Duration;
