@@ -14,6 +14,7 @@ import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.connect.KvClients;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
@@ -36,7 +37,7 @@ class MemberRejoinIT {
 
   /** What Ratis's LeaderElection does on a SHUTDOWN vote result. */
   private static void shutDownByCluster(KvNode node) throws IOException {
-    RaftServer.Division division = node.division();
+    RaftServer.Division division = NodeInternals.division(node);
     var role = division.getInfo().getRoleInfoProto();
     division.close();
     division.getStateMachine().event().notifyServerShutdown(role, false);
@@ -50,14 +51,14 @@ class MemberRejoinIT {
       client.put("k", "before");
       client.admin().demote(cluster.nodeId(demoted));
       shutDownByCluster(cluster.node(demoted));
-      assertFalse(cluster.node(demoted).division().getInfo().isAlive(), "the member is closed");
+      assertFalse(NodeInternals.division(cluster.node(demoted)).getInfo().isAlive(), "the member is closed");
 
       long index = client.put("k", "after").index();
       Eventually.assertTrue(Duration.ofSeconds(30), () -> {
         try {
-          var info = cluster.node(demoted).division().getInfo();
+          var info = NodeInternals.division(cluster.node(demoted)).getInfo();
           return info.isAlive() && info.isListener()
-              && cluster.node(demoted).stateMachine().getLastAppliedTermIndex().getIndex() >= index;
+              && cluster.node(demoted).appliedIndex() >= index;
         } catch (IOException e) {
           return false;
         }
@@ -78,7 +79,7 @@ class MemberRejoinIT {
       int asked = node.rejoinAttempts();
       Thread.sleep(3 * KvNode.REJOIN_FIRST_MILLIS);
       assertEquals(asked, node.rejoinAttempts(), "a removed node does not keep asking");
-      assertFalse(node.division().getInfo().isAlive(), "a removed node stays down");
+      assertFalse(NodeInternals.division(node).getInfo().isAlive(), "a removed node stays down");
       client.put("k", "two voters carry on");
     }
   }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.testing.RawKv;
@@ -130,7 +131,7 @@ class ThreeNodeClusterIT {
         assertEquals(e.getValue(), kv.get(e.getKey()));
       }
       // Revisions continue upward after the restart: nothing was applied twice or reset.
-      long before = cluster.node(cluster.waitForLeader(LEADER_TIMEOUT)).stateMachine()
+      long before = NodeInternals.stateMachine(cluster.node(cluster.waitForLeader(LEADER_TIMEOUT)))
           .withStore(RocksKvStore::applied).index();
       assertTrue(kv.put("after", "restart") > 100, "revision after restart must exceed the earlier writes");
       assertTrue(before >= 100);
@@ -225,7 +226,7 @@ class ThreeNodeClusterIT {
       }
       byte[] d;
       try {
-        d = node.stateMachine().withStore(RocksKvStore::contentDigest);
+        d = node.contentDigest();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

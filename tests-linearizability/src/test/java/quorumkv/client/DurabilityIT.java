@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.connect.KvClients;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -99,7 +100,7 @@ class DurabilityIT {
 
   private static long flushedIndex(int node) {
     try {
-      return cluster.node(node).division().getRaftLog().getFlushIndex();
+      return NodeInternals.division(cluster.node(node)).getRaftLog().getFlushIndex();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.statemachine.StateMachineListener;
-import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -60,7 +60,7 @@ class ListenerIT {
     try (LocalCluster cluster = LocalCluster.start(3, 1, dir, SMALL_LOG); KvClient client = connect(cluster)) {
       int leader = cluster.waitForLeader(Duration.ofSeconds(30));
       // Ratis 3.3.0 takes the startup role LISTENER of the initial group for a listener.
-      assertTrue(cluster.node(LISTENER).division().getInfo().isListener());
+      assertTrue(NodeInternals.division(cluster.node(LISTENER)).getInfo().isListener());
       assertEquals(Set.of("n4"), ids(cluster, leader, RaftPeerRole.LISTENER));
       assertEquals(Set.of("n1", "n2", "n3"), ids(cluster, leader, RaftPeerRole.FOLLOWER));
 
@@ -73,7 +73,7 @@ class ListenerIT {
       assertEquals(ClusterStatus.Role.LISTENER, status.member("n4").orElseThrow().role());
       assertEquals(3, status.voters().size());
 
-      long appliedAtStop = cluster.node(LISTENER).division().getInfo().getLastAppliedIndex();
+      long appliedAtStop = NodeInternals.division(cluster.node(LISTENER)).getInfo().getLastAppliedIndex();
       cluster.stop(LISTENER);
       Latencies down = Latencies.of(300, () -> client.put("down/k" + n.incrementAndGet(), "x".repeat(100)));
       LOG.info("sequential put latency, 3 voters: listener up {}; listener down {}", up, down);
@@ -142,8 +142,8 @@ class ListenerIT {
       cluster.restart(LISTENER);
       Latencies slowed = Latencies.of(300, () -> client.put("slow/k" + n.incrementAndGet(), "v"));
       int leader = cluster.waitForLeader(Duration.ofSeconds(10));
-      long behind = cluster.node(leader).division().getInfo().getLastAppliedIndex()
-          - cluster.node(LISTENER).division().getInfo().getLastAppliedIndex();
+      long behind = NodeInternals.division(cluster.node(leader)).getInfo().getLastAppliedIndex()
+          - NodeInternals.division(cluster.node(LISTENER)).getInfo().getLastAppliedIndex();
       LOG.info("sequential put latency: listener normal {}; listener applying slowly {} ({} entries behind)",
           normal, slowed, behind);
       assertTrue(behind > 50, "the listener did fall behind: " + behind);
@@ -156,14 +156,14 @@ class ListenerIT {
   }
 
   private static Set<String> ids(LocalCluster cluster, int node, RaftPeerRole role) throws IOException {
-    return cluster.node(node).division().getRaftConf().getCurrentPeers(role).stream()
+    return NodeInternals.division(cluster.node(node)).getRaftConf().getCurrentPeers(role).stream()
         .map(p -> p.getId().toString()).collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static byte[] digest(LocalCluster cluster, int node) {
     var n = cluster.node(node);
     try {
-      return n == null ? new byte[0] : n.stateMachine().withStore(RocksKvStore::contentDigest);
+      return n == null ? new byte[0] : n.contentDigest();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -47,7 +48,7 @@ class MembershipIT {
   /** The leader's own Raft configuration (not the client's view of it): voters and listeners by id. */
   private static Set<String> leaderConf(LocalCluster cluster, RaftPeerRole role) throws Exception {
     int leader = cluster.waitForLeader(Duration.ofSeconds(10));
-    return cluster.node(leader).division().getRaftConf().getCurrentPeers(role).stream()
+    return NodeInternals.division(cluster.node(leader)).getRaftConf().getCurrentPeers(role).stream()
         .map(p -> p.getId().toString()).collect(Collectors.toCollection(TreeSet::new));
   }
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.connect.KvClients;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.LocalCluster;
 
 /** The supported cluster shapes start and serve: 1 voter, 3 or 5 voters, 3 voters plus listeners. */
@@ -93,8 +94,8 @@ class ShapesIT {
       ClusterStatus status = client.admin().clusterStatus();
       assertEquals(List.of("n1", "n2", "n3"), status.voters().stream().map(ClusterStatus.Member::id).toList());
       assertEquals(List.of("n4", "n5"), status.listeners().stream().map(ClusterStatus.Member::id).toList());
-      assertTrue(cluster.node(3).division().getInfo().isListener());
-      assertTrue(cluster.node(4).division().getInfo().isListener());
+      assertTrue(NodeInternals.division(cluster.node(3)).getInfo().isListener());
+      assertTrue(NodeInternals.division(cluster.node(4)).getInfo().isListener());
 
       // Listeners and one voter down: 2 of 5 nodes, but 2 of 3 voters.
       int voter = followers(cluster, 3).get(0);

@@ -7,10 +7,9 @@ import quorumkv.client.KvException;
 import quorumkv.client.ReadConsistency;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
-import quorumkv.raftlog.statemachine.StoreUnavailableException;
-import quorumkv.server.backup.BackupWriter;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.ratis.LocalReads;
+import quorumkv.server.ratis.StoreBusyException;
 
 /**
  * {@code GET /v1/backup}: a consistent backup file ({@code BackupFormat}) of the live cluster. A
@@ -43,9 +42,9 @@ final class BackupHandler implements Handler {
       Path dir = Files.createDirectories(node.config().dataDir().resolve("backups.tmp"));
       Path target = Files.createTempFile(dir, "backup-", ".qkv");
       file = target;
-      node.stateMachine().withStore(store -> BackupWriter.write(store, node.config().clusterId(), target));
+      node.exportBackup(target);
       return ApiResponse.temporaryFile(CONTENT_TYPE, file);
-    } catch (StoreUnavailableException e) {
+    } catch (StoreBusyException e) {
       deleteQuietly(file);
       throw new ApiException(503, "unavailable", "the store is being replaced (snapshot install); retry");
     } catch (IOException e) {

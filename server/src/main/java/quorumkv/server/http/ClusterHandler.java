@@ -1,7 +1,7 @@
 package quorumkv.server.http;
 
 import java.io.IOException;
-import quorumkv.server.status.StatusReader;
+import quorumkv.server.ratis.KvNode;
 
 /**
  * {@code GET /v1/cluster}: this node's view of the group: members and roles, leader, term, commit and
@@ -9,17 +9,17 @@ import quorumkv.server.status.StatusReader;
  * leader tracks followers' progress; a follower says so and names the leader.
  */
 final class ClusterHandler implements Handler {
-  private final StatusReader status;
+  private final KvNode node;
 
-  ClusterHandler(StatusReader status) {
-    this.status = status;
+  ClusterHandler(KvNode node) {
+    this.node = node;
   }
 
   @Override
   public ApiResponse handle(ApiRequest request) throws ApiException {
     request.allowOnly();
     try {
-      return ApiResponse.ok(StatusJson.of(status.read()));
+      return ApiResponse.ok(StatusJson.of(node.status()));
     } catch (IOException e) {
       throw new ApiException(503, "unavailable", "the Raft group is not available: " + e.getMessage());
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.status.Liveness;
 
 /**
  * {@code GET /health}: 200 while the process runs, its Raft server is alive, its store is open and its
@@ -23,15 +24,9 @@ final class HealthHandler implements Handler {
   @Override
   public ApiResponse handle(ApiRequest request) throws ApiException {
     request.allowOnly();
-    try {
-      if (!node.division().getInfo().isAlive()) {
-        throw new ApiException(503, "unhealthy", "the Raft server is not running");
-      }
-    } catch (IOException e) {
-      throw new ApiException(503, "unhealthy", "the Raft group is not available: " + e.getMessage());
-    }
-    if (!node.stateMachine().isStoreOpen()) {
-      throw new ApiException(503, "unhealthy", "the store is closed");
+    Liveness liveness = node.liveness();
+    if (!liveness.isAlive()) {
+      throw new ApiException(503, "unhealthy", liveness.problem());
     }
     Path probe = node.config().dataDir().resolve(".health-probe");
     try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -6,7 +6,7 @@ import java.util.Optional;
 import quorumkv.client.ClusterStatus;
 import quorumkv.client.KvAdmin;
 import quorumkv.client.KvException;
-import quorumkv.server.status.StatusReader;
+import quorumkv.server.ratis.KvNode;
 
 /**
  * {@code /v1/cluster/members}: GET lists members; POST {@code {"id":"n4","address":"host:port","role":"voter"}}
@@ -27,12 +27,12 @@ final class MembersHandler implements Handler {
   record AddBody(String id, String address, String role) {}
 
   private final KvAdmin admin;
-  private final StatusReader status;
+  private final KvNode node;
   private final Duration timeout;
 
-  MembersHandler(KvAdmin admin, StatusReader status, Duration timeout) {
+  MembersHandler(KvAdmin admin, KvNode node, Duration timeout) {
     this.admin = admin;
-    this.status = status;
+    this.node = node;
     this.timeout = timeout;
   }
 
@@ -117,7 +117,7 @@ final class MembersHandler implements Handler {
   }
 
   private ApiResponse list() throws IOException {
-    var json = StatusJson.of(status.read());
+    var json = StatusJson.of(node.status());
     var out = Json.object();
     out.set("members", json.get("members"));
     out.set("leader", json.get("leader"));

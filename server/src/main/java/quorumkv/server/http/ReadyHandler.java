@@ -2,17 +2,17 @@ package quorumkv.server.http;
 
 import java.io.IOException;
 import java.util.List;
+import quorumkv.server.ratis.KvNode;
 import quorumkv.server.status.NodeStatus;
 import quorumkv.server.status.Readiness;
-import quorumkv.server.status.StatusReader;
 
 /** {@code GET /ready}: 200 when {@link Readiness} holds, else 503 listing every failed condition. */
 final class ReadyHandler implements Handler {
-  private final StatusReader status;
+  private final KvNode node;
   private final Readiness readiness;
 
-  ReadyHandler(StatusReader status, Readiness readiness) {
-    this.status = status;
+  ReadyHandler(KvNode node, Readiness readiness) {
+    this.node = node;
     this.readiness = readiness;
   }
 
@@ -21,7 +21,7 @@ final class ReadyHandler implements Handler {
     request.allowOnly();
     NodeStatus s;
     try {
-      s = status.read();
+      s = node.status();
     } catch (IOException e) {
       throw new ApiException(503, "not_ready", "the Raft group is not available: " + e.getMessage());
     }

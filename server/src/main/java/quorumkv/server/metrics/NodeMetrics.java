@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.function.Supplier;
 import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.server.status.NodeStatus;
+import quorumkv.server.status.StorageSizes;
 
 /**
  * Every metric of one node, in its own registry (several nodes share a JVM in tests, so no global
@@ -61,7 +62,7 @@ public final class NodeMetrics implements StateMachineListener {
   }
 
   /** Gauges read at scrape time from the node's status and storage. */
-  public void registerGauges(Supplier<NodeStatus> status, Supplier<StorageSizes.Sizes> storage) {
+  public void registerGauges(Supplier<NodeStatus> status, Supplier<StorageSizes> storage) {
     GaugeWithCallback.builder().name("quorumkv_raft_term").help("Current Raft term")
         .callback(cb -> withStatus(status, s -> cb.call(s.term()))).register(registry);
     GaugeWithCallback.builder().name("quorumkv_raft_is_leader").help("1 if this node is the leader")
@@ -77,7 +78,7 @@ public final class NodeMetrics implements StateMachineListener {
         .register(registry);
     GaugeWithCallback.builder().name("quorumkv_storage_bytes").help("Bytes on disk by part (rocksdb sst, raft log and snapshots)")
         .labelNames("part").callback(cb -> {
-          StorageSizes.Sizes sizes = storage.get();
+          StorageSizes sizes = storage.get();
           cb.call(sizes.rocksdbSst(), "rocksdb_sst");
           cb.call(sizes.raftDir(), "raft");
         }).register(registry);

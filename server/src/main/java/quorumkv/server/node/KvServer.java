@@ -17,11 +17,9 @@ import quorumkv.server.config.ServerConfig;
 import quorumkv.server.http.HttpServer;
 import quorumkv.server.http.Routes;
 import quorumkv.server.metrics.NodeMetrics;
-import quorumkv.server.metrics.StorageSizes;
 import quorumkv.server.ratis.KvNode;
-import quorumkv.server.status.NodeStatus;
+import quorumkv.server.status.LeaderView;
 import quorumkv.server.status.Readiness;
-import quorumkv.server.status.StatusReader;
 
 /**
  * One whole node: the Raft node plus its operator surface (HTTP API, health, readiness, metrics).
@@ -29,7 +27,7 @@ import quorumkv.server.status.StatusReader;
  * <pre>
  *  HTTP ─► HttpServer ─► Router ─► handler ─┬► KvClient (writes, KvAdmin) ─► leader ─► log ─► KvStateMachine
  *                                           ├► LocalReads ─► this node's Ratis server (ReadIndex / stale read)
- *                                           └► StatusReader (Division info) ─► /v1/cluster, /ready, gauges
+ *                                           └► KvNode.status() (NodeStatus) ─► /v1/cluster, /ready, gauges
  *  KvStateMachine ─ StateMachineListener ─► NodeMetrics ◄─ sampler (term, leader every 100 ms) ◄─ /metrics
  * </pre>
  *
@@ -60,15 +58,13 @@ public final class KvServer implements AutoCloseable {
     ScheduledExecutorService sampler = null;
     try {
       client = KvClients.connect(clientConfig(config));
-      StatusReader status = new StatusReader(node);
-      StorageSizes sizes = new StorageSizes(node);
       metrics.registerGauges(() -> {
         try {
-          return status.read();
+          return node.status();
         } catch (IOException | RuntimeException e) {
           return null;
         }
-      }, sizes::measure);
+      }, node::storageSizes);
       // Contact with the leader (or a majority) older than three max election timeouts means cut off.
       Duration contact = config.raft().electionTimeoutMax().multipliedBy(3);
       Readiness readiness = new Readiness(config.http().readyMaxApplyLag(), contact);
@@ -112,9 +108,8 @@ public final class KvServer implements AutoCloseable {
 
   private static void sample(KvNode node, NodeMetrics metrics) {
     try {
-      var info = node.division().getInfo();
-      var leader = info.getLeaderId();
-      metrics.sample(info.getCurrentTerm(), leader == null ? null : leader.toString());
+      LeaderView view = node.leaderView();
+      metrics.sample(view.term(), view.leaderId());
     } catch (IOException | RuntimeException e) {
       LOG.debug("metrics sample failed: {}", e.toString());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,13 +30,26 @@ import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.statemachine.KvStateMachine;
 import quorumkv.raftlog.statemachine.StateMachineListener;
+import quorumkv.raftlog.statemachine.StoreCall;
+import quorumkv.raftlog.statemachine.StoreUnavailableException;
+import quorumkv.raftlog.store.RocksKvStore;
+import quorumkv.server.backup.BackupFormat;
+import quorumkv.server.backup.BackupWriter;
 import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.status.LeaderView;
+import quorumkv.server.status.Liveness;
+import quorumkv.server.status.NodeStatus;
+import quorumkv.server.status.StorageSizes;
 
 /**
  * One QuorumKV node: a Ratis server in the cluster's single Raft group, running {@link KvStateMachine}.
+ * The rest of the server sees it only through small types of its own ({@link NodeStatus},
+ * {@link Liveness}, {@link LeaderView}, {@link StorageSizes}, a backup export): the Ratis server, its
+ * division and the state machine stay in this package, and the store, which a snapshot install swaps,
+ * is only ever reached through {@code KvStateMachine.withStore}.
  *
  * <p>Data dir layout: {@code IDENTITY} (cluster and node id), {@code raft/<group-uuid>/current/} (Raft log
  * segments and metadata), {@code raft/<group-uuid>/sm/snapshot.<term>_<index>/} (RocksDB checkpoints),
@@ -56,6 +70,7 @@ public final class KvNode implements AutoCloseable {
   private volatile KvStateMachine stateMachine;
   private final ScheduledExecutorService rejoiner;
   private final AtomicInteger rejoins = new AtomicInteger();
+  private final StatusReader statusReader = new StatusReader(this);
   private volatile boolean closing;
 
   private KvNode(ServerConfig config, StateMachineListener listener) throws IOException {
@@ -204,20 +219,21 @@ public final class KvNode implements AutoCloseable {
     return config;
   }
 
-  public RaftGroupId groupId() {
+  RaftGroupId groupId() {
     return groupId;
   }
 
-  public RaftServer server() {
+  RaftServer server() {
     return server;
   }
 
-  public KvStateMachine stateMachine() {
+  /** The current member's state machine; the store behind it is reached only through {@code withStore}. */
+  KvStateMachine stateMachine() {
     return stateMachine;
   }
 
   /** This node's view of its Raft group member (role, term, leader, indexes). */
-  public RaftServer.Division division() throws IOException {
+  RaftServer.Division division() throws IOException {
     return server.getDivision(groupId);
   }
 
@@ -226,6 +242,64 @@ public final class KvNode implements AutoCloseable {
       return division().getInfo().isLeader();
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** Role, term, leader, indexes and members as this node sees them now. */
+  public NodeStatus status() throws IOException {
+    return statusReader.read();
+  }
+
+  /** The term and leader this node sees now (cheaper than {@link #status()}). */
+  public LeaderView leaderView() throws IOException {
+    var info = division().getInfo();
+    RaftPeerId leader = info.getLeaderId();
+    return new LeaderView(info.getCurrentTerm(), leader == null ? null : leader.toString());
+  }
+
+  /** Whether the Raft member runs and its store is open (closed while a snapshot from the leader is installed). */
+  public Liveness liveness() {
+    try {
+      if (!division().getInfo().isAlive()) {
+        return Liveness.down("the Raft server is not running");
+      }
+    } catch (IOException e) {
+      return Liveness.down("the Raft group is not available: " + e.getMessage());
+    }
+    KvStateMachine sm = stateMachine;
+    return sm != null && sm.isStoreOpen() ? Liveness.alive() : Liveness.down("the store is closed");
+  }
+
+  /** Bytes on disk, measured from the file system (never through the store, which a snapshot install may close). */
+  public StorageSizes storageSizes() {
+    return StorageSizes.measure(config.dbDir(), config.raftDir());
+  }
+
+  /**
+   * Writes a backup file of this node's applied state to {@code target} (fsynced), holding the store for
+   * the whole export so a snapshot install cannot swap it underneath.
+   *
+   * @throws StoreBusyException if the store is being replaced by a snapshot install, or closed
+   */
+  public BackupFormat.Header exportBackup(Path target) throws IOException {
+    return withStore(store -> BackupWriter.write(store, config.clusterId(), target));
+  }
+
+  /** A digest of every key and value this node holds (replicas that applied the same log agree). */
+  public byte[] contentDigest() throws IOException {
+    return withStore(RocksKvStore::contentDigest);
+  }
+
+  /** The highest log index this node has applied. */
+  public long appliedIndex() {
+    return stateMachine.getLastAppliedTermIndex().getIndex();
+  }
+
+  private <T> T withStore(StoreCall<T> call) throws IOException {
+    try {
+      return stateMachine.withStore(call);
+    } catch (StoreUnavailableException e) {
+      throw new StoreBusyException(e.getMessage(), e);
     }
   }
 

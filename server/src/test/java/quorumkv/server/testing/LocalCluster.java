@@ -21,6 +21,7 @@ import quorumkv.server.config.ConfigLoader;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.ratis.NodeInternals;
 
 /**
  * An in-process cluster of real nodes on 127.0.0.1 ephemeral ports, each with its own data dir under a
@@ -281,7 +282,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Asks node {@code index} to take a snapshot now and returns its index. */
   public long takeSnapshot(int index) throws IOException {
     ServerConfig c = config(index);
-    RaftGroup group = node(index).division().getGroup();
+    RaftGroup group = NodeInternals.division(node(index)).getGroup();
     try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).build()) {
       var reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(c.nodeId())).create(true, 30_000);
       if (!reply.isSuccess()) {

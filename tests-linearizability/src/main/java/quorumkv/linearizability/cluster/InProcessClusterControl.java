@@ -12,6 +12,7 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -88,7 +89,7 @@ public final class InProcessClusterControl implements ClusterControl {
       KvNode n = cluster.node(i);
       if (n != null) {
         try {
-          max = Math.max(max, n.division().getInfo().getCurrentTerm());
+          max = Math.max(max, NodeInternals.division(n).getInfo().getCurrentTerm());
         } catch (IOException | RuntimeException e) {
           // stopping
         }
@@ -188,7 +189,7 @@ public final class InProcessClusterControl implements ClusterControl {
       throw new IOException("no node running");
     }
     try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties())
-        .setRaftGroup(any.division().getGroup()).build()) {
+        .setRaftGroup(NodeInternals.division(any).getGroup()).build()) {
       var reply = client.admin().transferLeadership(RaftPeerId.valueOf(id(i)), 10_000);
       if (!reply.isSuccess()) {
         throw new IOException("leader transfer to " + id(i) + " failed: " + reply.getException());

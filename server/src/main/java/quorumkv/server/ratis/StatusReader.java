@@ -1,4 +1,4 @@
-package quorumkv.server.status;
+package quorumkv.server.ratis;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,17 +14,20 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
-import quorumkv.server.ratis.KvNode;
+import quorumkv.server.status.NodeStatus;
 
-/** Reads a {@link NodeStatus} from the node's Ratis division (public Ratis server API only). */
-public final class StatusReader {
+/**
+ * Reads a {@link NodeStatus} from the node's Ratis division (public Ratis server API only), for
+ * {@link KvNode#status()}: the one place that turns Ratis's view of the group into our plain type.
+ */
+final class StatusReader {
   private final KvNode node;
 
-  public StatusReader(KvNode node) {
+  StatusReader(KvNode node) {
     this.node = node;
   }
 
-  public NodeStatus read() throws IOException {
+  NodeStatus read() throws IOException {
     RaftServer.Division division = node.division();
     DivisionInfo info = division.getInfo();
     RoleInfoProto roleInfo = info.getRoleInfoProto();

@@ -1,29 +1,23 @@
-package quorumkv.server.metrics;
+package quorumkv.server.status;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import quorumkv.server.ratis.KvNode;
 
-/** Measures what a node keeps on disk, at scrape time. */
-public final class StorageSizes {
-  /** Bytes of RocksDB's live SST files and of the Raft directory (log segments and snapshots). */
-  public record Sizes(long rocksdbSst, long raftDir) {}
-
-  private final KvNode node;
-
-  public StorageSizes(KvNode node) {
-    this.node = node;
-  }
+/**
+ * What a node keeps on disk: bytes of RocksDB's live SST files and of the Raft directory (log segments
+ * and snapshots); -1 for a part that could not be measured.
+ */
+public record StorageSizes(long rocksdbSst, long raftDir) {
 
   /**
    * Sizes from the file system, never through the store: a follower installing a snapshot closes its
    * RocksDB, and a native call on a closed database can crash the JVM.
    */
-  public Sizes measure() {
-    return new Sizes(directorySize(node.config().dbDir(), ".sst"), directorySize(node.config().raftDir(), ""));
+  public static StorageSizes measure(Path dbDir, Path raftDir) {
+    return new StorageSizes(directorySize(dbDir, ".sst"), directorySize(raftDir, ""));
   }
 
   static long directorySize(Path dir, String suffix) {

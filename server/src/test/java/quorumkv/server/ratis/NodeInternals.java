@@ -1,0 +1,24 @@
+package quorumkv.server.ratis;
+
+import java.io.IOException;
+import org.apache.ratis.server.RaftServer;
+import quorumkv.raftlog.statemachine.KvStateMachine;
+
+/**
+ * Test-only access to a node's Ratis internals, which {@link KvNode} keeps package-private so production
+ * code sees only its small status types. Tests use it to assert on Ratis's own view (configuration,
+ * roles, flush index) or to drive Ratis directly.
+ */
+public final class NodeInternals {
+  private NodeInternals() {}
+
+  /** The node's Ratis member (role, term, log, configuration). */
+  public static RaftServer.Division division(KvNode node) throws IOException {
+    return node.division();
+  }
+
+  /** The node's current state machine (its store only through {@code withStore}). */
+  public static KvStateMachine stateMachine(KvNode node) {
+    return node.stateMachine();
+  }
+}
