@@ -1,0 +1,6 @@
+package quorumkv.archfixtures.server.rootonly;
+
+/** The entry point: allowed in the root package. */
+public final class KvServerMain {
+  private KvServerMain() {}
+}
