@@ -1,5 +1,6 @@
 package quorumkv.server.node;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,11 +69,8 @@ public final class KvServer implements AutoCloseable {
       // Contact with the leader (or a majority) older than three max election timeouts means cut off.
       Duration contact = config.raft().electionTimeoutMax().multipliedBy(3);
       Readiness readiness = new Readiness(config.http().readyMaxApplyLag(), contact);
-      sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "quorumkv-" + config.nodeId() + "-metrics-sampler");
-        t.setDaemon(true);
-        return t;
-      });
+      sampler = Executors.newSingleThreadScheduledExecutor(
+          new DefaultThreadFactory("quorumkv-" + config.nodeId() + "-metrics-sampler", true));
       sampler.scheduleWithFixedDelay(() -> sample(node, metrics), 100, 100, TimeUnit.MILLISECONDS);
       HttpServer http = HttpServer.start(config.http(), config.nodeId(), Routes.create(node, client, metrics, readiness),
           (op, statusCode, nanos) -> metrics.request(op, outcome(statusCode), nanos));

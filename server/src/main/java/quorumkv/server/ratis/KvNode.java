@@ -1,5 +1,6 @@
 package quorumkv.server.ratis;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -79,11 +80,7 @@ public final class KvNode implements AutoCloseable {
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
     this.listener = new RejoiningListener(listener);
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
-    this.rejoiner = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, config.nodeId() + "-rejoin");
-      t.setDaemon(true);
-      return t;
-    });
+    this.rejoiner = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory(config.nodeId() + "-rejoin", true));
     this.server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))
         .setGroup(group)
