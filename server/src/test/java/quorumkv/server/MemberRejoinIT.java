@@ -11,7 +11,6 @@ import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.KvClient;
-import quorumkv.client.KvClientConfig;
 import quorumkv.client.connect.KvClients;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.ratis.NodeInternals;
@@ -31,8 +30,7 @@ class MemberRejoinIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster) {
-    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
-        .deadline(Duration.ofSeconds(20)).build());
+    return KvClients.connect(cluster.clientConfig().deadline(Duration.ofSeconds(20)).build());
   }
 
   /** What Ratis's LeaderElection does on a SHUTDOWN vote result. */

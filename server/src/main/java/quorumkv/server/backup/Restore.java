@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import quorumkv.raftlog.store.RocksKvStore;
-import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.ConfigException;
+import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.ServerConfig;
 
 /**

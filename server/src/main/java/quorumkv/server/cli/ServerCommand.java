@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import quorumkv.server.node.KvServer;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.node.KvServer;
 
 /**
  * {@code quorumkv server [--config FILE] [--node.id=n1 ...]}: loads the configuration, starts the node and its

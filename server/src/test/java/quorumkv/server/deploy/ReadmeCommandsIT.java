@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import quorumkv.server.testing.Eventually;
 import quorumkv.server.HttpCalls;
+import quorumkv.server.testing.Eventually;
 
 /**
  * README's "Starting a node by hand" lines and its CLI block, run for real and taken from README.md at test

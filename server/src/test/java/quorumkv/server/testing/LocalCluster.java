@@ -14,12 +14,15 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.statemachine.StateMachineListener;
-import quorumkv.server.node.KvServer;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.node.KvServer;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.ratis.NodeInternals;
 
@@ -183,6 +186,19 @@ public final class LocalCluster implements AutoCloseable {
   /** host:port of every node, index 0 = n1 (nodes added by {@link #addNode} included). */
   public synchronized List<String> addresses() {
     return configs.stream().map(c -> c.self().address()).toList();
+  }
+
+  /**
+   * A client config builder for this cluster: every node's address (added nodes included) and the
+   * cluster id, the client library's defaults otherwise; add a deadline or limits before {@code build()}.
+   */
+  public KvClientConfig.Builder clientConfig() {
+    return KvClientConfig.builder().addresses(addresses()).clusterId(clusterId());
+  }
+
+  /** A client of this cluster with the client library's defaults; the caller closes it. */
+  public KvClient connect() {
+    return KvClients.connect(clientConfig().build());
   }
 
   /** The node id of node {@code index}: n{index+1}. */
