@@ -53,7 +53,16 @@ class CloseIT {
       client.close();
       assertThrows(KvUnavailableException.class, () -> client.put("k", "v"));
       CompletableFuture<KvResult.Get> f = client.async().get("k");
-      assertThrows(KvUnavailableException.class, () -> quorumkv.client.internal.Blocking.read(f));
+      assertThrows(KvUnavailableException.class, () -> await(f));
+    }
+  }
+
+  /** Waits as the blocking facet does: a failed future throws its cause. */
+  private static <T> T await(CompletableFuture<T> f) throws Throwable {
+    try {
+      return f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause();
     }
   }
 

@@ -30,7 +30,8 @@ import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.junit.jupiter.api.Test;
-import quorumkv.client.internal.AttemptFailure.Action;
+import quorumkv.client.internal.Failures.AttemptFailure;
+import quorumkv.client.internal.Failures.AttemptFailure.Action;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.RequestRefusedException;
 
