@@ -16,9 +16,8 @@ import quorumkv.raftlog.command.Command;
  */
 public interface AsyncKvClient {
 
-  default CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency) {
-    return get(key, ReadOptions.of(consistency));
-  }
+  /** The same as {@code get(key, ReadOptions.of(consistency))}. */
+  CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency);
 
   /** A point read served as {@code options} say (consistency, replica, minimum index). */
   CompletableFuture<KvResult.Get> get(Bytes key, ReadOptions options);
@@ -36,9 +35,8 @@ public interface AsyncKvClient {
   CompletableFuture<KvResult.Cas> putIfAbsent(Bytes key, Bytes value);
 
   /** Keys in {@code [start, end)}; an empty {@code end} means no upper bound; limit 0 = server maximum. */
-  default CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadConsistency consistency) {
-    return range(start, end, limit, ReadOptions.of(consistency));
-  }
+  /** The same as {@code range(start, end, limit, ReadOptions.of(consistency))}. */
+  CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadConsistency consistency);
 
   /** Keys in {@code [start, end)} served as {@code options} say. */
   CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadOptions options);

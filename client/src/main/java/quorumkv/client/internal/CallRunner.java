@@ -190,9 +190,9 @@ final class CallRunner {
     long timeout = kind == Kind.WATCH ? remaining() : Math.min(ctx.rpcTimeoutNanos, remaining());
     ScheduledFuture<?> timer;
     try {
-      timer = ctx.timer.schedule(() -> failed(n, target, sent,
+      timer = ctx.timer.schedule(() -> failed(n, target, sent, Failures.classify(
           new TimeoutIOException("no reply from " + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeout)
-              + " ms")), timeout, TimeUnit.NANOSECONDS);
+              + " ms"), true)), timeout, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       giveUp("the client is closed");
       return;
@@ -200,7 +200,7 @@ final class CallRunner {
     sent.reply().whenComplete((reply, error) -> {
       timer.cancel(false);
       if (error != null) {
-        failed(n, target, sent, error);
+        failed(n, target, sent, Failures.classify(error, true));
       } else {
         replied(n, target, sent, reply);
       }
@@ -216,7 +216,7 @@ final class CallRunner {
 
   private void replied(int n, RaftPeerId target, RaftTransport.Sent sent, RaftClientReply reply) {
     if (reply.getException() != null) {
-      failed(n, target, sent, reply.getException());
+      failed(n, target, sent, Failures.classify(reply.getException(), false));
       return;
     }
     ctx.transport.replied(kind, sent.ratisCallId());
@@ -245,7 +245,8 @@ final class CallRunner {
     Response.Ok ok = (Response.Ok) response;
     if (kind != Kind.WRITE && ok.index() < minIndex) {
       // Never hand out a read below the index this client saw or the caller asked for: try again.
-      failed(n, target, sent, new StaleReadException(target + " served index " + ok.index() + " < " + minIndex));
+      failed(n, target, sent, Failures.classify(
+          new StaleReadException(target + " served index " + ok.index() + " < " + minIndex), false));
       return;
     }
     if (kind == Kind.WRITE) {
@@ -254,8 +255,7 @@ final class CallRunner {
     settle(ok, null, null);
   }
 
-  private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, Throwable error) {
-    AttemptFailure f = Failures.classify(error);
+  private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
     learn(target, sent, f);
     final long delay;
     final RaftPeerId next;

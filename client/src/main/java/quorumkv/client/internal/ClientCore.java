@@ -177,8 +177,18 @@ public final class ClientCore implements KvClient {
     }
 
     @Override
+    public CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency) {
+      return get(key, ReadOptions.of(consistency));
+    }
+
+    @Override
     public CompletableFuture<KvResult.Get> get(Bytes key, ReadOptions options) {
       return read("get " + key, new Command.Get(Objects.requireNonNull(key, "key")), options, Results::get);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadConsistency consistency) {
+      return range(start, end, limit, ReadOptions.of(consistency));
     }
 
     @Override
