@@ -23,8 +23,7 @@ class CloseIT {
   void connectCloseCyclesLeakNoThreadsOrSockets() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, dir)) {
       cluster.waitForLeader(Duration.ofSeconds(30));
-      KvClientConfig config = KvClientConfig.builder().addresses(cluster.addresses())
-          .clusterId(cluster.clusterId()).build();
+      KvClientConfig config = ClientItKit.configFor(cluster).build();
       cycle(config, 0); // warm-up: JVM-wide pools (gRPC, Ratis timers) start once and stay
       eventually(Duration.ofSeconds(10), "warm-up client threads gone", () -> clientThreads() == 0);
       long threads = ownedThreads();
