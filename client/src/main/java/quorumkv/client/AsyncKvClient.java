@@ -16,7 +16,11 @@ import quorumkv.raftlog.command.Command;
  */
 public interface AsyncKvClient {
 
+  /** The same as {@code get(key, ReadOptions.of(consistency))}. */
   CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency);
+
+  /** A point read served as {@code options} say (consistency, replica, minimum index). */
+  CompletableFuture<KvResult.Get> get(Bytes key, ReadOptions options);
 
   CompletableFuture<KvResult.Put> put(Bytes key, Bytes value);
 
@@ -31,7 +35,11 @@ public interface AsyncKvClient {
   CompletableFuture<KvResult.Cas> putIfAbsent(Bytes key, Bytes value);
 
   /** Keys in {@code [start, end)}; an empty {@code end} means no upper bound; limit 0 = server maximum. */
+  /** The same as {@code range(start, end, limit, ReadOptions.of(consistency))}. */
   CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadConsistency consistency);
+
+  /** Keys in {@code [start, end)} served as {@code options} say. */
+  CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadOptions options);
 
   /** Runs a transaction (see {@link TxnBuilder}) through the log, even if it only reads. */
   CompletableFuture<KvResult.Txn> txn(Command.Txn txn);
@@ -46,6 +54,10 @@ public interface AsyncKvClient {
 
   default CompletableFuture<KvResult.Get> get(String key, ReadConsistency consistency) {
     return get(Bytes.utf8(key), consistency);
+  }
+
+  default CompletableFuture<KvResult.Get> get(String key, ReadOptions options) {
+    return get(Bytes.utf8(key), options);
   }
 
   default CompletableFuture<KvResult.Put> put(String key, String value) {

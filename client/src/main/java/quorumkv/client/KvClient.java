@@ -1,6 +1,8 @@
 package quorumkv.client;
 
-import quorumkv.client.internal.Blocking;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 
@@ -21,17 +23,21 @@ import quorumkv.raftlog.command.Command;
  * {@link Durability#ALL} view that applied but was not confirmed on every voter in time ends with
  * {@link KvReplicationIncompleteException}, which carries its result.
  *
- * <p><b>Request path.</b>
+ * <p><b>Request path.</b> A put crosses six files of the client, each with one job:
  * <pre>
- *  caller ──► KvClient / AsyncKvClient                 validate against RequestLimits (reject early)
- *               │                                      write: session id + call id + firstUnacked,
- *               │                                             encoded once, same bytes every attempt
+ *  caller ──► KvClient / AsyncKvClient                 blocking facet waits here for the async one
  *               ▼
- *          RetryingCall ── deadline timer ──────────►  KvUnavailable / KvIndeterminate at the deadline
+ *          ClientCore                                  validate against RequestLimits (reject early),
+ *               │                                      encode once (RequestCodec); reads and watches
+ *               ▼                                      go straight to CallRunner
+ *          WritePath                                   session id + call id + firstUnacked; concurrent
+ *               │                                      single-key writes batched into one call
+ *               ▼
+ *          CallRunner ── deadline timer ────────────►  KvUnavailable / KvIndeterminate at the deadline
  *               │  ▲   backoff (exp + jitter)
- *     attempt   │  │  failure → classify: rejected? may it have been appended? new leader hint?
+ *     attempt   │  │  failure → Failures: rejected? may it have been appended? new leader hint?
  *               ▼  │
- *          PeerView: leader if known, else next peer   (peers learnt from GroupInfo / NotLeaderException)
+ *          Members: leader if known, else next peer    (learnt from GroupInfo / NotLeaderException)
  *               │
  *               ▼
  *          RaftTransport: one Ratis RPC per attempt    (write / read (ReadIndex) / stale read ≥ minIndex)
@@ -71,7 +77,16 @@ public interface KvClient extends AutoCloseable {
   void close();
 
   default KvResult.Get get(Bytes key, ReadConsistency consistency) {
-    return Blocking.read(async().get(key, consistency));
+    return awaitRead(async().get(key, consistency));
+  }
+
+  /** A point read served as {@code options} say (consistency, replica, minimum index). */
+  default KvResult.Get get(Bytes key, ReadOptions options) {
+    return awaitRead(async().get(key, options));
+  }
+
+  default KvResult.Get get(String key, ReadOptions options) {
+    return get(Bytes.utf8(key), options);
   }
 
   default KvResult.Get get(Bytes key) {
@@ -87,7 +102,7 @@ public interface KvClient extends AutoCloseable {
   }
 
   default KvResult.Put put(Bytes key, Bytes value) {
-    return Blocking.write(async().put(key, value));
+    return awaitWrite(async().put(key, value));
   }
 
   default KvResult.Put put(String key, String value) {
@@ -95,7 +110,7 @@ public interface KvClient extends AutoCloseable {
   }
 
   default KvResult.Delete delete(Bytes key) {
-    return Blocking.write(async().delete(key));
+    return awaitWrite(async().delete(key));
   }
 
   default KvResult.Delete delete(String key) {
@@ -104,7 +119,7 @@ public interface KvClient extends AutoCloseable {
 
   /** Writes {@code value} only if the key's mod revision is {@code expectedModRevision} (0: absent). */
   default KvResult.Cas compareAndSet(Bytes key, long expectedModRevision, Bytes value) {
-    return Blocking.write(async().compareAndSet(key, expectedModRevision, value));
+    return awaitWrite(async().compareAndSet(key, expectedModRevision, value));
   }
 
   default KvResult.Cas compareAndSet(String key, long expectedModRevision, String value) {
@@ -113,7 +128,7 @@ public interface KvClient extends AutoCloseable {
 
   /** Writes {@code value} only if the key exists and holds exactly {@code expectedValue}. */
   default KvResult.Cas compareAndSet(Bytes key, Bytes expectedValue, Bytes value) {
-    return Blocking.write(async().compareAndSet(key, expectedValue, value));
+    return awaitWrite(async().compareAndSet(key, expectedValue, value));
   }
 
   default KvResult.Cas compareAndSet(String key, String expectedValue, String value) {
@@ -121,7 +136,7 @@ public interface KvClient extends AutoCloseable {
   }
 
   default KvResult.Cas putIfAbsent(Bytes key, Bytes value) {
-    return Blocking.write(async().putIfAbsent(key, value));
+    return awaitWrite(async().putIfAbsent(key, value));
   }
 
   default KvResult.Cas putIfAbsent(String key, String value) {
@@ -130,7 +145,12 @@ public interface KvClient extends AutoCloseable {
 
   /** Keys in {@code [start, end)}; an empty {@code end} means no upper bound; limit 0 = server maximum. */
   default KvResult.Range range(Bytes start, Bytes end, int limit, ReadConsistency consistency) {
-    return Blocking.read(async().range(start, end, limit, consistency));
+    return awaitRead(async().range(start, end, limit, consistency));
+  }
+
+  /** Keys in {@code [start, end)} served as {@code options} say; see {@link #range(Bytes, Bytes, int, ReadConsistency)}. */
+  default KvResult.Range range(Bytes start, Bytes end, int limit, ReadOptions options) {
+    return awaitRead(async().range(start, end, limit, options));
   }
 
   default KvResult.Range range(Bytes start, Bytes end, int limit) {
@@ -160,6 +180,40 @@ public interface KvClient extends AutoCloseable {
 
   /** Runs a transaction (see {@link TxnBuilder}) through the log, even if it only reads. */
   default KvResult.Txn txn(Command.Txn txn) {
-    return Blocking.write(async().txn(txn));
+    return awaitWrite(async().txn(txn));
+  }
+
+  /** Waits for a read's future; it completes by the call's deadline, so this never waits past it. */
+  private static <T> T awaitRead(CompletableFuture<T> future) {
+    return await(future, false);
+  }
+
+  private static <T> T awaitWrite(CompletableFuture<T> future) {
+    return await(future, true);
+  }
+
+  /** Unwraps a failed future into the {@link KvException} (or other unchecked exception) it failed with. */
+  private static <T> T await(CompletableFuture<T> future, boolean write) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      // The call goes on in the background until its deadline: a write may still apply.
+      throw write
+          ? new KvIndeterminateException("interrupted while waiting; the write may still apply", e)
+          : new KvUnavailableException("interrupted while waiting for a read", e);
+    } catch (ExecutionException e) {
+      Throwable t = e.getCause();
+      while (t instanceof CompletionException && t.getCause() != null) {
+        t = t.getCause();
+      }
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      if (t instanceof Error err) {
+        throw err;
+      }
+      throw new KvUnavailableException("unexpected failure: " + t, t);
+    }
   }
 }

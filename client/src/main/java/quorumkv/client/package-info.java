@@ -8,5 +8,8 @@
  * and changes membership ({@link quorumkv.client.KvAdmin}). Keys and values are
  * {@link quorumkv.raftlog.command.Bytes}; String overloads use UTF-8. Everything under
  * {@code quorumkv.client.internal} may change without notice.
+ *
+ * <p>May import: the JDK and {@code quorumkv.raftlog.command} (keys, commands, limits, error codes) only;
+ * never {@code quorumkv.client.internal} (see {@code quorumkv.client.connect}) nor Ratis.
  */
 package quorumkv.client;

@@ -23,8 +23,7 @@ class CloseIT {
   void connectCloseCyclesLeakNoThreadsOrSockets() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, dir)) {
       cluster.waitForLeader(Duration.ofSeconds(30));
-      KvClientConfig config = KvClientConfig.builder().addresses(cluster.addresses())
-          .clusterId(cluster.clusterId()).build();
+      KvClientConfig config = ClientItKit.configFor(cluster).build();
       cycle(config, 0); // warm-up: JVM-wide pools (gRPC, Ratis timers) start once and stay
       eventually(Duration.ofSeconds(10), "warm-up client threads gone", () -> clientThreads() == 0);
       long threads = ownedThreads();
@@ -53,7 +52,16 @@ class CloseIT {
       client.close();
       assertThrows(KvUnavailableException.class, () -> client.put("k", "v"));
       CompletableFuture<KvResult.Get> f = client.async().get("k");
-      assertThrows(KvUnavailableException.class, () -> quorumkv.client.internal.Blocking.read(f));
+      assertThrows(KvUnavailableException.class, () -> await(f));
+    }
+  }
+
+  /** Waits as the blocking facet does: a failed future throws its cause. */
+  private static <T> T await(CompletableFuture<T> f) throws Throwable {
+    try {
+      return f.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause();
     }
   }
 

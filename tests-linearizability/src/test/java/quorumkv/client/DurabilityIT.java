@@ -47,10 +47,8 @@ class DurabilityIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(3, 1, dir, Map.of());
-    cluster.waitForLeader(Duration.ofSeconds(30));
-    client = KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses())
-        .clusterId(cluster.clusterId()).deadline(DEADLINE).build());
+    cluster = ClientItKit.startCluster(3, 1, dir, Map.of());
+    client = KvClients.connect(ClientItKit.configFor(cluster).deadline(DEADLINE).build());
   }
 
   @AfterAll

@@ -41,8 +41,7 @@ class FailoverIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(3, dir);
-    cluster.waitForLeader(Duration.ofSeconds(30));
+    cluster = ClientItKit.startCluster(3, dir);
   }
 
   @AfterAll
@@ -53,7 +52,7 @@ class FailoverIT {
   }
 
   static KvClient newClient() {
-    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(ClientItKit.configFor(cluster)
         .deadline(DEADLINE).build());
   }
 

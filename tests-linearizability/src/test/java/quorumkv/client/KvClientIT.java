@@ -30,10 +30,8 @@ class KvClientIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(3, dir);
-    cluster.waitForLeader(Duration.ofSeconds(30));
-    client = KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses())
-        .clusterId(cluster.clusterId()).build());
+    cluster = ClientItKit.startCluster(3, dir);
+    client = KvClients.connect(ClientItKit.configFor(cluster).build());
   }
 
   @AfterAll
@@ -138,7 +136,7 @@ class KvClientIT {
   @Test
   void theServerRejectsWhatItsOwnLimitsForbid() throws Exception {
     // A client configured with looser limits than the cluster: the server must refuse, definitely.
-    KvClientConfig loose = KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    KvClientConfig loose = ClientItKit.configFor(cluster)
         .limits(new quorumkv.raftlog.command.RequestLimits(1 << 20, 2 << 20, 1000, 3 << 20, 10_000)).build();
     try (KvClient c = KvClients.connect(loose)) {
       KvRejectedException e = assertThrows(KvRejectedException.class,

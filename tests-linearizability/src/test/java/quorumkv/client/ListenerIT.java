@@ -47,7 +47,7 @@ class ListenerIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster) {
-    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(ClientItKit.configFor(cluster)
         .build());
   }
 

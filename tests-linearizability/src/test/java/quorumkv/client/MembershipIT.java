@@ -37,7 +37,7 @@ class MembershipIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster) {
-    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(ClientItKit.configFor(cluster)
         .deadline(DEADLINE).build());
   }
 

@@ -26,8 +26,7 @@ class OutageIT {
   void allNodesDownThenBack() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, dir)) {
       cluster.waitForLeader(Duration.ofSeconds(30));
-      try (KvClient client = KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses())
-          .clusterId(cluster.clusterId()).deadline(DEADLINE).build())) {
+      try (KvClient client = KvClients.connect(ClientItKit.configFor(cluster).deadline(DEADLINE).build())) {
         client.put("outage/k", "before");
         for (int i = 0; i < 3; i++) {
           cluster.stop(i);

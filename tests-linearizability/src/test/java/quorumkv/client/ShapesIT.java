@@ -27,7 +27,7 @@ class ShapesIT {
   Path dir;
 
   private static KvClient connect(LocalCluster cluster, Duration deadline) {
-    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(ClientItKit.configFor(cluster)
         .deadline(deadline).build());
   }
 

@@ -40,8 +40,7 @@ class WriteBatchingIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(3, dir);
-    cluster.waitForLeader(Duration.ofSeconds(30));
+    cluster = ClientItKit.startCluster(3, dir);
   }
 
   @AfterAll
@@ -52,7 +51,7 @@ class WriteBatchingIT {
   }
 
   static KvClient newClient(KvClientConfig.WriteBatching batching) {
-    return KvClients.connect(KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+    return KvClients.connect(ClientItKit.configFor(cluster)
         .deadline(DEADLINE).writeBatching(batching).build());
   }
 

@@ -3,7 +3,7 @@ package quorumkv.client.connect;
 import java.util.Objects;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
-import quorumkv.client.internal.RatisKvClient;
+import quorumkv.client.internal.ClientCore;
 
 /**
  * Creates {@link KvClient}s. A factory of its own, outside both the API package and its implementation,
@@ -18,7 +18,7 @@ public final class KvClients {
    * before the cluster is up.
    */
   public static KvClient connect(KvClientConfig config) {
-    return RatisKvClient.connect(Objects.requireNonNull(config, "config"));
+    return ClientCore.connect(Objects.requireNonNull(config, "config"));
   }
 
   /** A client with default settings for the cluster {@code quorumkv} at {@code addresses}. */

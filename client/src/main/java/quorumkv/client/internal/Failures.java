@@ -20,7 +20,13 @@ import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
-import quorumkv.client.internal.AttemptFailure.Action;
+import org.apache.ratis.thirdparty.io.grpc.StatusException;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+import java.util.Collection;
+import java.util.List;
+import org.apache.ratis.protocol.RaftPeer;
+import quorumkv.client.KvUnavailableException;
+import quorumkv.client.internal.Failures.AttemptFailure.Action;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.RequestRefusedException;
 
@@ -44,11 +50,62 @@ import quorumkv.raftlog.command.RequestRefusedException;
 final class Failures {
   private Failures() {}
 
+  /**
+   * What one failed attempt means for its call: the verdict of {@link Failures#classify}.
+   *
+   * @param action what to do next
+   * @param mayHaveApplied false only if this attempt certainly did not append the request (it never left
+   *     the client, the connection could not be opened, or the server refused it before the log); a write
+   *     whose every attempt has {@code false} here can fail as unavailable, otherwise as indeterminate
+   * @param reconnect the connection (gRPC stream) to the target is no longer usable: open a new one
+   * @param targetNotLeader the target is not (or may no longer be) the leader: do not prefer it
+   * @param suggestedLeader the leader the target named, or null
+   * @param peers the group's members as the target knows them; empty if it did not say
+   * @param code the QuorumKV error code for REJECT and INDETERMINATE, else null
+   * @param cause the failure itself, for logs and as the cause of the final exception
+   */
+  record AttemptFailure(Action action, boolean mayHaveApplied, boolean reconnect, boolean targetNotLeader,
+      RaftPeer suggestedLeader, Collection<RaftPeer> peers, ErrorCode code, Throwable cause) {
+
+    enum Action {
+      /** Definite refusal of the request itself: fail the call now with KvRejectedException. */
+      REJECT,
+      /** The cluster says the outcome can no longer be known: fail the call now, indeterminate. */
+      INDETERMINATE,
+      /** Try the same node again after a pause (it is busy, or a leader about to be ready). */
+      RETRY_SAME,
+      /** Try another node (the suggested leader if there is one). */
+      RETRY_OTHER,
+      /** The RaftClient itself is unusable: replace it, then retry. */
+      REBUILD
+    }
+
+    AttemptFailure {
+      peers = peers == null ? List.of() : List.copyOf(peers);
+    }
+
+    static AttemptFailure of(Action action, boolean mayHaveApplied, boolean reconnect, boolean targetNotLeader,
+        Throwable cause) {
+      return new AttemptFailure(action, mayHaveApplied, reconnect, targetNotLeader, null, List.of(), null, cause);
+    }
+  }
+
+  /** The verdict on a failure a node sent in its reply to this very request. */
   static AttemptFailure classify(Throwable thrown) {
+    return classify(thrown, false);
+  }
+
+  /**
+   * The verdict on one attempt's failure, by the exception's type only; {@code streamFailure}: it ended
+   * the attempt's future rather than arriving in a reply. Ratis's gRPC server ends a client's whole
+   * unordered stream when one request fails exceptionally, and the client then fails every request
+   * pending on that stream with the same exception, so such a failure may belong to another request.
+   */
+  static AttemptFailure classify(Throwable thrown, boolean streamFailure) {
     Throwable t = unwrap(thrown);
     if (t instanceof RaftRetryFailureException && t.getCause() != null) {
       // Not produced by our single-RPC attempts; if it ever is, earlier tries may have been sent.
-      AttemptFailure inner = classify(t.getCause());
+      AttemptFailure inner = classify(t.getCause(), streamFailure);
       return new AttemptFailure(inner.action(), true, inner.reconnect(), inner.targetNotLeader(),
           inner.suggestedLeader(), inner.peers(), inner.code(), t);
     }
@@ -71,7 +128,11 @@ final class Failures {
       return AttemptFailure.of(Action.RETRY_OTHER, false, false, true, t);
     }
     if (t instanceof ResourceUnavailableException) {
-      return AttemptFailure.of(Action.RETRY_SAME, false, false, false, t);
+      // In a reply: refused before the log (e.g. raft.server.write.element-limit). As a stream failure
+      // (how the write element limit arrives over gRPC: the leader fails the request's future, the server
+      // ends the stream), every request pending on that stream gets it, appended ones too: on the safe
+      // side, it may have applied, and the stream is gone.
+      return AttemptFailure.of(Action.RETRY_SAME, streamFailure, streamFailure, false, t);
     }
     if (t instanceof ReadException || t instanceof ReadIndexException || t instanceof StaleReadException) {
       return AttemptFailure.of(Action.RETRY_OTHER, false, false, false, t);
@@ -85,29 +146,33 @@ final class Failures {
       return AttemptFailure.of(Action.RETRY_OTHER, true, false, true, t);
     }
     if (t instanceof AlreadyClosedException) {
-      // The stream to this node ended; a fresh one is needed. Ratis's gRPC client says "... is closed."
-      // or "...: the stream is closed." when it refused to send on a dead stream (the request never left),
-      // and "Stream ...: no reply for async request" for requests already sent when the stream ended.
-      return AttemptFailure.of(Action.RETRY_OTHER, !neverSent(t), true, true, t);
+      // The stream to this node ended; a fresh one is needed. The one place where only the message tells:
+      // whether the request left the client (see refusedOnClosedStream).
+      return AttemptFailure.of(Action.RETRY_OTHER, !refusedOnClosedStream(t), true, true, t);
     }
-    if (t instanceof IOException || isGrpcStatus(t)) {
+    if (t instanceof IOException || t instanceof StatusRuntimeException || t instanceof StatusException) {
       boolean neverConnected = causedBy(t, ConnectException.class) || causedBy(t, UnknownHostException.class)
           || causedBy(t, UnresolvedAddressException.class);
       return AttemptFailure.of(Action.RETRY_OTHER, !neverConnected, true, true, t);
     }
-    if (t instanceof IllegalArgumentException && String.valueOf(t.getMessage()).contains("exceeds maximum")) {
-      // The gRPC client refused to send a message over its size limit.
+    if (t instanceof IllegalArgumentException) {
+      // The gRPC client refuses to send a request over its message size limit with this type (and has no
+      // other reason to throw it for a request we built): not sent, and sending it again cannot help.
       return new AttemptFailure(Action.REJECT, false, false, false, null, null, ErrorCode.REQUEST_TOO_LARGE, t);
     }
     // Anything else is a fault inside the RaftClient (a bug, or a state we do not know): replace it.
     return AttemptFailure.of(Action.REBUILD, true, true, true, t);
   }
 
-  /** Ratis's gRPC client refused to send on a stream (or proxy) it had already closed. */
-  static boolean neverSent(Throwable closed) {
-    String m = String.valueOf(closed.getMessage());
-    return m.endsWith(" is closed.") || m.endsWith("the stream is closed.") || m.contains("Failed to create proxy")
-        || m.contains(" is already CLOSED");
+  /**
+   * Ratis's gRPC client refused to send on a stream it had already closed, so the request never left:
+   * its AlreadyClosedException then says "{@code <stream> is closed.}" or "{@code <stream>: the stream is
+   * closed.}", while requests already sent when a stream ends get "{@code Stream ...: no reply for async
+   * request}". Ratis gives no type for the difference; pinned against the real message by RatisFailuresIT
+   * and FailuresTest. Any other AlreadyClosedException (a proxy map closing, say) counts as possibly sent.
+   */
+  static boolean refusedOnClosedStream(Throwable closed) {
+    return String.valueOf(closed.getMessage()).endsWith("is closed.");
   }
 
   private static AttemptFailure stateMachine(Throwable t) {
@@ -116,7 +181,7 @@ final class Failures {
       Action action = code.isDefinite() ? Action.REJECT : Action.INDETERMINATE;
       return new AttemptFailure(action, !code.isDefinite(), false, false, null, null, code, t);
     }
-    if (causedBy(t, StaleReadException.class) || String.valueOf(t.getMessage()).contains("StaleReadException")) {
+    if (causedBy(t, StaleReadException.class)) {
       // The replica has not yet committed the client's minimum index: another replica may have.
       return AttemptFailure.of(Action.RETRY_OTHER, false, false, false, t);
     }
@@ -137,6 +202,20 @@ final class Failures {
     return null;
   }
 
+  /** The exception a caller should see for a failed future's cause: a KvException as it is. */
+  static RuntimeException forCaller(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new KvUnavailableException("unexpected failure: " + t, t);
+  }
+
   static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
@@ -151,10 +230,5 @@ final class Failures {
       }
     }
     return false;
-  }
-
-  /** gRPC's StatusRuntimeException, matched by name: Ratis shades gRPC, so its package may move. */
-  private static boolean isGrpcStatus(Throwable t) {
-    return t.getClass().getSimpleName().startsWith("Status") && t.getClass().getName().contains("grpc");
   }
 }

@@ -1,6 +1,7 @@
 package quorumkv.client.internal;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends single Ratis RPCs: one attempt, one RPC, no retries inside Ratis. The retry loop, leader
- * tracking and deadlines live in {@link RetryingCall}, which needs to see every failure to tell a
+ * tracking and deadlines live in {@link CallRunner}, which needs to see every failure to tell a
  * definite one from an indeterminate one.
  *
  * <p>Why not {@code RaftClient.async().send()}: its ordered sliding window is shared by every call of
@@ -74,16 +75,16 @@ final class RaftTransport implements AutoCloseable {
   private volatile RaftClient client;
   private volatile boolean closed;
 
-  RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, TimeDuration rpcTimeout,
-      TimeDuration deadline) {
+  RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, Duration rpcTimeout,
+      Duration deadline) {
     this.clientId = clientId;
     this.groupId = groupId;
     this.properties = new RaftProperties();
-    // Ratis's own per-request timer on the gRPC stream; RetryingCall keeps a tighter one of its own.
-    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, rpcTimeout);
-    // A watch waits as long as its call's deadline allows (RetryingCall bounds it); Ratis's 10 s default
+    // Ratis's own per-request timer on the gRPC stream; CallRunner keeps a tighter one of its own.
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    // A watch waits as long as its call's deadline allows (CallRunner bounds it); Ratis's 10 s default
     // would otherwise end it first on a long deadline.
-    RaftClientConfigKeys.Rpc.setWatchRequestTimeout(properties, deadline);
+    RaftClientConfigKeys.Rpc.setWatchRequestTimeout(properties, TimeDuration.valueOf(deadline.toMillis(), TimeUnit.MILLISECONDS));
     this.peers.addAll(initialPeers);
     this.client = newClient();
   }

@@ -22,6 +22,7 @@ import quorumkv.client.KvAdmin;
 import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
+import quorumkv.client.internal.Members.LeaderView;
 import quorumkv.raftlog.command.ErrorCode;
 
 /**
@@ -39,10 +40,10 @@ final class RatisAdmin implements KvAdmin {
 
   private final String name;
   private final RaftTransport transport;
-  private final PeerView peers;
+  private final Members peers;
   private final Duration timeout;
 
-  RatisAdmin(String name, RaftTransport transport, PeerView peers, Duration timeout) {
+  RatisAdmin(String name, RaftTransport transport, Members peers, Duration timeout) {
     this.name = name;
     this.transport = transport;
     this.peers = peers;
@@ -334,17 +335,14 @@ final class RatisAdmin implements KvAdmin {
         }
         try {
           GroupInfoReply reply = transport.groupInfo(target);
-          MemberDiscovery.Found found = MemberDiscovery.parse(reply);
-          if (peers.learnMembers(found.members())) {
-            transport.addPeers(found.members());
-          }
+          RaftPeerId named = peers.learn(reply, transport);
           LeaderView v = LeaderView.parse(reply);
           if (v != null) {
             peers.leaderIs(v.leaderId());
             return v;
           }
-          if (found.leader() != null) {
-            queue.add(0, found.leader());
+          if (named != null) {
+            queue.add(0, named);
           }
         } catch (IOException | RuntimeException e) {
           last = e;

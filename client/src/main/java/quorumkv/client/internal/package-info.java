@@ -1,8 +1,13 @@
 /**
- * Implementation of the client; not a public API. {@link quorumkv.client.internal.RatisKvClient} wires a
- * session, a view of the group's members and one Ratis client; every operation runs as a
- * {@code RetryingCall} whose attempts are single Ratis RPCs ({@code RaftTransport}), whose failures are
- * classified by {@code Failures} (definite or possibly applied) and spaced by {@code Backoff}. Single-key
- * writes pass through {@code WriteBatcher} first, which groups concurrent ones into one write call.
+ * Implementation of the client; not a public API. A put crosses six files: {@code KvClient} (API) →
+ * {@link quorumkv.client.internal.ClientCore} (validate, encode, own threads and connections) →
+ * {@code WritePath} (session numbering, batching) → {@code CallRunner} (deadline, backoff, classification
+ * of failures by {@code Failures}) → {@code Members} (leader if known, else next peer) →
+ * {@code RaftTransport} (one Ratis RPC per attempt). Reads skip {@code WritePath}; replies become results
+ * in {@code Results}; {@code RatisAdmin} runs membership changes.
+ *
+ * <p>May import: {@code quorumkv.client} (the API it implements), {@code quorumkv.raftlog.command} (the
+ * wire format) and Ratis's client side. Only {@code RaftTransport} writes Ratis configuration keys.
+ * Nothing here is imported by {@code quorumkv.client}; {@code quorumkv.client.connect} creates it.
  */
 package quorumkv.client.internal;

@@ -30,7 +30,8 @@ import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
 import org.junit.jupiter.api.Test;
-import quorumkv.client.internal.AttemptFailure.Action;
+import quorumkv.client.internal.Failures.AttemptFailure;
+import quorumkv.client.internal.Failures.AttemptFailure.Action;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.RequestRefusedException;
 
@@ -165,5 +166,32 @@ class FailuresTest {
     AttemptFailure f = Failures.classify(new IllegalStateException("duplicate call id"));
     assertEquals(Action.REBUILD, f.action());
     assertTrue(f.mayHaveApplied());
+  }
+
+  @Test
+  void resourceUnavailableEndingTheStreamMayBelongToAnAppendedRequest() {
+    AttemptFailure f = Failures.classify(new ResourceUnavailableException("element limit"), true);
+    assertEquals(Action.RETRY_SAME, f.action());
+    assertTrue(f.mayHaveApplied(), "the server ended the stream: every pending request got it");
+    assertTrue(f.reconnect());
+    assertFalse(Failures.classify(new ResourceUnavailableException("element limit"), false).mayHaveApplied());
+  }
+
+  @Test
+  void grpcStatusIsAConnectionFailureByType() {
+    var status = new org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException(
+        org.apache.ratis.thirdparty.io.grpc.Status.UNAVAILABLE);
+    AttemptFailure f = Failures.classify(status, true);
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertTrue(f.mayHaveApplied());
+    assertTrue(f.reconnect());
+  }
+
+  @Test
+  void onlyTheClosedStreamMessageMeansNeverSent() {
+    assertFalse(Failures.classify(new AlreadyClosedException("c->n1: the stream is closed.")).mayHaveApplied());
+    // Everything else closed counts as possibly sent: no message fragments beyond the one above.
+    assertTrue(Failures.classify(new AlreadyClosedException("proxies: Failed to create proxy for n1"))
+        .mayHaveApplied());
   }
 }

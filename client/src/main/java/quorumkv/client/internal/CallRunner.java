@@ -1,23 +1,30 @@
 package quorumkv.client.internal;
 
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
+import quorumkv.client.internal.Failures.AttemptFailure;
 import quorumkv.client.internal.RaftTransport.Kind;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.ErrorCode;
@@ -26,9 +33,10 @@ import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * One operation from first attempt to final outcome: sends the same message until a reply settles it
- * or the deadline runs out, choosing a node per attempt and pausing with {@link Backoff} between
- * attempts. A NotLeaderException that names a new leader is followed at once (a bounded number of hops
- * per call); everything else waits a backoff pause first.
+ * or the deadline runs out, choosing a node per attempt ({@link Members}) and pausing with
+ * {@link Backoff} between attempts; each failure is classified by {@link Failures}. A
+ * NotLeaderException that names a new leader is followed at once (a bounded number of hops per call);
+ * everything else waits a backoff pause first. A call pinned to one replica sends every attempt there.
  *
  * <p>The outcome is decided exactly once, under this object's lock, and reported on the callback
  * executor after the {@link Hooks} ran (so the client's seen index and session are updated before the
@@ -36,8 +44,8 @@ import quorumkv.raftlog.command.ResultCodec;
  * At the deadline a write that may have been appended by any attempt ends indeterminate; every other
  * unfinished call ends unavailable.
  */
-final class RetryingCall {
-  private static final Logger LOG = LoggerFactory.getLogger(RetryingCall.class);
+final class CallRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
 
   /** Runs synchronously before the caller's future completes. */
   interface Hooks {
@@ -45,14 +53,79 @@ final class RetryingCall {
     void settled(Response.Ok ok, ErrorCode code);
   }
 
-  /** What a call needs from its client; shared by all calls of one client. */
-  record Context(RaftTransport transport, PeerView peers, Backoff backoff, ScheduledExecutorService timer,
-      Executor callbacks, long rpcTimeoutNanos, Runnable needMembers) {}
+  /**
+   * What the calls of one client share: transport, members, timers, the highest index seen; and the calls
+   * still running, so that closing the client ends them.
+   */
+  static final class Calls {
+    private final RaftTransport transport;
+    private final Members members;
+    private final Backoff backoff;
+    private final ScheduledExecutorService timer;
+    private final Executor callbacks;
+    private final long rpcTimeoutNanos;
+    private final AtomicLong lastSeenIndex = new AtomicLong();
+    private final Set<CallRunner> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
-  private final Context ctx;
+    Calls(RaftTransport transport, Members members, Backoff backoff, ScheduledExecutorService timer,
+        Executor callbacks, Duration rpcTimeout) {
+      this.transport = transport;
+      this.members = members;
+      this.backoff = backoff;
+      this.timer = timer;
+      this.callbacks = callbacks;
+      this.rpcTimeoutNanos = rpcTimeout.toNanos();
+    }
+
+    /**
+     * Starts one call ({@code bytes} empty for a watch) sent to {@code pinned} only, or (null) wherever
+     * its kind goes; {@code deadlineNanos} is a duration from now.
+     */
+    CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, RaftPeerId pinned, long minIndex,
+        long deadlineNanos, Hooks hooks) {
+      Message message = bytes.length == 0 ? Message.EMPTY : Message.valueOf(ByteString.copyFrom(bytes));
+      CallRunner call = new CallRunner(this, kind, op, message, pinned, minIndex, deadlineNanos, hooks);
+      active.add(call);
+      call.result.whenComplete((r, e) -> active.remove(call));
+      if (closed) {
+        call.giveUp("the client is closed");
+      } else {
+        call.start();
+      }
+      return call.result;
+    }
+
+    /** Raises the highest index this client has seen (results never go back below it). */
+    void observe(Response.Ok ok) {
+      if (ok != null) {
+        lastSeenIndex.accumulateAndGet(ok.index(), Math::max);
+      }
+    }
+
+    long lastSeenIndex() {
+      return lastSeenIndex.get();
+    }
+
+    boolean closed() {
+      return closed;
+    }
+
+    /** Ends every running call now; later calls fail at once. */
+    void close(String reason) {
+      closed = true;
+      for (CallRunner call : active) {
+        call.giveUp(reason);
+      }
+    }
+  }
+
+  private final Calls ctx;
   private final Kind kind;
   private final String op;
   private final Message message;
+  /** Every attempt goes here if set (a read aimed at one replica). */
+  private final RaftPeerId pinned;
   private final long minIndex;
   private final Hooks hooks;
   private final long startNanos;
@@ -67,40 +140,33 @@ final class RetryingCall {
   private int hops;
   private boolean mayHaveApplied;
   /** Write attempts sent and not yet reported: each may be in the log when the deadline strikes. */
-  private final java.util.Set<Integer> unreported = new java.util.HashSet<>();
+  private final Set<Integer> unreported = new HashSet<>();
   private Throwable lastFailure;
   private ScheduledFuture<?> deadlineTimer;
   private ScheduledFuture<?> retryTimer;
 
-  RetryingCall(Context ctx, Kind kind, String op, Message message, long minIndex, long deadlineNanos, Hooks hooks) {
+  private CallRunner(Calls ctx, Kind kind, String op, Message message, RaftPeerId pinned, long minIndex,
+      long deadlineNanos, Hooks hooks) {
     this.ctx = ctx;
     this.kind = kind;
     this.op = op;
     this.message = message;
+    this.pinned = pinned;
     this.minIndex = minIndex;
     this.hooks = hooks;
     this.startNanos = System.nanoTime();
     this.deadlineNanos = startNanos + deadlineNanos;
   }
 
-  CompletableFuture<Response.Ok> result() {
-    return result;
-  }
-
-  void start() {
+  private void start() {
     try {
       synchronized (this) {
-        deadlineTimer = ctx.timer().schedule(() -> giveUp("the deadline ran out"), remaining(), TimeUnit.NANOSECONDS);
+        deadlineTimer = ctx.timer.schedule(() -> giveUp("the deadline ran out"), remaining(), TimeUnit.NANOSECONDS);
       }
       attempt(null);
     } catch (RejectedExecutionException e) {
       giveUp("the client is closed");
     }
-  }
-
-  /** Ends the call now (the client is closing). */
-  void abort(String reason) {
-    giveUp(reason);
   }
 
   private void attempt(RaftPeerId preferred) {
@@ -113,20 +179,20 @@ final class RetryingCall {
       n = ++attempts;
       target = preferred != null ? preferred : chooseTarget();
     }
-    if (!ctx.peers().membersKnown()) {
-      ctx.needMembers().run();
+    if (!ctx.members.membersKnown()) {
+      ctx.members.discoverInBackground(ctx.transport, ctx.callbacks);
     }
     synchronized (this) {
       unreported.add(n);
     }
-    RaftTransport.Sent sent = ctx.transport().send(kind, message, target, minIndex);
+    RaftTransport.Sent sent = ctx.transport.send(kind, message, target, minIndex);
     // A watch legitimately waits until every voter has the entry: bound it by the deadline only.
-    long timeout = kind == Kind.WATCH ? remaining() : Math.min(ctx.rpcTimeoutNanos(), remaining());
+    long timeout = kind == Kind.WATCH ? remaining() : Math.min(ctx.rpcTimeoutNanos, remaining());
     ScheduledFuture<?> timer;
     try {
-      timer = ctx.timer().schedule(() -> failed(n, target, sent,
+      timer = ctx.timer.schedule(() -> failed(n, target, sent, Failures.classify(
           new TimeoutIOException("no reply from " + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeout)
-              + " ms")), timeout, TimeUnit.NANOSECONDS);
+              + " ms"), true)), timeout, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       giveUp("the client is closed");
       return;
@@ -134,7 +200,7 @@ final class RetryingCall {
     sent.reply().whenComplete((reply, error) -> {
       timer.cancel(false);
       if (error != null) {
-        failed(n, target, sent, error);
+        failed(n, target, sent, Failures.classify(error, true));
       } else {
         replied(n, target, sent, reply);
       }
@@ -142,18 +208,21 @@ final class RetryingCall {
   }
 
   private RaftPeerId chooseTarget() {
-    return kind == Kind.FOLLOWER_READ ? ctx.peers().readReplica() : ctx.peers().leaderOrNext();
+    if (pinned != null) {
+      return pinned;
+    }
+    return kind == Kind.FOLLOWER_READ ? ctx.members.readReplica() : ctx.members.leaderOrNext();
   }
 
   private void replied(int n, RaftPeerId target, RaftTransport.Sent sent, RaftClientReply reply) {
     if (reply.getException() != null) {
-      failed(n, target, sent, reply.getException());
+      failed(n, target, sent, Failures.classify(reply.getException(), false));
       return;
     }
-    ctx.transport().replied(kind, sent.ratisCallId());
+    ctx.transport.replied(kind, sent.ratisCallId());
     if (kind == Kind.WATCH) {
       // No payload: success means the leader saw the index in the log of every voter.
-      ctx.peers().leaderIs(target);
+      ctx.members.leaderIs(target);
       settle(new Response.Ok(Math.max(minIndex, reply.getLogIndex()), List.of()), null, null);
       return;
     }
@@ -162,7 +231,7 @@ final class RetryingCall {
       response = ResultCodec.decodeResponse(reply.getMessage().getContent().toByteArray());
     } catch (CommandCodecException e) {
       // The node answered, so a write did reach the state machine; what it did is unreadable.
-      settleFailure(null, kind == Kind.WRITE
+      settle(null, null, kind == Kind.WRITE
           ? new KvIndeterminateException(op + ": the reply does not decode, the write may have applied: "
               + e.getMessage(), e)
           : new KvRejectedException(ErrorCode.MALFORMED_REQUEST, op + ": the reply does not decode: "
@@ -170,27 +239,23 @@ final class RetryingCall {
       return;
     }
     if (response instanceof Response.Failed f) {
-      settleFailure(f.code(), failure(f.code(), f.message(), null));
+      settle(null, f.code(), failure(f.code(), f.message(), null));
       return;
     }
     Response.Ok ok = (Response.Ok) response;
     if (kind != Kind.WRITE && ok.index() < minIndex) {
-      // Never hand out a read older than one this client already saw (session guarantee).
-      if (kind == Kind.LINEARIZABLE_READ) {
-        LOG.warn("{}: linearizable read from {} served at index {} below this client's {}", op, target, ok.index(),
-            minIndex);
-      }
-      failed(n, target, sent, new StaleReadException(target + " served index " + ok.index() + " < " + minIndex));
+      // Never hand out a read below the index this client saw or the caller asked for: try again.
+      failed(n, target, sent, Failures.classify(
+          new StaleReadException(target + " served index " + ok.index() + " < " + minIndex), false));
       return;
     }
     if (kind == Kind.WRITE) {
-      ctx.peers().leaderIs(target);
+      ctx.members.leaderIs(target);
     }
     settle(ok, null, null);
   }
 
-  private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, Throwable error) {
-    AttemptFailure f = Failures.classify(error);
+  private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
     learn(target, sent, f);
     final long delay;
     final RaftPeerId next;
@@ -217,17 +282,17 @@ final class RetryingCall {
           return;
         }
         case RETRY_SAME -> {
-          delay = ctx.backoff().delayNanos(retries++);
+          delay = ctx.backoff.delayNanos(retries++);
           next = target;
         }
         default -> {
           RaftPeer suggested = f.suggestedLeader();
-          if (suggested != null && !suggested.getId().equals(target) && hops < ctx.peers().members().size() + 1) {
+          if (pinned == null && suggested != null && !suggested.getId().equals(target) && hops < ctx.members.members().size() + 1) {
             hops++;
             delay = 0;
             next = suggested.getId();
           } else {
-            delay = ctx.backoff().delayNanos(retries++);
+            delay = ctx.backoff.delayNanos(retries++);
             next = null;
           }
         }
@@ -237,7 +302,7 @@ final class RetryingCall {
         return;
       }
       try {
-        retryTimer = ctx.timer().schedule(() -> attempt(next), delay, TimeUnit.NANOSECONDS);
+        retryTimer = ctx.timer.schedule(() -> attempt(next), delay, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {
         giveUpLocked("the client is closed");
       }
@@ -247,25 +312,24 @@ final class RetryingCall {
   /** Updates connections and the peer view from one failure; outside the lock (may do I/O). */
   private void learn(RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
     if (f.action() == AttemptFailure.Action.REBUILD) {
-      ctx.transport().rebuild(f.cause());
+      ctx.transport.rebuild(f.cause());
     } else if (f.reconnect()) {
-      ctx.transport().reconnect(target, sent.generation(), f.cause());
+      ctx.transport.reconnect(target, sent.generation(), f.cause());
     }
-    if (!f.peers().isEmpty() && ctx.peers().learnMembers(f.peers())) {
-      ctx.transport().addPeers(f.peers());
-    }
+    ctx.members.learnMembers(f.peers(), ctx.transport);
     if (f.targetNotLeader()) {
-      ctx.peers().notLeader(target);
+      ctx.members.notLeader(target);
     }
     if (f.suggestedLeader() != null) {
-      ctx.transport().addPeers(List.of(f.suggestedLeader()));
-      ctx.peers().leaderIs(f.suggestedLeader().getId());
+      ctx.transport.addPeers(List.of(f.suggestedLeader()));
+      ctx.members.leaderIs(f.suggestedLeader().getId());
     }
     if (kind == Kind.FOLLOWER_READ) {
-      ctx.peers().readReplicaFailed(target);
+      ctx.members.readReplicaFailed(target);
     }
   }
 
+  /** Ends the call now: its deadline ran out, or the client is closing. */
   private void giveUp(String reason) {
     synchronized (this) {
       giveUpLocked(reason);
@@ -296,10 +360,6 @@ final class RetryingCall {
     return kind == Kind.WRITE ? new KvIndeterminateException(text, cause) : new KvUnavailableException(text, cause);
   }
 
-  private void settleFailure(ErrorCode code, RuntimeException e) {
-    settle(null, code, e);
-  }
-
   private synchronized void settle(Response.Ok ok, ErrorCode code, RuntimeException e) {
     settleLocked(ok, code, e);
   }
@@ -322,7 +382,7 @@ final class RetryingCall {
     }
     Runnable complete = ok != null ? () -> result.complete(ok) : () -> result.completeExceptionally(e);
     try {
-      ctx.callbacks().execute(complete);
+      ctx.callbacks.execute(complete);
     } catch (RejectedExecutionException closing) {
       complete.run();
     }

@@ -15,12 +15,12 @@ import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.RequestCodec;
 
-class SessionTest {
+class WritePathSessionTest {
   private static final List<Command> PUT = List.of(new Command.Put(Bytes.utf8("k"), Bytes.utf8("v")));
 
   @Test
   void numbersCallsFromOneAndTracksTheLowestUnacked() {
-    Session s = new Session(new UUID(1, 2));
+    WritePath.Session s = new WritePath.Session(new UUID(1, 2));
     Request.Write w1 = s.newWrite(PUT);
     Request.Write w2 = s.newWrite(PUT);
     Request.Write w3 = s.newWrite(PUT);
@@ -44,7 +44,7 @@ class SessionTest {
 
   @Test
   void theRequestBytesCarryTheSessionHeader() {
-    Session s = new Session(new UUID(7, 9));
+    WritePath.Session s = new WritePath.Session(new UUID(7, 9));
     s.newWrite(PUT);
     Request.Write w = s.newWrite(PUT);
     Request decoded = RequestCodec.decode(RequestCodec.encode(w));
@@ -57,7 +57,7 @@ class SessionTest {
    */
   @Test
   void concurrentCallsNeverAcknowledgeAnOutstandingCall() throws Exception {
-    Session s = Session.random();
+    WritePath.Session s = WritePath.Session.random();
     ConcurrentLinkedQueue<long[]> made = new ConcurrentLinkedQueue<>(); // {callId, firstUnacked}
     ConcurrentLinkedQueue<long[]> finished = new ConcurrentLinkedQueue<>(); // {callId, finishOrder}
     java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();

@@ -20,15 +20,15 @@ import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Response;
 import quorumkv.raftlog.command.Result;
 
-class WriteBatcherTest {
+class WritePathBatcherTest {
   private static final long LONG_DEADLINE = TimeUnit.SECONDS.toNanos(60);
 
   /** Most cases: one call in flight (everything else queues), no byte pressure. */
   private final ManualSender sender = new ManualSender();
-  private final WriteBatcher b = new WriteBatcher(sender, 64, 1, 1 << 20);
+  private final WritePath.Batcher b = new WritePath.Batcher(sender, 64, 1, 1 << 20);
 
   /** A sender whose calls the test completes by hand. */
-  static final class ManualSender implements WriteBatcher.Sender {
+  static final class ManualSender implements WritePath.Batcher.Sender {
     record Call(String op, List<Command> commands, long deadlineNanos, CompletableFuture<Response.Ok> reply) {}
 
     final List<Call> calls = new ArrayList<>();
@@ -63,7 +63,7 @@ class WriteBatcherTest {
     return new Command.Put(Bytes.utf8(key), Bytes.utf8("v"));
   }
 
-  private static CompletableFuture<Response.Ok> submit(WriteBatcher b, String key) {
+  private static CompletableFuture<Response.Ok> submit(WritePath.Batcher b, String key) {
     return b.submit("put " + key, put(key), 40, System.nanoTime() + LONG_DEADLINE);
   }
 
@@ -130,7 +130,7 @@ class WriteBatcherTest {
   @Test
   void batchesRespectTheOperationAndByteLimits() {
     ManualSender sender = new ManualSender();
-    WriteBatcher byCount = new WriteBatcher(sender, 3, 1, 1 << 20);
+    WritePath.Batcher byCount = new WritePath.Batcher(sender, 3, 1, 1 << 20);
     submit(byCount, "first");
     for (int i = 0; i < 7; i++) {
       submit(byCount, "k" + i);
@@ -143,7 +143,7 @@ class WriteBatcherTest {
     assertEquals(1, sender.call(3).commands().size());
 
     ManualSender sender2 = new ManualSender();
-    WriteBatcher byBytes = new WriteBatcher(sender2, 64, 1, 100); // each write counts 40 bytes
+    WritePath.Batcher byBytes = new WritePath.Batcher(sender2, 64, 1, 100); // each write counts 40 bytes
     submit(byBytes, "first");
     for (int i = 0; i < 3; i++) {
       submit(byBytes, "k" + i);
@@ -155,7 +155,7 @@ class WriteBatcherTest {
   @Test
   void severalCallsInFlightBeforeQueueing() {
     ManualSender sender = new ManualSender();
-    WriteBatcher b = new WriteBatcher(sender, 64, 3, 1 << 20);
+    WritePath.Batcher b = new WritePath.Batcher(sender, 64, 3, 1 << 20);
     for (int i = 0; i < 5; i++) {
       submit(b, "k" + i);
     }
@@ -195,7 +195,7 @@ class WriteBatcherTest {
   /** Nodes that allow 8 operations: refused at 64, 32 and 16 writes, then every batch is 8 and accepted. */
   @Test
   void batchesShrinkToWhatTheClusterAcceptsAndStayThere() throws Exception {
-    WriteBatcher.Sender strict = new WriteBatcher.Sender() {
+    WritePath.Batcher.Sender strict = new WritePath.Batcher.Sender() {
       final java.util.concurrent.atomic.AtomicLong index = new java.util.concurrent.atomic.AtomicLong();
 
       @Override
@@ -216,7 +216,7 @@ class WriteBatcherTest {
         return CompletableFuture.completedFuture(new Response.Ok(i, results));
       }
     };
-    WriteBatcher eight = new WriteBatcher(strict, 64, 1, 1 << 20);
+    WritePath.Batcher eight = new WritePath.Batcher(strict, 64, 1, 1 << 20);
     // The first write holds the only in-flight slot until the other 199 have queued.
     List<CompletableFuture<Response.Ok>> all = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
@@ -291,8 +291,8 @@ class WriteBatcherTest {
 
   @Test
   void onlySingleKeyWritesAreBatchable() {
-    assertEquals(Bytes.utf8("k"), WriteBatcher.batchKey(put("k")));
-    assertEquals(Bytes.utf8("k"), WriteBatcher.batchKey(new Command.Delete(Bytes.utf8("k"))));
-    assertNull(WriteBatcher.batchKey(new Command.Txn(List.of(), List.of(put("a"), put("b")), List.of())));
+    assertEquals(Bytes.utf8("k"), WritePath.Batcher.batchKey(put("k")));
+    assertEquals(Bytes.utf8("k"), WritePath.Batcher.batchKey(new Command.Delete(Bytes.utf8("k"))));
+    assertNull(WritePath.Batcher.batchKey(new Command.Txn(List.of(), List.of(put("a"), put("b")), List.of())));
   }
 }

@@ -1,0 +1,339 @@
+package quorumkv.client.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.thirdparty.com.google.common.util.concurrent.ThreadFactoryBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.client.AsyncKvClient;
+import quorumkv.client.Durability;
+import quorumkv.client.KvAdmin;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.KvRejectedException;
+import quorumkv.client.KvReplicationIncompleteException;
+import quorumkv.client.KvResult;
+import quorumkv.client.KvUnavailableException;
+import quorumkv.client.ReadConsistency;
+import quorumkv.client.ReadOptions;
+import quorumkv.client.internal.RaftTransport.Kind;
+import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
+import quorumkv.raftlog.command.Response;
+
+/**
+ * The {@link KvClient}: builds and validates requests (raft-log's {@code RequestLimits}), hands writes
+ * to the {@link WritePath} and runs reads and durability watches as {@link CallRunner} calls, then turns
+ * replies into results ({@link Results}). Owns every thread and connection of the client.
+ *
+ * <p>Threads: one timer thread (deadlines, attempt timeouts, backoff pauses) and a cached pool of
+ * callback threads that complete the callers' futures and run member discovery; plus whatever the
+ * RaftClient's gRPC channels use. {@link #close()} ends all of them.
+ */
+public final class ClientCore implements KvClient {
+  private static final Logger LOG = LoggerFactory.getLogger(ClientCore.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final KvClientConfig config;
+  private final String name;
+  private final Members members;
+  private final RaftTransport transport;
+  private final ScheduledThreadPoolExecutor timer;
+  private final ExecutorService callbacks;
+  private final CallRunner.Calls calls;
+  private final WritePath writes;
+  private final AsyncKvClient async = new AsyncFacet(Durability.QUORUM);
+  private final KvClient allView = new View(Durability.ALL);
+  private final RatisAdmin admin;
+
+  private ClientCore(KvClientConfig config) {
+    this.config = config;
+    this.name = "quorumkv-client-" + INSTANCES.incrementAndGet();
+    this.members = new Members(config.addresses());
+    RaftGroupId groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
+    this.transport = new RaftTransport(ClientId.randomId(), groupId, members.seeds(), config.rpcTimeout(),
+        config.deadline());
+    this.timer = new ScheduledThreadPoolExecutor(1, threads(name + "-timer"));
+    this.timer.setRemoveOnCancelPolicy(true);
+    this.callbacks = Executors.newCachedThreadPool(threads(name + "-callback"));
+    this.calls = new CallRunner.Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
+        timer, callbacks, config.rpcTimeout());
+    this.writes = new WritePath(name, calls, config);
+    this.admin = new RatisAdmin(name, transport, members, config.deadline());
+  }
+
+  /** Creates a client and tries once to learn the group's members; see {@code KvClients.connect}. */
+  public static ClientCore connect(KvClientConfig config) {
+    ClientCore client = new ClientCore(Objects.requireNonNull(config, "config"));
+    client.members.discover(client.transport);
+    LOG.info("{}: connected to cluster {} via {} (members {}, leader {}), session {}", client.name,
+        config.clusterId(), config.addresses(), client.members.members(), client.members.leader(),
+        client.writes.sessionId());
+    return client;
+  }
+
+  // ------------------------------------------------------------------------------------------ facets
+
+  @Override
+  public AsyncKvClient async() {
+    return async;
+  }
+
+  @Override
+  public long lastSeenIndex() {
+    return calls.lastSeenIndex();
+  }
+
+  @Override
+  public KvClient withDurability(Durability durability) {
+    return Objects.requireNonNull(durability, "durability") == Durability.QUORUM ? this : allView;
+  }
+
+  @Override
+  public Durability durability() {
+    return Durability.QUORUM;
+  }
+
+  @Override
+  public KvAdmin admin() {
+    return admin;
+  }
+
+  /** The current session's id (a new one after the cluster expired the old). */
+  public UUID sessionId() {
+    return writes.sessionId();
+  }
+
+  /** The same client with another write durability; owns nothing, so closing it does nothing. */
+  private final class View implements KvClient {
+    private final Durability durability;
+    private final AsyncKvClient async;
+
+    View(Durability durability) {
+      this.durability = durability;
+      this.async = new AsyncFacet(durability);
+    }
+
+    @Override
+    public AsyncKvClient async() {
+      return async;
+    }
+
+    @Override
+    public KvClient withDurability(Durability d) {
+      return ClientCore.this.withDurability(d);
+    }
+
+    @Override
+    public Durability durability() {
+      return durability;
+    }
+
+    @Override
+    public KvAdmin admin() {
+      return admin;
+    }
+
+    @Override
+    public long lastSeenIndex() {
+      return ClientCore.this.lastSeenIndex();
+    }
+
+    @Override
+    public void close() {
+      // A view owns nothing.
+    }
+
+    @Override
+    public String toString() {
+      return ClientCore.this + "/" + durability;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ operations
+
+  /** The asynchronous operations; the blocking ones in {@link KvClient} wait for these. */
+  private final class AsyncFacet implements AsyncKvClient {
+    private final Durability durability;
+
+    AsyncFacet(Durability durability) {
+      this.durability = durability;
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Get> get(Bytes key, ReadConsistency consistency) {
+      return get(key, ReadOptions.of(consistency));
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Get> get(Bytes key, ReadOptions options) {
+      return read("get " + key, new Command.Get(Objects.requireNonNull(key, "key")), options, Results::get);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadConsistency consistency) {
+      return range(start, end, limit, ReadOptions.of(consistency));
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadOptions options) {
+      return read("range [" + start + ", " + end + ")", new Command.Range(Objects.requireNonNull(start, "start"),
+          Objects.requireNonNull(end, "end"), limit), options, Results::range);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Put> put(Bytes key, Bytes value) {
+      return write(durability, "put " + key, new Command.Put(Objects.requireNonNull(key, "key"),
+          Objects.requireNonNull(value, "value")), Results::put);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Delete> delete(Bytes key) {
+      return write(durability, "delete " + key, new Command.Delete(Objects.requireNonNull(key, "key")),
+          Results::delete);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, long expectedModRevision, Bytes value) {
+      return write(durability, "compareAndSet " + key, new Command.CompareAndSet(Objects.requireNonNull(key, "key"),
+          new Command.Expected.Revision(expectedModRevision), Objects.requireNonNull(value, "value")), Results::cas);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, Bytes expectedValue, Bytes value) {
+      return write(durability, "compareAndSet " + key, new Command.CompareAndSet(Objects.requireNonNull(key, "key"),
+          new Command.Expected.Value(Objects.requireNonNull(expectedValue, "expectedValue")),
+          Objects.requireNonNull(value, "value")), Results::cas);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Cas> putIfAbsent(Bytes key, Bytes value) {
+      return write(durability, "putIfAbsent " + key, new Command.PutIfAbsent(Objects.requireNonNull(key, "key"),
+          Objects.requireNonNull(value, "value")), Results::cas);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Txn> txn(Command.Txn txn) {
+      return write(durability, "txn", Objects.requireNonNull(txn, "txn"), Results::txn);
+    }
+  }
+
+  private <T> CompletableFuture<T> read(String op, Command command, ReadOptions options,
+      Function<Response.Ok, T> toResult) {
+    Objects.requireNonNull(options, "options");
+    Request.Read request = new Request.Read(List.of(command));
+    byte[] bytes = RequestCodec.encode(request);
+    CompletableFuture<T> refused = refuse(op, request, bytes);
+    if (refused != null) {
+      return refused;
+    }
+    Kind kind = options.consistency() == ReadConsistency.FOLLOWER ? Kind.FOLLOWER_READ : Kind.LINEARIZABLE_READ;
+    RaftPeerId replica = options.replica() == null ? null : RaftPeerId.valueOf(options.replica());
+    long minIndex = Math.max(calls.lastSeenIndex(), options.minIndex());
+    return calls.run(op, kind, bytes, replica, minIndex, config.deadline().toNanos(),
+        (ok, code) -> calls.observe(ok)).thenApply(toResult);
+  }
+
+  private <T extends KvResult> CompletableFuture<T> write(Durability durability, String op, Command command,
+      Function<Response.Ok, T> toResult) {
+    long startNanos = System.nanoTime();
+    // Check the limits before numbering the call: the session header has a fixed size.
+    Request.Write probe = Request.Write.unsessioned(List.of(command));
+    byte[] probeBytes = RequestCodec.encode(probe);
+    CompletableFuture<T> refused = refuse(op, probe, probeBytes);
+    if (refused != null) {
+      return refused;
+    }
+    long deadlineNanos = startNanos + config.deadline().toNanos();
+    CompletableFuture<T> committed = writes.submit(op, command, probeBytes.length, deadlineNanos)
+        .thenApply(toResult);
+    if (durability == Durability.QUORUM) {
+      return committed;
+    }
+    return committed.thenCompose(r -> onEveryVoter(op, r, deadlineNanos));
+  }
+
+  /**
+   * Completes with {@code result} once the leader sees its entry in the log of every voter, or fails
+   * with {@link KvReplicationIncompleteException} (carrying {@code result}) if that is not confirmed by
+   * {@code deadlineNanos}. The watch is its own call: it follows leader changes, and its pending RPC is
+   * bounded by the deadline, not by the server's hidden watch timeout.
+   */
+  private <T extends KvResult> CompletableFuture<T> onEveryVoter(String call, T result, long deadlineNanos) {
+    long remaining = Math.max(0, deadlineNanos - System.nanoTime());
+    return calls.run(call + " on every voter", Kind.WATCH, new byte[0], null, result.index(), remaining,
+        (ok, code) -> {}).handle((ok, e) -> {
+          if (e == null) {
+            return result;
+          }
+          Throwable cause = Failures.forCaller(e);
+          throw new KvReplicationIncompleteException(call + " applied at index " + result.index()
+              + " (committed on a quorum) but not confirmed on every voter within the deadline: "
+              + cause.getMessage(), result, cause);
+        });
+  }
+
+  /** A failed future if the request breaks a limit (or the client is closed), else null. */
+  private <T> CompletableFuture<T> refuse(String op, Request request, byte[] bytes) {
+    if (calls.closed()) {
+      return CompletableFuture.failedFuture(new KvUnavailableException(op + ": the client is closed", null));
+    }
+    Response.Failed f = config.limits().check(request, bytes.length);
+    if (f != null) {
+      return CompletableFuture.failedFuture(
+          new KvRejectedException(f.code(), op + " rejected before sending: " + f.message(), null));
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------------------------------ close
+
+  @Override
+  public void close() {
+    if (calls.closed()) {
+      return;
+    }
+    members.close();
+    calls.close("the client was closed");
+    writes.close();
+    transport.close();
+    timer.shutdownNow();
+    callbacks.shutdown();
+    try {
+      if (!callbacks.awaitTermination(Duration.ofSeconds(5).toMillis(), TimeUnit.MILLISECONDS)) {
+        callbacks.shutdownNow();
+      }
+      timer.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      callbacks.shutdownNow();
+    }
+    LOG.info("{}: closed (session {})", name, writes.sessionId());
+  }
+
+  /** Daemon threads named {@code <prefix>-1}, {@code <prefix>-2}, ...: the client never holds the JVM open. */
+  private static ThreadFactory threads(String prefix) {
+    return new ThreadFactoryBuilder().setNameFormat(prefix + "-%d").setDaemon(true).build();
+  }
+
+  @Override
+  public String toString() {
+    return name + config.addresses();
+  }
+}

@@ -1,0 +1,321 @@
+package quorumkv.client.internal;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.util.ProtoUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.client.ClusterStatus;
+
+/**
+ * The client's view of the group: its members and which one it believes leads. Starts with one
+ * placeholder peer per configured address ({@code seed-0}, {@code seed-1}, ...): peer ids are not known
+ * up front, and a Ratis server routes a client request by group id, not by the peer id it names. The
+ * real members (ids and addresses as the servers know them) replace the seeds as soon as a node says
+ * who they are, in a GroupInfo reply or a NotLeaderException.
+ *
+ * <p>Thread-safe; every field is a volatile snapshot, and a stale read of it costs one extra hop.
+ * Also reads the GroupInfo replies the members come from: {@link #discover} for the data path,
+ * {@link LeaderView} for the admin.
+ */
+final class Members {
+  private static final Logger LOG = LoggerFactory.getLogger(Members.class);
+  private static final long DISCOVERY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final List<RaftPeer> seeds;
+  private volatile List<RaftPeer> members;
+  private volatile boolean membersKnown;
+  private volatile RaftPeerId leader;
+  /** The replica FOLLOWER reads go to, so one client's reads hit one warm node; null = choose anew. */
+  private volatile RaftPeerId readReplica;
+  private final AtomicInteger cursor = new AtomicInteger();
+  private final AtomicBoolean discovering = new AtomicBoolean();
+  private volatile long lastDiscoveryNanos = System.nanoTime() - DISCOVERY_INTERVAL_NANOS;
+  private volatile boolean closed;
+
+  Members(List<String> addresses) {
+    List<RaftPeer> s = new ArrayList<>();
+    for (int i = 0; i < addresses.size(); i++) {
+      s.add(RaftPeer.newBuilder().setId("seed-" + i).setAddress(addresses.get(i)).build());
+    }
+    this.seeds = List.copyOf(s);
+    this.members = seeds;
+    this.cursor.set(ThreadLocalRandom.current().nextInt(seeds.size()));
+  }
+
+  List<RaftPeer> seeds() {
+    return seeds;
+  }
+
+  List<RaftPeer> members() {
+    return members;
+  }
+
+  boolean membersKnown() {
+    return membersKnown;
+  }
+
+  RaftPeerId leader() {
+    return leader;
+  }
+
+  /** Where a request for the leader goes: the known leader, else the next member in turn. */
+  RaftPeerId leaderOrNext() {
+    RaftPeerId l = leader;
+    return l != null ? l : next();
+  }
+
+  /** The next member in round-robin order. */
+  RaftPeerId next() {
+    List<RaftPeer> m = members;
+    return m.get(Math.floorMod(cursor.getAndIncrement(), m.size())).getId();
+  }
+
+  /** The member FOLLOWER reads use, chosen at random once and kept while it answers. */
+  RaftPeerId readReplica() {
+    RaftPeerId r = readReplica;
+    if (r == null || !contains(r)) {
+      List<RaftPeer> m = members;
+      r = m.get(ThreadLocalRandom.current().nextInt(m.size())).getId();
+      readReplica = r;
+    }
+    return r;
+  }
+
+  /** Learns the members a node named, making new ones addressable on {@code transport}. */
+  void learnMembers(Collection<RaftPeer> peers, RaftTransport transport) {
+    if (learnMembers(peers)) {
+      transport.addPeers(peers);
+    }
+  }
+
+  /**
+   * Learns the group's members (ignored if empty). Returns true if they differ from what the view
+   * had, so the caller can register new addresses with the transport.
+   */
+  synchronized boolean learnMembers(Collection<RaftPeer> peers) {
+    if (peers == null || peers.isEmpty()) {
+      return false;
+    }
+    List<RaftPeer> sorted = new ArrayList<>(peers);
+    sorted.sort(Comparator.comparing(p -> p.getId().toString()));
+    if (membersKnown && describe(sorted).equals(describe(members))) {
+      return false;
+    }
+    members = List.copyOf(sorted);
+    membersKnown = true;
+    if (leader != null && !contains(leader)) {
+      leader = null;
+    }
+    return true;
+  }
+
+  /** {@code id} leads (a NotLeaderException named it, a GroupInfo said so, or it committed a write). */
+  void leaderIs(RaftPeerId id) {
+    if (id != null && contains(id)) {
+      leader = id;
+    }
+  }
+
+  /** {@code id} failed or denied leading: stop preferring it (unless someone else was learnt meanwhile). */
+  void notLeader(RaftPeerId id) {
+    if (Objects.equals(leader, id)) {
+      leader = null;
+    }
+  }
+
+  /** The FOLLOWER-read replica failed: the next FOLLOWER read chooses again. */
+  void readReplicaFailed(RaftPeerId id) {
+    if (Objects.equals(readReplica, id)) {
+      readReplica = null;
+    }
+  }
+
+  /**
+   * Asks the configured nodes, one at a time, for the group's members and leader until one answers.
+   * Blocking, at most one RPC timeout per node; failure is not an error (calls find the leader through
+   * NotLeaderException too).
+   */
+  void discover(RaftTransport transport) {
+    lastDiscoveryNanos = System.nanoTime();
+    for (RaftPeer seed : seeds) {
+      if (closed) {
+        return;
+      }
+      try {
+        learn(transport.groupInfo(seed.getId()), transport);
+        return;
+      } catch (Exception e) {
+        LOG.debug("{} did not describe the group: {}", seed.getAddress(), e.toString());
+      }
+    }
+  }
+
+  /** While only the seeds are known, look the members up in the background, at most once a second. */
+  void discoverInBackground(RaftTransport transport, Executor executor) {
+    if (closed || System.nanoTime() - lastDiscoveryNanos < DISCOVERY_INTERVAL_NANOS
+        || !discovering.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          discover(transport);
+        } finally {
+          discovering.set(false);
+        }
+      });
+    } catch (RuntimeException rejected) {
+      discovering.set(false);
+    }
+  }
+
+  /** No more discovery: the client is closing. */
+  void close() {
+    closed = true;
+  }
+
+  /**
+   * Learns from a GroupInfo reply: the group's members, and the leader as the answering node sees it
+   * (itself if it leads, the leader it follows otherwise, null during an election), which it returns.
+   */
+  RaftPeerId learn(GroupInfoReply reply, RaftTransport transport) {
+    learnMembers(List.copyOf(reply.getGroup().getPeers()), transport);
+    RoleInfoProto role = reply.getRoleInfoProto();
+    RaftPeerId leader = null;
+    if (role != null && role.getRole() == RaftPeerRole.LEADER) {
+      leader = RaftPeerId.valueOf(role.getSelf().getId());
+    } else if (role != null && role.getRole() == RaftPeerRole.FOLLOWER && role.hasFollowerInfo()
+        && role.getFollowerInfo().hasLeaderInfo()) {
+      var id = role.getFollowerInfo().getLeaderInfo().getId().getId();
+      leader = id.isEmpty() ? null : RaftPeerId.valueOf(id);
+    }
+    leaderIs(leader);
+    return leader;
+  }
+
+  /** RaftPeer.equals compares ids only; a member whose address changed is a change too. */
+  private static List<String> describe(List<RaftPeer> peers) {
+    List<String> out = new ArrayList<>();
+    for (RaftPeer p : peers) {
+      out.add(p.getId() + "@" + p.getAddress());
+    }
+    return out;
+  }
+
+  private boolean contains(RaftPeerId id) {
+    for (RaftPeer p : members) {
+      if (p.getId().equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The leader's GroupInfo reply, read: the configuration (voters and listeners, and whether a change is
+   * in flight) and each member's progress. Sources, all in the reply: the configuration proto; the
+   * commit infos (on the leader, each follower's commit index as it last reported it); the leader info
+   * of the role proto (ms since each follower last answered).
+   */
+  record LeaderView(RaftPeerId leaderId, Conf conf, boolean reconfiguring, ClusterStatus status) {
+
+    /** A configuration: voters and listeners, as the RaftPeers the leader has (addresses included). */
+    record Conf(List<RaftPeer> voters, List<RaftPeer> listeners) {
+      Conf {
+        voters = List.copyOf(voters);
+        listeners = List.copyOf(listeners);
+      }
+
+      RaftPeer find(String id) {
+        for (RaftPeer p : voters) {
+          if (p.getId().toString().equals(id)) {
+            return p;
+          }
+        }
+        for (RaftPeer p : listeners) {
+          if (p.getId().toString().equals(id)) {
+            return p;
+          }
+        }
+        return null;
+      }
+    }
+
+    /** The view, or null if the node that answered is not the leader. */
+    static LeaderView parse(GroupInfoReply reply) {
+      RoleInfoProto role = reply.getRoleInfoProto();
+      if (role == null || role.getRole() != RaftPeerRole.LEADER || !role.hasLeaderInfo()) {
+        return null;
+      }
+      RaftPeerId self = RaftPeerId.valueOf(role.getSelf().getId());
+      Conf conf;
+      boolean reconfiguring;
+      RaftConfigurationProto proto = reply.getConf().orElse(null);
+      if (proto != null) {
+        conf = new Conf(ProtoUtils.toRaftPeers(proto.getPeersList()), ProtoUtils.toRaftPeers(proto.getListenersList()));
+        reconfiguring = proto.getOldPeersCount() > 0 || proto.getOldListenersCount() > 0;
+      } else {
+        // Older servers: only the group, whose peers carry their startup role.
+        List<RaftPeer> voters = new ArrayList<>();
+        List<RaftPeer> listeners = new ArrayList<>();
+        for (RaftPeer p : reply.getGroup().getPeers()) {
+          (p.getStartupRole() == RaftPeerRole.LISTENER ? listeners : voters).add(p);
+        }
+        conf = new Conf(voters, listeners);
+        reconfiguring = false;
+      }
+
+      Map<String, Long> commits = new HashMap<>();
+      for (CommitInfoProto c : reply.getCommitInfos()) {
+        commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
+      }
+      Map<String, Long> contact = new HashMap<>();
+      for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+        contact.put(f.getId().getId().toStringUtf8(), f.getLastRpcElapsedTimeMs());
+      }
+      long leaderCommit = reply.getLogInfoProto() != null && reply.getLogInfoProto().hasCommitted()
+          ? reply.getLogInfoProto().getCommitted().getIndex()
+          : commits.getOrDefault(self.toString(), -1L);
+
+      List<ClusterStatus.Member> members = new ArrayList<>();
+      add(members, conf.voters(), ClusterStatus.Role.VOTER, self, leaderCommit, commits, contact);
+      add(members, conf.listeners(), ClusterStatus.Role.LISTENER, self, leaderCommit, commits, contact);
+      ClusterStatus status = new ClusterStatus(self.toString(), role.getLeaderInfo().getTerm(), leaderCommit,
+          reconfiguring, members);
+      return new LeaderView(self, conf, reconfiguring, status);
+    }
+
+    private static void add(List<ClusterStatus.Member> out, List<RaftPeer> peers, ClusterStatus.Role role,
+        RaftPeerId leader, long leaderCommit, Map<String, Long> commits, Map<String, Long> contact) {
+      List<RaftPeer> sorted = new ArrayList<>(peers);
+      sorted.sort(Comparator.comparing(p -> p.getId().toString()));
+      for (RaftPeer p : sorted) {
+        String id = p.getId().toString();
+        boolean isLeader = p.getId().equals(leader);
+        long commit = isLeader ? leaderCommit : commits.getOrDefault(id, -1L);
+        long lag = isLeader ? 0 : commit < 0 || leaderCommit < 0 ? -1 : Math.max(0, leaderCommit - commit);
+        long lastContact = isLeader ? 0 : contact.getOrDefault(id, -1L);
+        out.add(new ClusterStatus.Member(id, p.getAddress(), role, isLeader, commit, lag, lastContact));
+      }
+    }
+  }
+}
