@@ -4,11 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import quorumkv.client.KvException;
-import quorumkv.client.ReadConsistency;
+import quorumkv.client.KvClient;
+import quorumkv.client.ReadOptions;
 import quorumkv.raftlog.command.Bytes;
-import quorumkv.raftlog.command.Command;
 import quorumkv.server.ratis.KvNode;
-import quorumkv.server.ratis.LocalReads;
 import quorumkv.server.ratis.StoreBusyException;
 
 /**
@@ -22,18 +21,18 @@ final class BackupHandler implements Handler {
   static final String CONTENT_TYPE = "application/vnd.quorumkv.backup";
 
   private final KvNode node;
-  private final LocalReads reads;
+  private final KvClient client;
 
-  BackupHandler(KvNode node, LocalReads reads) {
+  BackupHandler(KvNode node, KvClient client) {
     this.node = node;
-    this.reads = reads;
+    this.client = client;
   }
 
   @Override
   public ApiResponse handle(ApiRequest request) throws ApiException {
     request.allowOnly();
     try {
-      reads.range(new Command.Range(Bytes.EMPTY, Bytes.EMPTY, 1), ReadConsistency.LINEARIZABLE, 0);
+      client.range(Bytes.EMPTY, Bytes.EMPTY, 1, ReadOptions.linearizable().atReplica(node.config().nodeId()));
     } catch (KvException e) {
       throw KvErrors.toApi(e, false);
     }

@@ -11,13 +11,12 @@ import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Guard;
 import quorumkv.raftlog.command.Result;
-import quorumkv.server.ratis.LocalReads;
 
 /**
  * {@code /v1/kv/<key>}: GET reads one key, PUT writes it (compare-and-set with {@code prev_revision=N},
  * where 0 means "absent"), DELETE deletes it (conditionally with {@code prev_revision}). Writes go through
- * the node's {@link KvClient} (exactly once, following the leader), reads are served by this node
- * ({@link LocalReads}). See {@link KeyCodec} for how keys and values are encoded.
+ * the node's {@link KvClient} (exactly once, following the leader); reads go through the same client,
+ * aimed at this node ({@link ReadParams#servedBy}), so the node that got a read serves it. See {@link KeyCodec} for how keys and values are encoded.
  */
 final class KvHandler implements Handler {
   static final String PREFIX = "/v1/kv/";
@@ -26,11 +25,11 @@ final class KvHandler implements Handler {
   record PutBody(String value, String valueBase64) {}
 
   private final KvClient client;
-  private final LocalReads reads;
+  private final String nodeId;
 
-  KvHandler(KvClient client, LocalReads reads) {
+  KvHandler(KvClient client, String nodeId) {
     this.client = client;
-    this.reads = reads;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -55,10 +54,10 @@ final class KvHandler implements Handler {
     request.allowOnly("encoding", "consistency", "min_index");
     KeyCodec.Encoding encoding = KeyCodec.encoding(request);
     Bytes key = key(request, encoding);
-    ReadOptions read = ReadOptions.of(request);
+    ReadParams read = ReadParams.of(request);
     KvResult.Get r;
     try {
-      r = reads.get(new Command.Get(key), read.consistency(), read.minIndex());
+      r = client.get(key, read.servedBy(nodeId));
     } catch (KvException e) {
       throw KvErrors.toApi(e, false);
     }

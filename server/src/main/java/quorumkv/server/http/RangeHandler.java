@@ -1,12 +1,12 @@
 package quorumkv.server.http;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import quorumkv.client.KvClient;
 import quorumkv.client.KvException;
 import quorumkv.client.KvResult;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.KeyValue;
-import quorumkv.server.ratis.LocalReads;
 
 /**
  * {@code GET /v1/kv?prefix=P} or {@code GET /v1/kv?start=A&end=B}: keys in order, at most {@code limit}
@@ -17,10 +17,13 @@ import quorumkv.server.ratis.LocalReads;
 final class RangeHandler implements Handler {
   static final int DEFAULT_LIMIT = 100;
 
-  private final LocalReads reads;
+  private final KvClient client;
+  private final String nodeId;
 
-  RangeHandler(LocalReads reads) {
-    this.reads = reads;
+  /** Reads through the node's {@code client}, served by this node, {@code nodeId}. */
+  RangeHandler(KvClient client, String nodeId) {
+    this.client = client;
+    this.nodeId = nodeId;
   }
 
   @Override
@@ -45,10 +48,10 @@ final class RangeHandler implements Handler {
       Bytes to = end == null ? Bytes.EMPTY : KeyCodec.paramKey(end, encoding, "end");
       range = new Command.Range(from, to, (int) limit);
     }
-    ReadOptions read = ReadOptions.of(request);
+    ReadParams read = ReadParams.of(request);
     KvResult.Range r;
     try {
-      r = reads.range(range, read.consistency(), read.minIndex());
+      r = client.range(range.start(), range.end(), range.limit(), read.servedBy(nodeId));
     } catch (KvException e) {
       throw KvErrors.toApi(e, false);
     }

@@ -27,7 +27,7 @@ import quorumkv.server.status.Readiness;
  *
  * <pre>
  *  HTTP ─► HttpServer ─► Router ─► handler ─┬► KvClient (writes, KvAdmin) ─► leader ─► log ─► KvStateMachine
- *                                           ├► LocalReads ─► this node's Ratis server (ReadIndex / stale read)
+ *                                           ├► KvClient (reads aimed at this node: ReadIndex / stale read)
  *                                           └► KvNode.status() (NodeStatus) ─► /v1/cluster, /ready, gauges
  *  KvStateMachine ─ StateMachineListener ─► NodeMetrics ◄─ sampler (term, leader every 100 ms) ◄─ /metrics
  * </pre>

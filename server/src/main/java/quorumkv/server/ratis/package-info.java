@@ -3,7 +3,6 @@
  * and closes the member; hands out only small types of its own), {@link quorumkv.server.ratis.RaftPropertiesFactory}
  * (the only writer of Ratis config keys) and the package-private status reader. May import Ratis, raft-log
  * (state machine; the store only inside {@code withStore}), {@code config}, {@code status} and
- * {@code backup}. {@code LocalReads} (this node's HTTP reads) is here because it submits requests to the
- * Ratis server directly; it goes when the HTTP reads move to the client library.
+ * {@code backup}.
  */
 package quorumkv.server.ratis;
