@@ -15,8 +15,8 @@ import quorumkv.raftlog.command.Command;
  * session id and numbers its writes; a retried write (after a timeout, a leader change, a snapshot
  * install or a full-cluster restart) re-sends the same bytes, and the replicated state returns the
  * recorded result instead of applying it again. Reads are {@link ReadConsistency#LINEARIZABLE} unless
- * the call asks for {@link ReadConsistency#FOLLOWER}; either way a client never reads below an index it
- * has already seen. Every call ends within the configured {@link KvClientConfig#deadline() deadline}
+ * the call asks for {@link ReadConsistency#FOLLOWER}; {@link ReadOptions} can also aim a read at one
+ * replica and at or above a log index. Either way a client never reads below an index it has already seen. Every call ends within the configured {@link KvClientConfig#deadline() deadline}
  * (plus scheduling slack), with a result or a {@link KvException} that says whether the operation could
  * have applied: {@link KvRejectedException} and {@link KvUnavailableException} mean it did not;
  * {@link KvIndeterminateException} (writes only) means it may have. A write of a

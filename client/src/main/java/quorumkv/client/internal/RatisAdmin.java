@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
@@ -23,11 +22,11 @@ import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.client.internal.Members.LeaderView;
-import quorumkv.raftlog.command.ErrorCode;
 
 /**
  * {@link KvAdmin} over Ratis's admin RPCs. Each change is a loop that converges on a wanted
- * membership: read the configuration from the leader ({@link LeaderView}); stop if it already holds;
+ * membership ({@link MembershipIntent}): read the configuration from the leader ({@link LeaderView});
+ * stop if it already holds;
  * otherwise send one compare-and-set configuration change (List arguments: the {@code RaftPeer[]}
  * overload of Ratis's AdminApi passes the servers as listeners) and look again. A reply lost in a
  * timeout, a leader change or a concurrent change therefore costs one more round, never a wrong result.
@@ -65,7 +64,7 @@ final class RatisAdmin implements KvAdmin {
 
   @Override
   public void addListener(String id, String address) {
-    converge("add listener " + id, deadline(), new AddIntent(id, address, true));
+    converge("add listener " + id, deadline(), MembershipIntent.add(id, address, true));
   }
 
   @Override
@@ -77,10 +76,10 @@ final class RatisAdmin implements KvAdmin {
     // caught up, so a node that started outside the configuration (restarted after a removal) stays in
     // STARTING for good, serving no reads, and keeps that state when promoted (found by
     // ReadmeCommandsIT). A node that already is a listener is promoted once caught up.
-    converge("add " + id + " as a voter", deadline, new AddIntent(id, address, false));
+    converge("add " + id + " as a voter", deadline, MembershipIntent.add(id, address, false));
     try {
       awaitCaughtUp(id, deadline);
-      converge("promote " + id, deadline, new MoveIntent(id, true));
+      converge("promote " + id, deadline, new MembershipIntent.Move(id, true));
     } catch (KvUnavailableException e) {
       // The node is a listener now: "nothing was changed" would mislead the caller.
       throw new KvIndeterminateException(name + ": " + id + " was added as a listener but not made a voter in time ("
@@ -92,35 +91,21 @@ final class RatisAdmin implements KvAdmin {
   public void promote(String id) {
     long deadline = deadline();
     awaitCaughtUp(id, deadline);
-    converge("promote " + id, deadline, new MoveIntent(id, true));
+    converge("promote " + id, deadline, new MembershipIntent.Move(id, true));
   }
 
   @Override
   public void demote(String id) {
     long deadline = deadline();
     handOverIfLeader(id, deadline);
-    converge("demote " + id, deadline, new MoveIntent(id, false));
+    converge("demote " + id, deadline, new MembershipIntent.Move(id, false));
   }
 
   @Override
   public void remove(String id) {
     long deadline = deadline();
     handOverIfLeader(id, deadline);
-    converge("remove " + id, deadline, new Intent() {
-      @Override
-      public boolean holds(LeaderView.Conf c) {
-        return c.find(id) == null;
-      }
-
-      @Override
-      public LeaderView.Conf apply(LeaderView.Conf c) {
-        List<RaftPeer> voters = without(c.voters(), id);
-        if (voters.isEmpty()) {
-          throw invalid("cannot remove " + id + ", the last voter");
-        }
-        return new LeaderView.Conf(voters, without(c.listeners(), id));
-      }
-    });
+    converge("remove " + id, deadline, new MembershipIntent.Remove(id));
   }
 
   @Override
@@ -177,15 +162,7 @@ final class RatisAdmin implements KvAdmin {
 
   // ------------------------------------------------------------------------------------------ converge
 
-  /** A wanted membership: whether a configuration has it, and the configuration that would. */
-  private interface Intent {
-    boolean holds(LeaderView.Conf c);
-
-    /** The configuration to ask for; throws KvRejectedException if the intent cannot apply to {@code c}. */
-    LeaderView.Conf apply(LeaderView.Conf c);
-  }
-
-  private void converge(String what, long deadline, Intent intent) {
+  private void converge(String what, long deadline, MembershipIntent intent) {
     boolean sent = false;
     Throwable last = null;
     while (true) {
@@ -231,79 +208,6 @@ final class RatisAdmin implements KvAdmin {
         return;
       }
       pause(deadline, what + " (lag " + m.lagEntries() + " entries)", false, null);
-    }
-  }
-
-  private final class AddIntent implements Intent {
-    private final RaftPeer peer;
-    private final boolean finalRoleListener;
-
-    AddIntent(String id, String address, boolean finalRoleListener) {
-      this.peer = RaftPeer.newBuilder().setId(Objects.requireNonNull(id, "id"))
-          .setAddress(Objects.requireNonNull(address, "address"))
-          .setStartupRole(finalRoleListener ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER).build();
-      this.finalRoleListener = finalRoleListener;
-    }
-
-    @Override
-    public boolean holds(LeaderView.Conf c) {
-      RaftPeer p = c.find(peer.getId().toString());
-      if (p == null) {
-        return false;
-      }
-      if (!Objects.equals(p.getAddress(), peer.getAddress())) {
-        throw invalid(p.getId() + " is already a member at " + p.getAddress() + ", not " + peer.getAddress());
-      }
-      // addVoter: a node that is already a voter is done too.
-      return c.listeners().contains(p) || !finalRoleListener;
-    }
-
-    @Override
-    public LeaderView.Conf apply(LeaderView.Conf c) {
-      if (c.find(peer.getId().toString()) != null) {
-        throw invalid(peer.getId() + " is already a voter");
-      }
-      if (!finalRoleListener) {
-        List<RaftPeer> voters = new ArrayList<>(c.voters());
-        voters.add(peer);
-        return new LeaderView.Conf(voters, c.listeners());
-      }
-      List<RaftPeer> listeners = new ArrayList<>(c.listeners());
-      listeners.add(peer);
-      return new LeaderView.Conf(c.voters(), listeners);
-    }
-  }
-
-  private final class MoveIntent implements Intent {
-    private final String id;
-    private final boolean toVoter;
-
-    MoveIntent(String id, boolean toVoter) {
-      this.id = Objects.requireNonNull(id, "id");
-      this.toVoter = toVoter;
-    }
-
-    @Override
-    public boolean holds(LeaderView.Conf c) {
-      RaftPeer p = c.find(id);
-      if (p == null) {
-        throw invalid("no member " + id);
-      }
-      return c.voters().contains(p) == toVoter;
-    }
-
-    @Override
-    public LeaderView.Conf apply(LeaderView.Conf c) {
-      RaftPeer p = c.find(id);
-      List<RaftPeer> voters = without(c.voters(), id);
-      List<RaftPeer> listeners = without(c.listeners(), id);
-      RaftPeer moved = RaftPeer.newBuilder(p)
-          .setStartupRole(toVoter ? RaftPeerRole.FOLLOWER : RaftPeerRole.LISTENER).build();
-      (toVoter ? voters : listeners).add(moved);
-      if (voters.isEmpty()) {
-        throw invalid("cannot demote " + id + ", the last voter");
-      }
-      return new LeaderView.Conf(voters, listeners);
     }
   }
 
@@ -377,17 +281,7 @@ final class RatisAdmin implements KvAdmin {
     return Math.max(0, deadline - System.nanoTime());
   }
 
-  private static List<RaftPeer> without(List<RaftPeer> list, String id) {
-    List<RaftPeer> out = new ArrayList<>();
-    for (RaftPeer p : list) {
-      if (!p.getId().toString().equals(id)) {
-        out.add(p);
-      }
-    }
-    return out;
-  }
-
   private static KvRejectedException invalid(String message) {
-    return new KvRejectedException(ErrorCode.INVALID_ARGUMENT, message, null);
+    return MembershipIntent.invalid(message);
   }
 }
