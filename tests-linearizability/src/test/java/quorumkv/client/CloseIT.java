@@ -1,7 +1,6 @@
 package quorumkv.client;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static quorumkv.client.Eventually.eventually;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.connect.KvClients;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /** close() releases every thread and socket the client opened. */
@@ -25,7 +25,7 @@ class CloseIT {
       cluster.waitForLeader(Duration.ofSeconds(30));
       KvClientConfig config = ClientItKit.configFor(cluster).build();
       cycle(config, 0); // warm-up: JVM-wide pools (gRPC, Ratis timers) start once and stay
-      eventually(Duration.ofSeconds(10), "warm-up client threads gone", () -> clientThreads() == 0);
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> clientThreads() == 0, "warm-up client threads gone");
       long threads = ownedThreads();
       java.util.Set<String> before = threadNames();
       long sockets = openSockets();
@@ -33,16 +33,18 @@ class CloseIT {
       for (int i = 1; i <= 20; i++) {
         cycle(config, i);
       }
-      eventually(Duration.ofSeconds(20), "client threads gone", () -> clientThreads() == 0);
+      Eventually.assertTrue(Duration.ofSeconds(20), () -> clientThreads() == 0, "client threads gone");
       // A leak of one thread or socket per client would show as 20 or more.
       try {
-        eventually(Duration.ofSeconds(20), "thread count back near " + threads, () -> ownedThreads() <= threads + 4);
+        Eventually.assertTrue(Duration.ofSeconds(20), () -> ownedThreads() <= threads + 4,
+            "thread count back near " + threads);
       } catch (AssertionError e) {
         java.util.Set<String> extra = threadNames();
         extra.removeAll(before);
         throw new AssertionError(e.getMessage() + "; new threads: " + extra, e);
       }
-      eventually(Duration.ofSeconds(20), "socket count back near " + sockets, () -> openSockets() <= sockets + 4);
+      Eventually.assertTrue(Duration.ofSeconds(20), () -> openSockets() <= sockets + 4,
+          "socket count back near " + sockets);
     }
   }
 

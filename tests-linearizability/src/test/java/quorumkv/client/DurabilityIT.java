@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumkv.client.Eventually.eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.connect.KvClients;
 import quorumkv.server.ratis.NodeInternals;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -153,13 +153,13 @@ class DurabilityIT {
     } finally {
       cluster.restart(follower);
     }
-    eventually(Duration.ofSeconds(30), "ALL writes succeed again once the voter is back", () -> {
+    Eventually.assertTrue(Duration.ofSeconds(30), () -> {
       try {
         client.withDurability(Durability.ALL).put("down/back", "v");
         return true;
       } catch (KvReplicationIncompleteException e) {
         return false;
       }
-    });
+    }, "ALL writes succeed again once the voter is back");
   }
 }

@@ -3,7 +3,6 @@ package quorumkv.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumkv.client.Eventually.eventually;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +26,7 @@ import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.ratis.NodeInternals;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -67,7 +67,7 @@ class ListenerIT {
       AtomicInteger n = new AtomicInteger();
       Latencies.of(200, () -> client.put("warm/k", "v"));
       Latencies up = Latencies.of(300, () -> client.put("up/k" + n.incrementAndGet(), "x".repeat(100)));
-      eventually(Duration.ofSeconds(10), "n4 caught up", () -> n4(client).lagEntries() <= 64);
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> n4(client).lagEntries() <= 64, "n4 caught up");
       ClusterStatus status = client.admin().clusterStatus();
       LOG.info("status with n4 up: {}", status);
       assertEquals(ClusterStatus.Role.LISTENER, status.member("n4").orElseThrow().role());
@@ -81,7 +81,7 @@ class ListenerIT {
           "writes slowed down with the listener down: up " + up + ", down " + down);
 
       // Its lag shows, in entries and in time.
-      eventually(Duration.ofSeconds(10), "n4's time lag grows", () -> n4(client).lastContactMs() >= 1000);
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> n4(client).lastContactMs() >= 1000, "n4's time lag grows");
       ClusterStatus.Member lagging = n4(client);
       LOG.info("n4 down: {}", lagging);
       assertTrue(lagging.lagEntries() >= 300, lagging.toString());
@@ -90,8 +90,8 @@ class ListenerIT {
       leader = cluster.waitForLeader(Duration.ofSeconds(10));
       cluster.takeSnapshot(leader);
       Path leaderLog = cluster.config(leader).raftDir();
-      eventually(Duration.ofSeconds(20), "the leader purged its log past n4's applied index " + appliedAtStop,
-          () -> firstLogIndex(leaderLog) > appliedAtStop + 1);
+      Eventually.assertTrue(Duration.ofSeconds(20), () -> firstLogIndex(leaderLog) > appliedAtStop + 1,
+          "the leader purged its log past n4's applied index " + appliedAtStop);
 
       AtomicLong installed = new AtomicLong(-1);
       cluster.setStateMachineListener(LISTENER, new StateMachineListener() {
@@ -103,15 +103,15 @@ class ListenerIT {
       long t0 = System.nanoTime();
       cluster.restart(LISTENER);
       int l = leader;
-      eventually(Duration.ofSeconds(60), "n4 holds the leader's data",
-          () -> java.util.Arrays.equals(digest(cluster, l), digest(cluster, LISTENER)));
+      Eventually.assertTrue(Duration.ofSeconds(60),
+          () -> java.util.Arrays.equals(digest(cluster, l), digest(cluster, LISTENER)), "n4 holds the leader's data");
       LOG.info("n4 caught up in {} ms by installing the snapshot at {}", (System.nanoTime() - t0) / 1_000_000,
           installed.get());
       assertTrue(installed.get() > appliedAtStop, "n4 installed a snapshot: " + installed.get());
-      eventually(Duration.ofSeconds(10), "n4's lag is back to normal", () -> {
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> {
         ClusterStatus.Member m = n4(client);
         return m.lagEntries() <= 64 && m.lastContactMs() < 1000;
-      });
+      }, "n4's lag is back to normal");
       assertArrayEquals(digest(cluster, l), digest(cluster, LISTENER));
     }
   }
@@ -150,8 +150,9 @@ class ListenerIT {
       assertTrue(slowed.percentileMs(50) <= 2 * normal.percentileMs(50) + 10,
           "writes slowed down with the listener: normal " + normal + ", slowed " + slowed);
       slow.set(false);
-      eventually(Duration.ofSeconds(60), "n4 catches up once fast again",
-          () -> java.util.Arrays.equals(digest(cluster, leader), digest(cluster, LISTENER)));
+      Eventually.assertTrue(Duration.ofSeconds(60),
+          () -> java.util.Arrays.equals(digest(cluster, leader), digest(cluster, LISTENER)),
+          "n4 catches up once fast again");
     }
   }
 

@@ -3,7 +3,6 @@ package quorumkv.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumkv.client.Eventually.eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,7 +3,6 @@ package quorumkv.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumkv.client.Eventually.eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +11,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.connect.KvClients;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /** Every node down: calls fail definitely within their deadline, and the same client recovers. */
@@ -42,14 +42,14 @@ class OutageIT {
         for (int i = 0; i < 3; i++) {
           cluster.restart(i);
         }
-        eventually(Duration.ofSeconds(60), "the same client writes again", () -> {
+        Eventually.assertTrue(Duration.ofSeconds(60), () -> {
           try {
             timed(() -> client.put("outage/k", "after"));
             return true;
           } catch (KvUnavailableException | KvIndeterminateException e) {
             return false;
           }
-        });
+        }, "the same client writes again");
         assertEquals("after", client.get("outage/k").valueUtf8());
       }
     }

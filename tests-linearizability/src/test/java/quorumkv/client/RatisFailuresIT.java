@@ -55,6 +55,7 @@ import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -150,7 +151,7 @@ class RatisFailuresIT {
       one.stop(0);
       AtomicReference<Failure> refused = new AtomicReference<>();
       List<String> seen = new ArrayList<>();
-      Eventually.eventually(Duration.ofSeconds(20), "Ratis refuses to send on the dead stream", () -> {
+      Eventually.assertTrue(Duration.ofSeconds(20), () -> {
         Failure f = send(raw, staleRead(raw, group, one.nodeId(0)));
         seen.add(String.valueOf(f.exception()));
         if (f.exception() instanceof AlreadyClosedException && f.exception().getMessage().endsWith("is closed.")) {
@@ -158,7 +159,7 @@ class RatisFailuresIT {
           return true;
         }
         return false;
-      });
+      }, "Ratis refuses to send on the dead stream");
       // Pins the real Ratis text that Failures.refusedOnClosedStream relies on: "<stream> is closed.".
       assertEquals(new Verdict("RETRY_OTHER", false, null), refused.get().verdict(), "failures seen: " + seen);
       assertEquals(new Verdict("RETRY_OTHER", true, null), FailuresProbe.classify(

@@ -20,6 +20,7 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /**
@@ -77,8 +78,8 @@ final class RawRatisNode implements AutoCloseable {
   /** A one-node group elects itself after an election timeout; requests before that get NotLeaderException. */
   private void awaitLeader(boolean ready) throws IOException {
     var info = server.getDivision(group().getGroupId()).getInfo();
-    Eventually.eventually(Duration.ofSeconds(20), "r1 leads" + (ready ? " and is ready" : ""),
-        () -> ready ? info.isLeaderReady() : info.isLeader());
+    Eventually.assertTrue(Duration.ofSeconds(20), () -> ready ? info.isLeaderReady() : info.isLeader(),
+        "r1 leads" + (ready ? " and is ready" : ""));
   }
 
   private void start(boolean recover) throws IOException {

@@ -3,7 +3,6 @@ package quorumkv.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumkv.client.Eventually.eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.connect.KvClients;
 import quorumkv.server.ratis.NodeInternals;
+import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 
 /** The supported cluster shapes start and serve: 1 voter, 3 or 5 voters, 3 voters plus listeners. */
@@ -106,8 +106,9 @@ class ShapesIT {
       cluster.restart(3);
       cluster.restart(4);
       cluster.restart(voter);
-      eventually(Duration.ofSeconds(30), "listeners caught up", () -> client.admin().clusterStatus().listeners()
-          .stream().allMatch(m -> m.lagEntries() >= 0 && m.lagEntries() <= 5));
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> client.admin().clusterStatus().listeners()
+          .stream().allMatch(m -> m.lagEntries() >= 0 && m.lagEntries() <= 5),
+          "listeners caught up");
 
       // Two voters down: 3 of 5 nodes up, but 1 of 3 voters; no write can commit.
       for (int i : followers(cluster, 3)) {

@@ -3,7 +3,6 @@ package quorumkv.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static quorumkv.client.Eventually.eventually;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import quorumkv.server.testing.Eventually;
 
 /**
  * Background writers for "nothing lost, nothing applied twice" checks (as in {@link FailoverIT}): each
@@ -69,7 +69,7 @@ final class Writers {
    */
   void awaitProgress(int more, Duration timeout, String what) {
     int from = acked.get();
-    eventually(timeout, what + ": " + more + " more acknowledged writes after " + from, () -> {
+    Eventually.assertTrue(timeout, () -> {
       if (acked.get() >= from + more) {
         return true;
       }
@@ -79,7 +79,7 @@ final class Writers {
             + " unavailable");
       }
       return false;
-    });
+    }, what + ": " + more + " more acknowledged writes after " + from);
   }
 
   private String counter(int id) {

@@ -84,8 +84,17 @@ final class CallRunner {
      */
     CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, RaftPeerId pinned, long minIndex,
         long deadlineNanos, Hooks hooks) {
+      return run(op, kind, bytes, pinned, minIndex, deadlineNanos, hooks, false);
+    }
+
+    /**
+     * As above; {@code callerWaits}: the only code waiting on the result is a caller's blocked thread,
+     * so the result is completed on whichever thread settles the call, not handed to the callback pool.
+     */
+    CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, RaftPeerId pinned, long minIndex,
+        long deadlineNanos, Hooks hooks, boolean callerWaits) {
       Message message = bytes.length == 0 ? Message.EMPTY : Message.valueOf(ByteString.copyFrom(bytes));
-      CallRunner call = new CallRunner(this, kind, op, message, pinned, minIndex, deadlineNanos, hooks);
+      CallRunner call = new CallRunner(this, kind, op, message, pinned, minIndex, deadlineNanos, hooks, callerWaits);
       active.add(call);
       call.result.whenComplete((r, e) -> active.remove(call));
       if (closed) {
@@ -144,10 +153,12 @@ final class CallRunner {
   private Throwable lastFailure;
   private ScheduledFuture<?> deadlineTimer;
   private ScheduledFuture<?> retryTimer;
+  private final boolean callerWaits;
 
   private CallRunner(Calls ctx, Kind kind, String op, Message message, RaftPeerId pinned, long minIndex,
-      long deadlineNanos, Hooks hooks) {
+      long deadlineNanos, Hooks hooks, boolean callerWaits) {
     this.ctx = ctx;
+    this.callerWaits = callerWaits;
     this.kind = kind;
     this.op = op;
     this.message = message;
@@ -381,6 +392,10 @@ final class CallRunner {
       LOG.error("{}: settling hook failed", op, hookFailure);
     }
     Runnable complete = ok != null ? () -> result.complete(ok) : () -> result.completeExceptionally(e);
+    if (callerWaits) {
+      complete.run();
+      return;
+    }
     try {
       ctx.callbacks.execute(complete);
     } catch (RejectedExecutionException closing) {

@@ -10,15 +10,22 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.RaftClientRpc;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
@@ -62,6 +69,9 @@ final class RaftTransport implements AutoCloseable {
    */
   enum Kind { WRITE, LINEARIZABLE_READ, FOLLOWER_READ, WATCH }
 
+  /** Where a node's own client reaches that node in process: its peer id and its Ratis server. */
+  record Local(RaftPeerId id, RaftClientAsynchronousProtocol server) {}
+
   /** One sent RPC: its reply future, and the proxy generation it went out on. */
   record Sent(CompletableFuture<RaftClientReply> reply, long generation, long ratisCallId) {}
 
@@ -72,13 +82,18 @@ final class RaftTransport implements AutoCloseable {
   private final Map<RaftPeerId, AtomicLong> generations = new ConcurrentHashMap<>();
   /** Ratis call ids of answered writes, passed on so the leader can drop them from its retry cache. */
   private final ConcurrentLinkedQueue<Long> repliedCallIds = new ConcurrentLinkedQueue<>();
+  /** Set for a node's own client: attempts to that node stay in process (see InProcessRpc). */
+  private final Local local;
+  private final Executor callbacks;
   private volatile RaftClient client;
   private volatile boolean closed;
 
   RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, Duration rpcTimeout,
-      Duration deadline) {
+      Duration deadline, Local local, Executor callbacks) {
     this.clientId = clientId;
     this.groupId = groupId;
+    this.local = local;
+    this.callbacks = callbacks;
     this.properties = new RaftProperties();
     // Ratis's own per-request timer on the gRPC stream; CallRunner keeps a tighter one of its own.
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(rpcTimeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -90,13 +105,17 @@ final class RaftTransport implements AutoCloseable {
   }
 
   private RaftClient newClient() {
-    return RaftClient.newBuilder()
+    RaftClient.Builder b = RaftClient.newBuilder()
         .setClientId(clientId)
         .setRaftGroup(RaftGroup.valueOf(groupId, new ArrayList<>(peers)))
         .setProperties(properties)
         // Never used by our single RPCs; stated so that nothing in Ratis retries forever on our behalf.
-        .setRetryPolicy(RetryPolicies.noRetry())
-        .build();
+        .setRetryPolicy(RetryPolicies.noRetry());
+    if (local != null) {
+      b.setClientRpc(new InProcessRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, properties),
+          local, callbacks));
+    }
+    return b.build();
   }
 
   ClientId clientId() {
@@ -231,6 +250,98 @@ final class RaftTransport implements AutoCloseable {
       c.close();
     } catch (IOException | RuntimeException e) {
       LOG.debug("closing a Ratis client failed", e);
+    }
+  }
+
+  /**
+   * The Ratis client RPC of a client that runs inside a node: an attempt addressed to that node goes
+   * straight to the node's Ratis server in the same process (no gRPC encoding, no loopback connection);
+   * attempts to other nodes, and the blocking admin RPCs, go over gRPC as for any client. The node's HTTP
+   * reads are served by the node itself, so without this each one made a gRPC round trip to its own process
+   * (bin/bench-http, 16 in flight: about 4,500 gets/s that way, about 11,000 in process).
+   *
+   * <p>Replies and failures are the ones the server produces: the same types gRPC would deliver, so
+   * {@link Failures} classifies them alike; a failure of the submission itself counts as a stream failure
+   * there, which only errs on the safe side. Writes, watches and failures are handed to the client's
+   * callback pool, so no Ratis thread (the apply thread completes writes) runs the client's retry logic or
+   * the caller's code; a read's answer is decoded where it arrives (see ClientCore's blocking reads).
+   */
+  static final class InProcessRpc implements RaftClientRpc {
+    private final RaftClientRpc grpc;
+    private final Local local;
+    private final Executor callbacks;
+
+    InProcessRpc(RaftClientRpc grpc, Local local, Executor callbacks) {
+      this.grpc = grpc;
+      this.local = local;
+      this.callbacks = callbacks;
+    }
+
+    @Override
+    public CompletableFuture<RaftClientReply> sendRequestAsyncUnordered(RaftClientRequest request) {
+      if (!local.id().equals(request.getServerId())) {
+        return grpc.sendRequestAsyncUnordered(request);
+      }
+      CompletableFuture<RaftClientReply> submitted;
+      try {
+        submitted = local.server().submitClientRequestAsync(request);
+      } catch (IOException | RuntimeException e) {
+        submitted = CompletableFuture.failedFuture(e);
+      }
+      boolean read = request.is(RaftClientRequestProto.TypeCase.READ)
+          || request.is(RaftClientRequestProto.TypeCase.STALEREAD);
+      CompletableFuture<RaftClientReply> delivered = new CompletableFuture<>();
+      submitted.whenComplete((reply, error) -> {
+        if (read && error == null && reply.isSuccess()) {
+          // Handled where it arrives: for a read's answer the client only decodes it (and completes a
+          // blocked caller's future); a failure may make it reconnect or rebuild, not work for a Ratis thread.
+          delivered.complete(reply);
+          return;
+        }
+        Runnable deliver = () -> {
+          if (error == null) {
+            delivered.complete(reply);
+          } else {
+            delivered.completeExceptionally(error);
+          }
+        };
+        try {
+          callbacks.execute(deliver);
+        } catch (RejectedExecutionException closing) {
+          deliver.run();
+        }
+      });
+      return delivered;
+    }
+
+    @Override
+    public CompletableFuture<RaftClientReply> sendRequestAsync(RaftClientRequest request) {
+      return grpc.sendRequestAsync(request);
+    }
+
+    @Override
+    public RaftClientReply sendRequest(RaftClientRequest request) throws IOException {
+      return grpc.sendRequest(request);
+    }
+
+    @Override
+    public void addRaftPeers(Collection<RaftPeer> peers) {
+      grpc.addRaftPeers(peers);
+    }
+
+    @Override
+    public boolean handleException(RaftPeerId serverId, Throwable t, boolean reconnect) {
+      return !local.id().equals(serverId) && grpc.handleException(serverId, t, reconnect);
+    }
+
+    @Override
+    public boolean shouldReconnect(Throwable t) {
+      return grpc.shouldReconnect(t);
+    }
+
+    @Override
+    public void close() throws IOException {
+      grpc.close();
     }
   }
 }

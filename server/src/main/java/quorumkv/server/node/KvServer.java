@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
-import quorumkv.client.connect.KvClients;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.http.HttpServer;
@@ -34,7 +33,8 @@ import quorumkv.server.status.Readiness;
  *
  * <p>The node's {@link KvClient} is an ordinary client of its own group (the client library): one
  * session for every write the node forwards, so a write retried across a leader change applies once,
- * and the client's typed errors tell the HTTP caller whether a failed write could have applied.
+ * and the client's typed errors tell the HTTP caller whether a failed write could have applied. It
+ * reaches this node in process ({@code KvNode.connectClient}) and the others over gRPC.
  */
 public final class KvServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvServer.class);
@@ -58,7 +58,7 @@ public final class KvServer implements AutoCloseable {
     KvClient client = null;
     ScheduledExecutorService sampler = null;
     try {
-      client = KvClients.connect(clientConfig(config));
+      client = node.connectClient(clientConfig(config));
       metrics.registerGauges(() -> {
         try {
           return node.status();

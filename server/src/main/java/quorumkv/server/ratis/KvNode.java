@@ -28,6 +28,9 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.statemachine.KvStateMachine;
 import quorumkv.raftlog.statemachine.StateMachineListener;
@@ -214,6 +217,14 @@ public final class KvNode implements AutoCloseable {
 
   public ServerConfig config() {
     return config;
+  }
+
+  /**
+   * A client of this node's cluster that reaches this node in process (no gRPC hop for what this node
+   * serves itself: its HTTP reads, and writes while it leads); the caller closes it.
+   */
+  public KvClient connectClient(KvClientConfig clientConfig) {
+    return KvClients.connectInProcess(clientConfig, config.nodeId(), server);
   }
 
   RaftGroupId groupId() {

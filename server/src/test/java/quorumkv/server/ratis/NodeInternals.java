@@ -17,6 +17,11 @@ public final class NodeInternals {
     return node.division();
   }
 
+  /** The node's Ratis server (to submit requests to it in process, as the node's own client does). */
+  public static RaftServer server(KvNode node) {
+    return node.server();
+  }
+
   /** The node's current state machine (its store only through {@code withStore}). */
   public static KvStateMachine stateMachine(KvNode node) {
     return node.stateMachine();
