@@ -40,7 +40,7 @@ import quorumkv.raftlog.command.ResultCodec;
  *
  * <p>The outcome is decided exactly once, under this object's lock, and reported on the callback
  * executor after the {@link Hooks} ran (so the client's seen index and session are updated before the
- * caller sees the result). A late reply of an attempt that timed out still counts if it arrives first.
+ * caller sees the result); a blocking read's outcome is reported on the settling thread. A late reply of an attempt that timed out still counts if it arrives first.
  * At the deadline a write that may have been appended by any attempt ends indeterminate; every other
  * unfinished call ends unavailable.
  */
@@ -80,16 +80,8 @@ final class CallRunner {
 
     /**
      * Starts one call ({@code bytes} empty for a watch) sent to {@code pinned} only, or (null) wherever
-     * its kind goes; {@code deadlineNanos} is a duration from now.
-     */
-    CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, RaftPeerId pinned, long minIndex,
-        long deadlineNanos, Hooks hooks) {
-      return run(op, kind, bytes, pinned, minIndex, deadlineNanos, hooks, false);
-    }
-
-    /**
-     * As above; {@code callerWaits}: the only code waiting on the result is a caller's blocked thread,
-     * so the result is completed on whichever thread settles the call, not handed to the callback pool.
+     * its kind goes; {@code deadlineNanos} is a duration from now. {@code callerWaits}: only a caller's
+     * blocked thread waits on the result, so the thread that settles the call completes it.
      */
     CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, RaftPeerId pinned, long minIndex,
         long deadlineNanos, Hooks hooks, boolean callerWaits) {
@@ -267,7 +259,7 @@ final class CallRunner {
   }
 
   private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
-    learn(target, sent, f);
+    ctx.members.learn(ctx.transport, target, sent.generation(), f, kind == Kind.FOLLOWER_READ);
     final long delay;
     final RaftPeerId next;
     synchronized (this) {
@@ -317,26 +309,6 @@ final class CallRunner {
       } catch (RejectedExecutionException e) {
         giveUpLocked("the client is closed");
       }
-    }
-  }
-
-  /** Updates connections and the peer view from one failure; outside the lock (may do I/O). */
-  private void learn(RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
-    if (f.action() == AttemptFailure.Action.REBUILD) {
-      ctx.transport.rebuild(f.cause());
-    } else if (f.reconnect()) {
-      ctx.transport.reconnect(target, sent.generation(), f.cause());
-    }
-    ctx.members.learnMembers(f.peers(), ctx.transport);
-    if (f.targetNotLeader()) {
-      ctx.members.notLeader(target);
-    }
-    if (f.suggestedLeader() != null) {
-      ctx.transport.addPeers(List.of(f.suggestedLeader()));
-      ctx.members.leaderIs(f.suggestedLeader().getId());
-    }
-    if (kind == Kind.FOLLOWER_READ) {
-      ctx.members.readReplicaFailed(target);
     }
   }
 

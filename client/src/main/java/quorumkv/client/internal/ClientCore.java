@@ -329,7 +329,7 @@ public final class ClientCore implements KvClient {
   private <T extends KvResult> CompletableFuture<T> onEveryVoter(String call, T result, long deadlineNanos) {
     long remaining = Math.max(0, deadlineNanos - System.nanoTime());
     return calls.run(call + " on every voter", Kind.WATCH, new byte[0], null, result.index(), remaining,
-        (ok, code) -> {}).handle((ok, e) -> {
+        (ok, code) -> {}, false).handle((ok, e) -> {
           if (e == null) {
             return result;
           }

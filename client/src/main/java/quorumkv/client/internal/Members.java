@@ -194,6 +194,30 @@ final class Members {
   }
 
   /**
+   * Updates connections and this view from one failed attempt at {@code target}; called outside the
+   * call's lock (may do I/O). {@code followerRead}: the target fails as a read replica too.
+   */
+  void learn(RaftTransport transport, RaftPeerId target, long generation, Failures.AttemptFailure f,
+      boolean followerRead) {
+    if (f.action() == Failures.AttemptFailure.Action.REBUILD) {
+      transport.rebuild(f.cause());
+    } else if (f.reconnect()) {
+      transport.reconnect(target, generation, f.cause());
+    }
+    learnMembers(f.peers(), transport);
+    if (f.targetNotLeader()) {
+      notLeader(target);
+    }
+    if (f.suggestedLeader() != null) {
+      transport.addPeers(List.of(f.suggestedLeader()));
+      leaderIs(f.suggestedLeader().getId());
+    }
+    if (followerRead) {
+      readReplicaFailed(target);
+    }
+  }
+
+  /**
    * Learns from a GroupInfo reply: the group's members, and the leader as the answering node sees it
    * (itself if it leads, the leader it follows otherwise, null during an election), which it returns.
    */

@@ -80,7 +80,7 @@ final class WritePath {
       if (code == ErrorCode.SESSION_EXPIRED && session.compareAndSet(s, Session.random())) {
         LOG.warn("{}: the cluster expired session {}; continuing with session {}", name, s.id(), session.get().id());
       }
-    });
+    }, false);
   }
 
   /** The current session's id (a new one after the cluster expired the old). */
