@@ -25,12 +25,14 @@ USER quorumkv
 # Defaults every node shares; docker-compose.yml sets the per-node ones (QUORUMKV_NODE_ID, peers).
 ENV QUORUMKV_STORAGE_DATA_DIR=/data \
     QUORUMKV_HTTP_PORT=8080 \
+    QUORUMKV_OPS_PORT=9080 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50"
 VOLUME /data
-# 9871: Raft and clients (gRPC); 8080: HTTP API, /health, /ready, /metrics.
-EXPOSE 9871 8080
+# 9871: Raft and clients (gRPC); 8080: HTTP data API; 9080: operations (/health, /ready, /metrics), on
+# their own port and threads so that the probe answers while the data API is saturated.
+EXPOSE 9871 8080 9080
 # Ready = member of the group, a leader known, applied index close to the commit index.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:8080/ready >/dev/null || exit 1
+    CMD curl -fsS http://127.0.0.1:9080/ready >/dev/null || exit 1
 ENTRYPOINT ["java", "-jar", "/opt/quorumkv/quorumkv-server.jar"]
 CMD ["server"]

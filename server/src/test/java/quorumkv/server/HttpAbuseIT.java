@@ -1,6 +1,7 @@
 package quorumkv.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -42,7 +43,9 @@ class HttpAbuseIT {
   static void start() throws IOException {
     dir = Files.createTempDirectory("http-abuse-it");
     cluster = LocalCluster.startWithHttp(3, dir, Map.of(ConfigKeys.HTTP_MAX_BODY, "64KB",
-        ConfigKeys.HTTP_REQUEST_TIMEOUT, "1s", ConfigKeys.HTTP_IDLE_TIMEOUT, "2s", ConfigKeys.HTTP_MAX_CONNECTIONS, "16"));
+        ConfigKeys.HTTP_REQUEST_TIMEOUT, "1s", ConfigKeys.HTTP_IDLE_TIMEOUT, "2s", ConfigKeys.HTTP_MAX_CONNECTIONS, "16",
+        ConfigKeys.HTTP_CALL_TIMEOUT, "3s", ConfigKeys.HTTP_MAX_CONNECTIONS_PER_ADDRESS, "12",
+        ConfigKeys.HTTP_FIRST_BYTE_TIMEOUT, "1s"));
     cluster.waitForLeader(Duration.ofSeconds(20));
     heapBefore = usedHeapAfterGc();
   }
@@ -51,7 +54,7 @@ class HttpAbuseIT {
   static void stop() {
     try {
       for (int i = 0; i < 3; i++) {
-        assertEquals(200, HttpCalls.get(cluster.httpAddress(i), "/health").status(), "node " + i + " still healthy");
+        assertEquals(200, HttpCalls.get(cluster.opsAddress(i), "/health").status(), "node " + i + " still healthy");
         HttpCalls.Reply put = HttpCalls.putJson(cluster.httpAddress(i), "/v1/kv/still-serving", "{\"value\":\"yes\"}");
         assertEquals(200, put.status(), put.body());
       }
@@ -149,9 +152,74 @@ class HttpAbuseIT {
     assertTrue(put.status() == 200 || put.status() == 400 || put.status() == 413, put.status() + " for " + body);
     if (put.status() != 200) {
       assertTrue(put.json().has("error"), put.body());
+      assertNamesNoClass(put.body());
     }
     HttpCalls.Reply txn = HttpCalls.send(node(), "POST", "/v1/txn", "application/json", body);
     assertTrue(txn.status() == 200 || txn.status() == 400 || txn.status() == 413, txn.status() + " for " + body);
+    if (txn.status() != 200) {
+      assertNamesNoClass(txn.body());
+    }
+  }
+
+  /** An error body names no Java class (package-qualified, nested, or Jackson's backticked form). */
+  private static void assertNamesNoClass(String body) {
+    assertFalse(java.util.regex.Pattern.compile("\\b(quorumkv|java|javax|com\\.fasterxml|org\\.apache)\\.[a-z]").matcher(body).find()
+        || body.contains("$"), "an error body names a Java class: " + body);
+  }
+
+  @Example
+  void errorBodiesQuoteOnlyAShortPrefixOfTheInputAndNameNoClass() {
+    String key = "k".repeat(5_000);
+    HttpCalls.Reply tooLong = HttpCalls.putJson(node(), "/v1/kv/" + key, "{\"value\":\"v\"}");
+    assertEquals(413, tooLong.status(), tooLong.body());
+    assertFalse(tooLong.body().contains("k".repeat(100)), "the key was echoed: " + tooLong.body());
+    assertTrue(tooLong.body().length() < 600, tooLong.body());
+
+    HttpCalls.Reply wrongType = HttpCalls.putJson(node(), "/v1/kv/shape", "{\"value\":{\"a\":1}}");
+    assertEquals(400, wrongType.status(), wrongType.body());
+    assertTrue(wrongType.body().contains("'value'"), wrongType.body());
+    assertNamesNoClass(wrongType.body());
+
+    HttpCalls.Reply unknown = HttpCalls.putJson(node(), "/v1/kv/shape", "{\"valu\":\"x\"}");
+    assertEquals(400, unknown.status(), unknown.body());
+    assertTrue(unknown.body().contains("unknown field 'valu'"), unknown.body());
+    assertNamesNoClass(unknown.body());
+  }
+
+  @Example
+  void aFutureMinIndexEndsUnavailableAtTheCallTimeoutNamingNoClass() {
+    long t0 = System.nanoTime();
+    HttpCalls.Reply r = HttpCalls.get(node(), "/v1/kv/anything?consistency=follower&min_index=999999999");
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(503, r.status(), r.body());
+    assertTrue(ms < 3_000 + 5_000, "ended near the 3 s call timeout: " + ms + " ms");
+    assertNamesNoClass(r.body());
+  }
+
+  @Example
+  void headAnswersLikeGetWithoutABody() {
+    for (String path : List.of("/health", "/ready", "/metrics", "/v1/cluster")) {
+      String address = path.startsWith("/v1/") ? cluster.httpAddress(0) : cluster.opsAddress(0);
+      HttpCalls.Reply head = HttpCalls.send(address, "HEAD", path, null, null);
+      assertEquals(HttpCalls.get(address, path).status(), head.status(), "HEAD " + path);
+      assertEquals("", head.body(), "HEAD " + path + " has no body");
+    }
+  }
+
+  @Example
+  void theDataPortPointsProbesToTheOperationsPort() {
+    for (String path : List.of("/health", "/ready", "/metrics")) {
+      HttpCalls.Reply r = HttpCalls.get(cluster.httpAddress(0), path);
+      assertEquals(404, r.status(), path);
+      assertTrue(r.body().contains("operations port " + cluster.opsAddress(0).split(":")[1]), r.body());
+    }
+  }
+
+  @Example
+  void aRangeLimitBeyondAnIntSaysTheAllowedRange() {
+    HttpCalls.Reply r = HttpCalls.get(node(), "/v1/kv?prefix=a&limit=3000000000");
+    assertEquals(400, r.status(), r.body());
+    assertTrue(r.body().contains("between 1 and 2147483647"), r.body());
   }
 
   @Provide
@@ -206,16 +274,52 @@ class HttpAbuseIT {
   }
 
   @Example
-  void silentConnectionIsClosedAfterTheIdleTimeout() throws IOException {
+  void aConnectionThatNeverSendsIsClosedAtTheFirstByteTimeout() throws IOException {
     String[] hp = node().split(":");
     try (Socket s = new Socket(hp[0], Integer.parseInt(hp[1]))) {
       s.setSoTimeout(5000);
-      assertEquals(-1, s.getInputStream().read(), "an idle connection is closed without a response");
+      long t0 = System.nanoTime();
+      assertEquals(-1, s.getInputStream().read(), "a silent connection is closed without a response");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(ms < 1_000 + 1_000, "closed after " + ms + " ms, the first-byte timeout being 1 s (idle: 2 s)");
     }
   }
 
   @Example
-  void connectionFloodIsCappedAndTheNodeRecovers() throws IOException {
+  void oneAddressCannotTakeEverySlot() throws IOException {
+    String[] hp = cluster.httpAddress(1).split(":");
+    List<Socket> sockets = new ArrayList<>();
+    List<String> answers = new ArrayList<>();
+    try {
+      for (int i = 0; i < 14; i++) {
+        Socket s = new Socket(hp[0], Integer.parseInt(hp[1]));
+        s.setSoTimeout(300);
+        sockets.add(s);
+      }
+      for (Socket s : sockets) {
+        byte[] b = new byte[2048];
+        try {
+          int n = s.getInputStream().read(b);
+          if (n > 0) {
+            answers.add(new String(b, 0, n, StandardCharsets.ISO_8859_1));
+          }
+        } catch (SocketTimeoutException e) {
+          // accepted, waiting for a request
+        } catch (IOException e) {
+          answers.add("reset: " + e);
+        }
+      }
+    } finally {
+      for (Socket s : sockets) {
+        s.close();
+      }
+    }
+    assertTrue(answers.stream().anyMatch(a -> a.startsWith("HTTP/1.1 429") && a.contains("from your address")
+        && a.toLowerCase(java.util.Locale.ROOT).contains("retry-after: 1")), "14 connections from one address, cap 12 (total cap 16): " + answers);
+  }
+
+  @Example
+  void connectionFloodIsCappedTheProbesStillAnswerAndTheNodeRecovers() throws IOException {
     String address = cluster.httpAddress(0);
     String[] hp = address.split(":");
     List<Socket> sockets = new ArrayList<>();
@@ -238,12 +342,19 @@ class HttpAbuseIT {
           refused++;
         }
       }
+      // The data API is saturated; the operations port is not (its own connections and threads).
+      for (String probe : List.of("/health", "/ready", "/metrics")) {
+        long t0 = System.nanoTime();
+        int status = HttpCalls.get(cluster.opsAddress(0), probe).status();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(status == 200 && ms < 1_000 + 2_000, probe + " during the flood: " + status + " in " + ms + " ms");
+      }
     } finally {
       for (Socket s : sockets) {
         s.close();
       }
     }
     assertTrue(refused >= 40 - 16, "connections beyond the cap of 16 are turned away: " + refused + " of 40");
-    Eventually.assertTrue(Duration.ofSeconds(5), () -> HttpCalls.get(address, "/health").status() == 200, "serves again");
+    Eventually.assertTrue(Duration.ofSeconds(5), () -> HttpCalls.get(address, "/v1/cluster").status() == 200, "serves again");
   }
 }

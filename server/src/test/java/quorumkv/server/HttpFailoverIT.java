@@ -40,6 +40,7 @@ class HttpFailoverIT {
   Path dir;
   private final List<Process> started = new ArrayList<>();
   private final List<String> http = new ArrayList<>();
+  private final List<String> ops = new ArrayList<>();
   private final Process[] nodes = new Process[3];
 
   /** One put as the HTTP caller saw it. */
@@ -127,13 +128,15 @@ class HttpFailoverIT {
     String peers = "n1=127.0.0.1:" + raft[0] + ",n2=127.0.0.1:" + raft[1] + ",n3=127.0.0.1:" + raft[2];
     for (int i = 0; i < 3; i++) {
       int httpPort = freePort();
+      int opsPort = freePort();
       http.add("127.0.0.1:" + httpPort);
-      nodes[i] = launch("n" + (i + 1), peers, httpPort);
+      ops.add("127.0.0.1:" + opsPort);
+      nodes[i] = launch("n" + (i + 1), peers, httpPort, opsPort);
     }
     int[] found = {-1};
     Eventually.assertTrue(Duration.ofSeconds(60), () -> {
-      for (String h : http) {
-        if (HttpCalls.get(h, "/ready").status() != 200) {
+      for (String o : ops) {
+        if (HttpCalls.get(o, "/ready").status() != 200) {
           return false;
         }
       }
@@ -148,11 +151,11 @@ class HttpFailoverIT {
     return found[0];
   }
 
-  private Process launch(String node, String peers, int httpPort) throws IOException {
+  private Process launch(String node, String peers, int httpPort, int opsPort) throws IOException {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
         "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(node),
-        "--http.port=" + httpPort, "--http.bind-host=127.0.0.1");
+        "--http.port=" + httpPort, "--http.bind-host=127.0.0.1", "--ops.port=" + opsPort);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(node + ".out").toFile())
         .redirectError(dir.resolve(node + ".err").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));

@@ -53,6 +53,10 @@ class OperatorSurfaceIT {
     return cluster.httpAddress(i);
   }
 
+  private String ops(int i) {
+    return cluster.opsAddress(i);
+  }
+
   private int follower() {
     return (currentLeader() + 1) % 3;
   }
@@ -145,9 +149,9 @@ class OperatorSurfaceIT {
   void healthReadyAndClusterStatus() {
     currentLeader();
     for (int i = 0; i < 3; i++) {
-      assertEquals(200, HttpCalls.get(http(i), "/health").status());
+      assertEquals(200, HttpCalls.get(ops(i), "/health").status());
       int node = i;
-      Eventually.assertTrue(Duration.ofSeconds(10), () -> HttpCalls.get(http(node), "/ready").status() == 200, "n" + (i + 1) + " ready");
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> HttpCalls.get(ops(node), "/ready").status() == 200, "n" + (i + 1) + " ready");
     }
     JsonNode s = HttpCalls.get(http(leader), "/v1/cluster").json();
     assertEquals("leader", s.get("role").asText());
@@ -168,7 +172,7 @@ class OperatorSurfaceIT {
   @Order(5)
   void metricsScrapeParsesAsPrometheusText() {
     currentLeader();
-    HttpCalls.Reply r = HttpCalls.get(http(leader), "/metrics");
+    HttpCalls.Reply r = HttpCalls.get(ops(leader), "/metrics");
     assertEquals(200, r.status());
     assertTrue(r.contentType().startsWith("text/plain"), r.contentType());
     PrometheusText.Parsed p = PrometheusText.parse(r.body());
@@ -184,7 +188,7 @@ class OperatorSurfaceIT {
     assertTrue(p.value("quorumkv_http_requests_total{op=\"kv_put\",outcome=\"ok\"}") >= 1);
     assertTrue(p.value("quorumkv_raft_leader_changes_total") >= 1);
     assertTrue(p.value("quorumkv_storage_bytes{part=\"raft\"}") > 0);
-    PrometheusText.Parsed follower = PrometheusText.parse(HttpCalls.get(http(follower()), "/metrics").body());
+    PrometheusText.Parsed follower = PrometheusText.parse(HttpCalls.get(ops(follower()), "/metrics").body());
     assertEquals(0.0, follower.value("quorumkv_raft_is_leader"));
   }
 
@@ -295,17 +299,17 @@ class OperatorSurfaceIT {
   @Order(10)
   void readyTurnsFalseOnANodeThatLostBothPeersAndTrueWhenTheyReturn() throws IOException {
     int survivor = (leader + 1) % 3;
-    Eventually.assertTrue(Duration.ofSeconds(10), () -> HttpCalls.get(http(survivor), "/ready").status() == 200, "ready first");
+    Eventually.assertTrue(Duration.ofSeconds(10), () -> HttpCalls.get(ops(survivor), "/ready").status() == 200, "ready first");
     int a = (survivor + 1) % 3;
     int b = (survivor + 2) % 3;
     cluster.stop(a);
     cluster.stop(b);
-    Eventually.assertTrue(Duration.ofSeconds(15), () -> HttpCalls.get(http(survivor), "/ready").status() == 503, "not ready alone");
-    HttpCalls.Reply notReady = HttpCalls.get(http(survivor), "/ready");
+    Eventually.assertTrue(Duration.ofSeconds(15), () -> HttpCalls.get(ops(survivor), "/ready").status() == 503, "not ready alone");
+    HttpCalls.Reply notReady = HttpCalls.get(ops(survivor), "/ready");
     assertEquals("not_ready", notReady.json().get("error").asText(), notReady.body());
-    assertEquals(200, HttpCalls.get(http(survivor), "/health").status(), "alone but alive: healthy");
+    assertEquals(200, HttpCalls.get(ops(survivor), "/health").status(), "alone but alive: healthy");
     cluster.restart(a);
     cluster.restart(b);
-    Eventually.assertTrue(Duration.ofSeconds(20), () -> HttpCalls.get(http(survivor), "/ready").status() == 200, "ready again");
+    Eventually.assertTrue(Duration.ofSeconds(20), () -> HttpCalls.get(ops(survivor), "/ready").status() == 200, "ready again");
   }
 }

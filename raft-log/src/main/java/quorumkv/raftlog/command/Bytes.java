@@ -89,14 +89,30 @@ public final class Bytes implements Comparable<Bytes> {
     return Arrays.hashCode(bytes);
   }
 
-  /** UTF-8 text when printable, hex otherwise: for logs and error messages. */
+  /** The most of a value that {@link #toString} shows; the rest is summarised by its length. */
+  public static final int SHOWN = 64;
+
+  /**
+   * Text when every byte is printable ASCII, hex otherwise, for logs and error messages: at most {@link #SHOWN}
+   * characters (hex: {@code SHOWN / 2} bytes) then {@code "...(N bytes)"}, so that an oversized key or
+   * value is never echoed back whole in an error (a 5,000-byte key used to be).
+   */
   @Override
   public String toString() {
     for (byte b : bytes) {
       if (b < 0x20 || b == 0x7F) {
-        return "0x" + HexFormat.of().formatHex(bytes);
+        int shown = Math.min(bytes.length, SHOWN / 2);
+        return "0x" + HexFormat.of().formatHex(bytes, 0, shown) + elided(shown);
       }
     }
-    return toStringUtf8();
+    String text = toStringUtf8();
+    if (text.length() <= SHOWN) {
+      return text;
+    }
+    return text.substring(0, SHOWN) + "...(" + bytes.length + " bytes)";   // ASCII here: one char per byte
+  }
+
+  private String elided(int shown) {
+    return shown == bytes.length ? "" : "...(" + bytes.length + " bytes)";
   }
 }

@@ -15,12 +15,18 @@ import quorumkv.server.http.Json;
 
 /**
  * The CLI's client of the nodes' HTTP API. Tries the endpoints in order: a node that refuses the
- * connection, or answers 503 (nothing applied), is skipped for the next; any other answer ends the call.
+ * connection, or answers 503 (nothing applied) or 429 (overloaded: nothing done), is skipped for the next;
+ * any other answer ends the call. When every endpoint was overloaded it waits once (the reply's
+ * Retry-After, at most 2 s) and tries them all again, rather than giving up or retrying hot.
  * A write whose connection fails after it was sent has an unknown outcome and is not retried.
  */
 final class HttpApi {
   /** A reply: status, and the body parsed as JSON (null if it is not JSON). */
-  record Reply(String endpoint, int status, JsonNode json, String rawBody) {}
+  record Reply(String endpoint, int status, JsonNode json, String rawBody, long retryAfterSeconds) {
+    Reply(String endpoint, int status, JsonNode json, String rawBody) {
+      this(endpoint, status, json, rawBody, 0);
+    }
+  }
 
   private final List<String> endpoints;
   private final Duration timeout;
@@ -53,40 +59,60 @@ final class HttpApi {
       boolean isWrite) throws CliException {
     String lastProblem = "no endpoints given";
     Reply unavailable = null;
-    for (String endpoint : targets) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + endpoint + pathAndQuery)).timeout(timeout)
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-      if (contentType != null) {
-        b.header("Content-Type", contentType);
+    for (int round = 0; round < 2; round++) {
+      if (round == 1) {
+        if (unavailable == null || unavailable.status() != 429) {
+          break;
+        }
+        pause(unavailable);
       }
-      try {
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        Reply reply = new Reply(endpoint, r.statusCode(), parse(r.body()), r.body());
-        if (r.statusCode() == 503) {
-          unavailable = reply;
-          lastProblem = endpoint + ": " + message(reply);
-          continue;
+      unavailable = null;
+      for (String endpoint : targets) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + endpoint + pathAndQuery)).timeout(timeout)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+          b.header("Content-Type", contentType);
         }
-        return reply;
-      } catch (ConnectException | HttpConnectTimeoutException e) {
-        lastProblem = endpoint + ": cannot connect (" + e.getClass().getSimpleName() + ")";
-      } catch (IOException e) {
-        if (isWrite) {
-          throw new CliException(ExitCodes.UNKNOWN_OUTCOME, "connection to " + endpoint + " failed after the write was sent ("
-              + e + "); it may or may not have applied");
+        try {
+          HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+          Reply reply = new Reply(endpoint, r.statusCode(), parse(r.body()), r.body(),
+              r.headers().firstValueAsLong("Retry-After").orElse(0));
+          if (r.statusCode() == 503 || r.statusCode() == 429) {
+            unavailable = unavailable != null && unavailable.status() == 503 ? unavailable : reply;
+            lastProblem = endpoint + ": " + message(reply);
+            continue;
+          }
+          return reply;
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+          lastProblem = endpoint + ": cannot connect (" + e.getClass().getSimpleName() + ")";
+        } catch (IOException e) {
+          if (isWrite) {
+            throw new CliException(ExitCodes.UNKNOWN_OUTCOME, "connection to " + endpoint + " failed after the write was sent ("
+                + e + "); it may or may not have applied");
+          }
+          lastProblem = endpoint + ": " + e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CliException(ExitCodes.FAILED, "interrupted");
+        } catch (IllegalArgumentException e) {
+          throw new CliException(ExitCodes.USAGE, "bad endpoint '" + endpoint + "': " + e.getMessage());
         }
-        lastProblem = endpoint + ": " + e;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new CliException(ExitCodes.FAILED, "interrupted");
-      } catch (IllegalArgumentException e) {
-        throw new CliException(ExitCodes.USAGE, "bad endpoint '" + endpoint + "': " + e.getMessage());
       }
     }
     if (unavailable != null) {
       throw new CliException(ExitCodes.UNAVAILABLE, "cluster unavailable: " + lastProblem);
     }
     throw new CliException(ExitCodes.UNAVAILABLE, "no endpoint answered: " + lastProblem);
+  }
+
+  /** Waits as an overloaded node asked (Retry-After seconds), at most 2 s. */
+  private static void pause(Reply overloaded) throws CliException {
+    try {
+      Thread.sleep(Math.min(2_000, Math.max(200, overloaded.retryAfterSeconds() * 1_000L)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILED, "interrupted");
+    }
   }
 
   /** Downloads to {@code target} from one endpoint; returns the HTTP status. */
@@ -122,7 +148,7 @@ final class HttpApi {
   /** Maps a non-2xx reply to the CLI's exit codes. */
   static CliException failure(Reply r) {
     int code = switch (r.status()) {
-      case 503 -> ExitCodes.UNAVAILABLE;
+      case 503, 429 -> ExitCodes.UNAVAILABLE;
       case 504 -> ExitCodes.UNKNOWN_OUTCOME;
       default -> r.status() >= 400 && r.status() < 500 ? ExitCodes.REJECTED : ExitCodes.FAILED;
     };

@@ -33,12 +33,17 @@ public final class ConfigKeys {
   public static final String HTTP_BIND_HOST = "quorumkv.http.bind-host";
   public static final String HTTP_MAX_BODY = "quorumkv.http.max-body-bytes";
   public static final String HTTP_MAX_CONNECTIONS = "quorumkv.http.max-connections";
+  public static final String HTTP_MAX_CONNECTIONS_PER_ADDRESS = "quorumkv.http.max-connections-per-address";
+  public static final String HTTP_FIRST_BYTE_TIMEOUT = "quorumkv.http.first-byte-timeout";
   public static final String HTTP_REQUEST_TIMEOUT = "quorumkv.http.request-timeout";
   public static final String HTTP_IDLE_TIMEOUT = "quorumkv.http.idle-timeout";
   public static final String HTTP_WORKERS = "quorumkv.http.workers";
   public static final String HTTP_MAX_QUEUED = "quorumkv.http.max-queued-requests";
   public static final String HTTP_CALL_TIMEOUT = "quorumkv.http.call-timeout";
   public static final String READY_MAX_APPLY_LAG = "quorumkv.ready.max-apply-lag";
+  public static final String OPS_PORT = "quorumkv.ops.port";
+  public static final String OPS_BIND_HOST = "quorumkv.ops.bind-host";
+  public static final String OPS_MAX_CONNECTIONS = "quorumkv.ops.max-connections";
 
   /** Keys with their defaults (null: required) and one-line documentation, in documentation order. */
   public static final Map<String, String[]> DOCUMENTED = new LinkedHashMap<>();
@@ -62,15 +67,20 @@ public final class ConfigKeys {
     doc(MAX_REQUEST_BYTES, String.valueOf(quorumkv.raftlog.command.RequestLimits.DEFAULT_MAX_REQUEST_BYTES), "largest encoded request (below Ratis's 4 MiB entry buffer)");
     doc(MAX_RANGE_LIMIT, String.valueOf(quorumkv.raftlog.command.RequestLimits.DEFAULT_MAX_RANGE_LIMIT), "most keys one range returns");
     doc(SESSION_TTL_ENTRIES, String.valueOf(quorumkv.raftlog.store.StoreOptions.DEFAULT_SESSION_TTL_ENTRIES), "client sessions idle for this many log entries expire (exactly-once window)");
-    doc(HTTP_PORT, "", "HTTP port (JSON API, /health, /ready, /metrics); empty: this node's Raft port + " + HttpDefaults.PORT_OFFSET);
+    doc(HTTP_PORT, "", "HTTP port of the data API (keys, transactions, cluster, members, backup); empty: this node's Raft port + " + HttpDefaults.PORT_OFFSET);
     doc(HTTP_BIND_HOST, "0.0.0.0", "address the HTTP server binds (it has no authentication: keep it on a trusted network)");
     doc(HTTP_MAX_BODY, "2MB", "largest HTTP request body; larger ones get 413 (bounds memory: max-connections x this)");
-    doc(HTTP_MAX_CONNECTIONS, "64", "most open HTTP connections; more are closed at once");
+    doc(HTTP_MAX_CONNECTIONS, "64", "most open HTTP connections; more get 429 too_many_connections and are closed at once");
+    doc(HTTP_MAX_CONNECTIONS_PER_ADDRESS, "32", "most open HTTP connections from one client address (so one client cannot take every slot); more get 429");
+    doc(HTTP_FIRST_BYTE_TIMEOUT, "5s", "a new connection that sends nothing within this is closed (idle floods, half-open connections)");
     doc(HTTP_REQUEST_TIMEOUT, "10s", "a request must arrive completely within this, or it gets 408 and the connection closes (slow senders)");
     doc(HTTP_IDLE_TIMEOUT, "60s", "an HTTP connection idle this long is closed (half-open and forgotten connections)");
     doc(HTTP_WORKERS, "16", "threads that run HTTP requests against the cluster (each may wait up to call-timeout)");
-    doc(HTTP_MAX_QUEUED, "256", "requests waiting for a worker; beyond this the node answers 503 at once");
+    doc(HTTP_MAX_QUEUED, "256", "requests waiting for a worker; beyond this the node answers 429 overloaded at once");
     doc(HTTP_CALL_TIMEOUT, "10s", "how long one HTTP request may wait for the cluster, retries included");
+    doc(OPS_PORT, "", "operations port: /health, /ready, /metrics only, with its own connections and threads, so probes answer while the data API is saturated; empty: the HTTP port + " + HttpDefaults.OPS_PORT_OFFSET);
+    doc(OPS_BIND_HOST, "", "address the operations port binds; empty: the HTTP bind host");
+    doc(OPS_MAX_CONNECTIONS, "32", "most open connections to the operations port; more are closed at once");
     doc(READY_MAX_APPLY_LAG, "1000", "/ready fails while this node's applied index is more than this many entries behind its commit index");
     doc(UNSAFE_FLUSH, "false", "DEVELOPMENT ONLY: acknowledge writes before the log is fsynced; a crash can lose acknowledged writes");
   }

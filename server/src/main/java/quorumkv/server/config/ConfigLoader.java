@@ -169,8 +169,27 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.LISTEN_PORT + ": " + listenPort + " is outside 1..65535");
     }
     PeerSpec self = peers.stream().filter(p -> p.id().equals(nodeId)).findFirst().orElseThrow();
-    return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store,
-        http(v, listenPort > 0 ? listenPort : self.port()));
+    int raftPort = listenPort > 0 ? listenPort : self.port();
+    ServerConfig.HttpSettings http = http(v, raftPort);
+    return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store, http,
+        ops(v, raftPort, http));
+  }
+
+  private static ServerConfig.OpsSettings ops(Map<String, String> v, int raftPort, ServerConfig.HttpSettings http) {
+    String portValue = v.getOrDefault(ConfigKeys.OPS_PORT, "").trim();
+    int port = portValue.isEmpty() ? http.port() + HttpDefaults.OPS_PORT_OFFSET
+        : (int) Units.positiveLong(ConfigKeys.OPS_PORT, portValue);
+    if (port > 65535) {
+      throw new ConfigException(ConfigKeys.OPS_PORT + ": " + port + " is outside 1..65535"
+          + (portValue.isEmpty() ? " (HTTP port + " + HttpDefaults.OPS_PORT_OFFSET + "); set it explicitly" : ""));
+    }
+    if (port == raftPort || port == http.port()) {
+      throw new ConfigException(ConfigKeys.OPS_PORT + ": " + port + " is this node's "
+          + (port == raftPort ? "Raft" : "HTTP") + " port; the operations port needs its own");
+    }
+    String host = v.getOrDefault(ConfigKeys.OPS_BIND_HOST, "").trim();
+    return new ServerConfig.OpsSettings(host.isEmpty() ? http.bindHost() : host, port,
+        (int) Units.positiveLong(ConfigKeys.OPS_MAX_CONNECTIONS, v.get(ConfigKeys.OPS_MAX_CONNECTIONS)));
   }
 
   private static ServerConfig.HttpSettings http(Map<String, String> v, int raftPort) {
@@ -188,6 +207,9 @@ public final class ConfigLoader {
     return new ServerConfig.HttpSettings(host, port,
         (int) Units.size(ConfigKeys.HTTP_MAX_BODY, v.get(ConfigKeys.HTTP_MAX_BODY)),
         (int) Units.positiveLong(ConfigKeys.HTTP_MAX_CONNECTIONS, v.get(ConfigKeys.HTTP_MAX_CONNECTIONS)),
+        (int) Units.positiveLong(ConfigKeys.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+            v.get(ConfigKeys.HTTP_MAX_CONNECTIONS_PER_ADDRESS)),
+        Units.duration(ConfigKeys.HTTP_FIRST_BYTE_TIMEOUT, v.get(ConfigKeys.HTTP_FIRST_BYTE_TIMEOUT)),
         Units.duration(ConfigKeys.HTTP_REQUEST_TIMEOUT, v.get(ConfigKeys.HTTP_REQUEST_TIMEOUT)),
         Units.duration(ConfigKeys.HTTP_IDLE_TIMEOUT, v.get(ConfigKeys.HTTP_IDLE_TIMEOUT)),
         (int) Units.positiveLong(ConfigKeys.HTTP_WORKERS, v.get(ConfigKeys.HTTP_WORKERS)),

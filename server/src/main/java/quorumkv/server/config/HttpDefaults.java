@@ -8,5 +8,11 @@ public final class HttpDefaults {
    */
   public static final int PORT_OFFSET = 1000;
 
+  /**
+   * With no {@code quorumkv.ops.port}, a node serves /health, /ready and /metrics on its HTTP port plus
+   * this: 10871 gives 11871, 8081 gives 9081.
+   */
+  public static final int OPS_PORT_OFFSET = 1000;
+
   private HttpDefaults() {}
 }

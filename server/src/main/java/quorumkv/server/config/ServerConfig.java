@@ -12,7 +12,7 @@ import quorumkv.raftlog.store.StoreOptions;
  * @param peers every member, in configuration order
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
-    RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http) {
+    RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
@@ -34,8 +34,21 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
    * @param port the HTTP port to bind
    * @param readyMaxApplyLag /ready fails while applied index trails the commit index by more than this
    */
-  public record HttpSettings(String bindHost, int port, int maxBodyBytes, int maxConnections, Duration requestTimeout,
-      Duration idleTimeout, int workers, int maxQueued, Duration callTimeout, long readyMaxApplyLag) {}
+  public record HttpSettings(String bindHost, int port, int maxBodyBytes, int maxConnections,
+      int maxConnectionsPerAddress, Duration firstByteTimeout, Duration requestTimeout, Duration idleTimeout,
+      int workers, int maxQueued, Duration callTimeout, long readyMaxApplyLag) {}
+
+  /**
+   * The operations listener: {@code /health}, {@code /ready} and {@code /metrics}, on a port of their own
+   * with its own connection cap and threads, so a saturated data API never makes a healthy node look dead.
+   */
+  public record OpsSettings(String bindHost, int port, int maxConnections) {
+    /** Fixed small limits: probes send no body and need few threads. */
+    public HttpSettings asHttp(HttpSettings data) {
+      return new HttpSettings(bindHost, port, 4 * 1024, maxConnections, maxConnections, data.firstByteTimeout(),
+          Duration.ofSeconds(5), data.idleTimeout(), 2, 64, data.callTimeout(), data.readyMaxApplyLag());
+    }
+  }
 
   /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */
   public int bindPort() {
@@ -55,6 +68,6 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   @Override
   public String toString() {
     return "node=" + nodeId + " cluster=" + clusterId + " peers=" + peers + " data-dir=" + dataDir
-        + " raft=" + raft + " limits=" + limits + " store=" + store + " http=" + http;
+        + " raft=" + raft + " limits=" + limits + " store=" + store + " http=" + http + " ops=" + ops;
   }
 }

@@ -2,7 +2,8 @@ package quorumkv.server.http;
 
 /**
  * A request that gets an error response: an HTTP status, a stable machine-readable code and a message,
- * sent as {@code {"error":"<code>","message":"<text>"}} (plus {@code "outcome"} for failed writes).
+ * sent as {@code {"error":"<code>","message":"<text>"}} (plus {@code "outcome"} for failed writes); the
+ * message goes out as {@link ErrorText} allows (short, no class names).
  */
 public final class ApiException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -40,7 +41,7 @@ public final class ApiException extends Exception {
   }
 
   public ApiResponse toResponse() {
-    var body = Json.object().put("error", code).put("message", getMessage());
+    var body = Json.object().put("error", code).put("message", ErrorText.forBody(getMessage()));
     if (outcome != null) {
       body.put("outcome", outcome);
     }

@@ -12,6 +12,11 @@ import java.util.Map;
  */
 public record ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, byte[] body) {
 
+  /** The same request as a GET (a HEAD request is served as GET, then sent without its body). */
+  ApiRequest asGet() {
+    return new ApiRequest("GET", path, query, contentType, body);
+  }
+
   /** The single value of {@code name}, or null; a parameter given twice is a 400. */
   public String param(String name) throws ApiException {
     List<String> values = query.get(name);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * Turns a complete request into an {@link ApiRequest}, routes it and runs its handler on the worker pool
  * (handlers block on the cluster; the event loop never does). One request per connection at a time:
  * reading pauses until the response is written, so pipelined requests are answered in order and a
- * client cannot queue unbounded work. A full pool answers 503 at once.
+ * client cannot queue unbounded work. A full pool answers 429 at once.
  */
 public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -75,25 +75,30 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
       send(ctx, e.toResponse(), keepAlive, "invalid", started);
       return;
     }
+    boolean head = api.method().equals("HEAD");
+    if (head) {
+      api = api.asGet();
+    }
     String op = match.route().name() + "_" + api.method().toLowerCase(java.util.Locale.ROOT);
+    ApiRequest call = api;
     ctx.channel().config().setAutoRead(false);
     try {
       workers.execute(() -> {
         ApiResponse response;
         try {
-          response = match.route().handler().handle(api);
+          response = match.route().handler().handle(call);
         } catch (ApiException e) {
           response = e.toResponse();
         } catch (RuntimeException e) {
           LOG.warn("op={} failed", op, e);
-          response = new ApiException(500, "internal", "internal error: " + e).toResponse();
+          response = new ApiException(500, "internal", "internal error; the node logged the details").toResponse();
         }
         ApiResponse r = response;
-        ctx.executor().execute(() -> send(ctx, r, keepAlive, op, started));
+        ctx.executor().execute(() -> send(ctx, r, keepAlive, op, started, head));
       });
     } catch (RejectedExecutionException e) {
-      send(ctx, new ApiException(503, "overloaded", "too many requests queued on this node; retry later").toResponse(),
-          keepAlive, op, started);
+      send(ctx, new ApiException(429, "overloaded", "too many requests queued on this node; retry later").toResponse(),
+          keepAlive, op, started, head);
     }
   }
 
@@ -111,8 +116,15 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
   }
 
   private void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String op, long started) {
+    send(ctx, r, keepAlive, op, started, false);
+  }
+
+  private void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String op, long started,
+      boolean head) {
     ChannelFuture done;
-    if (r.file() != null) {
+    if (head && r.file() == null) {
+      done = ctx.writeAndFlush(Responses.head(r, keepAlive));
+    } else if (r.file() != null) {
       done = sendFile(ctx, r, keepAlive);
     } else {
       done = ctx.writeAndFlush(Responses.full(r, keepAlive));

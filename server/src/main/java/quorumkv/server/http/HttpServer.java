@@ -26,7 +26,8 @@ import quorumkv.server.config.ServerConfig;
  *
  * <pre>
  * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
- *   (max-connections)   (idle-timeout)    (request-timeout)  (line/header caps)  (max-body-bytes)   (one request at a time)
+ *   (max-connections,   (idle-timeout)    (first-byte and    (line/header caps)  (max-body-bytes)   (one request at a time)
+ *    per address: 429)                     request timeouts)
  * </pre>
  *
  * Memory per connection is bounded by the header caps plus the max body, and the number of connections
@@ -50,23 +51,26 @@ public final class HttpServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Binds and starts serving; a port in use is a {@link ConfigException}. */
-  public static HttpServer start(ServerConfig.HttpSettings settings, String nodeId, Router router,
-      Dispatcher.Observer observer) {
+  /**
+   * Binds and starts serving; a port in use is a {@link ConfigException} naming {@code portKey}.
+   * {@code name} ("http", "ops") names the listener's threads; each listener has threads of its own.
+   */
+  public static HttpServer start(String name, String portKey, ServerConfig.HttpSettings settings, String nodeId,
+      Router router, Dispatcher.Observer observer) {
+    String prefix = "quorumkv-" + nodeId + "-" + name;
     ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(settings.maxQueued()), threads("quorumkv-" + nodeId + "-http-worker"));
+        new ArrayBlockingQueue<>(settings.maxQueued()), threads(prefix + "-worker"));
     workers.allowCoreThreadTimeOut(true);
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("quorumkv-" + nodeId + "-http-accept"),
+    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads(prefix + "-accept"), NioIoHandler.newFactory());
+    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(name.equals("http") ? 2 : 1, threads(prefix + "-io"),
         NioIoHandler.newFactory());
-    EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, threads("quorumkv-" + nodeId + "-http-io"),
-        NioIoHandler.newFactory());
-    ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections());
+    ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress());
     ServerBootstrap bootstrap = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 128)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            RequestDeadline deadline = new RequestDeadline(settings.requestTimeout());
+            RequestDeadline deadline = new RequestDeadline(settings.firstByteTimeout(), settings.requestTimeout());
             ch.pipeline()
                 .addLast("limit", limiter)
                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
@@ -78,7 +82,8 @@ public final class HttpServer implements AutoCloseable {
         });
     try {
       Channel channel = bootstrap.bind(new InetSocketAddress(settings.bindHost(), settings.port())).sync().channel();
-      LOG.info("node={} HTTP on {}:{}", nodeId, settings.bindHost(), settings.port());
+      LOG.info("node={} {} on {}:{}", nodeId, name.equals("http") ? "HTTP" : "operations (/health, /ready, /metrics)",
+          settings.bindHost(), settings.port());
       return new HttpServer(boss, loops, workers, channel);
     } catch (Exception e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -87,8 +92,8 @@ public final class HttpServer implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new ConfigException("HTTP port " + settings.port() + " cannot be bound (" + e.getMessage()
-          + "); set quorumkv.http.port", e);
+      throw new ConfigException(name + " port " + settings.port() + " cannot be bound (" + e.getMessage()
+          + "); set " + portKey, e);
     }
   }
 

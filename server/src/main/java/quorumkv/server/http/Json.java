@@ -1,12 +1,15 @@
 package quorumkv.server.http;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -54,8 +57,20 @@ public final class Json {
         throw ApiException.badRequest("invalid_json", "the body is JSON null");
       }
       return value;
+    } catch (UnrecognizedPropertyException e) {
+      throw ApiException.badRequest("invalid_json", "unknown field '" + e.getPropertyName() + "'; allowed: "
+          + e.getKnownPropertyIds());
+    } catch (MismatchedInputException e) {
+      // Jackson's own text names our Java classes; say which field in the caller's terms instead.
+      String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+          .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null);
+      throw ApiException.badRequest("invalid_json", field == null
+          ? "the body must be a JSON object with the documented fields"
+          : "field '" + field + "' is missing or has the wrong type");
     } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("invalid_json", "malformed JSON body: " + e.getOriginalMessage());
+      JsonLocation at = e.getLocation();
+      throw ApiException.badRequest("invalid_json", "malformed JSON body"
+          + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
     } catch (IOException e) {
       throw ApiException.badRequest("invalid_json", "unreadable JSON body: " + e.getMessage());
     }

@@ -38,7 +38,7 @@ final class RangeHandler implements Handler {
     }
     long limit = request.longParam("limit", DEFAULT_LIMIT);
     if (limit == 0 || limit > Integer.MAX_VALUE) {
-      throw ApiException.badRequest("bad_parameter", "limit must be 1 or more");
+      throw ApiException.badRequest("bad_parameter", "limit must be between 1 and " + Integer.MAX_VALUE);
     }
     Command.Range range;
     if (prefix != null) {

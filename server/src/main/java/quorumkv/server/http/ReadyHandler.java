@@ -22,8 +22,9 @@ final class ReadyHandler implements Handler {
     NodeStatus s;
     try {
       s = node.status();
-    } catch (IOException e) {
-      throw new ApiException(503, "not_ready", "the Raft group is not available: " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      // e.g. Ratis's IllegalStateException for a closed log: not ready, and said as such, never a 500.
+      throw new ApiException(503, "not_ready", "this node cannot read its own Raft state: " + e.getMessage());
     }
     List<String> problems = readiness.problems(s);
     var body = Json.object().put("ready", problems.isEmpty()).put("node", s.nodeId()).put("leader", s.leaderId())

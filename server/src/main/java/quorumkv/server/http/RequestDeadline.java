@@ -10,22 +10,39 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Guards against slow and half-open clients. Sits before the HTTP codec: the first bytes of a request
- * start a timer, and a request not complete when it fires gets a 408 and the connection closes (a
- * slowloris client that trickles bytes never ties up the node). An idle connection (no traffic for the
- * idle timeout, as a half-open TCP connection looks) is closed.
+ * Guards against slow, silent and half-open clients. Sits before the HTTP codec. A new connection must
+ * send its first byte within the first-byte timeout or it is closed without an answer (a flood of
+ * connections that send nothing frees its slots in seconds, not at the idle timeout). The first bytes
+ * of a request start the request timer, and a request not complete when it fires gets a 408 and the
+ * connection closes (a slowloris client that trickles bytes never ties up the node). An idle connection
+ * (no traffic for the idle timeout, as a half-open TCP connection looks) is closed.
  */
 final class RequestDeadline extends ChannelDuplexHandler {
+  private final Duration firstByte;
   private final Duration timeout;
+  private ScheduledFuture<?> firstByteTimer;
   private ScheduledFuture<?> timer;
   private boolean awaitingRequest = true;
 
-  RequestDeadline(Duration timeout) {
+  RequestDeadline(Duration firstByte, Duration timeout) {
+    this.firstByte = firstByte;
     this.timeout = timeout;
   }
 
   @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    firstByteTimer = ctx.executor().schedule(() -> {
+      ctx.close();
+    }, firstByte.toMillis(), TimeUnit.MILLISECONDS);
+    super.channelActive(ctx);
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (firstByteTimer != null) {
+      firstByteTimer.cancel(false);
+      firstByteTimer = null;
+    }
     if (awaitingRequest && timer == null && msg instanceof ByteBuf b && b.isReadable()) {
       timer = ctx.executor().schedule(() -> expire(ctx), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -63,7 +80,9 @@ final class RequestDeadline extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
-      ctx.close();
+      if (awaitingRequest) {   // never cut a request that is being served (it may wait up to call-timeout)
+        ctx.close();
+      }
       return;
     }
     super.userEventTriggered(ctx, evt);
@@ -72,6 +91,10 @@ final class RequestDeadline extends ChannelDuplexHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     cancel();
+    if (firstByteTimer != null) {
+      firstByteTimer.cancel(false);
+      firstByteTimer = null;
+    }
     super.channelInactive(ctx);
   }
 }

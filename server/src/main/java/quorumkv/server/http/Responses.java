@@ -18,6 +18,16 @@ final class Responses {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
         .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+    if (r.status() == 429) {
+      response.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);   // overloaded: nothing was done, try again soon
+    }
+    return response;
+  }
+
+  /** The answer to a HEAD request: GET's status and headers (its Content-Length included), no body. */
+  static FullHttpResponse head(ApiResponse r, boolean keepAlive) {
+    FullHttpResponse response = full(r, keepAlive);
+    response.content().clear();
     return response;
   }
 

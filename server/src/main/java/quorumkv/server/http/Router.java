@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * Maps a method and path to a {@link Handler}: exact paths, or prefixes ending in {@code /} that own
  * everything below them. An unknown path is a 404 and a known path with another method a 405, both with
- * a JSON error body.
+ * a JSON error body. HEAD is allowed wherever GET is (load balancers probe with it).
  */
 public final class Router {
   /** One resource. {@code name} labels its metrics. */
@@ -40,7 +40,7 @@ public final class Router {
     if (best == null) {
       return new Match(null, new ApiException(404, "not_found", "no resource at " + abbreviate(path)));
     }
-    if (!best.methods().contains(method)) {
+    if (!best.methods().contains(method) && !(method.equals("HEAD") && best.methods().contains("GET"))) {
       return new Match(best, new ApiException(405, "method_not_allowed",
           method + " is not allowed on " + abbreviate(path) + "; allowed: " + best.methods()));
     }

@@ -7,14 +7,15 @@ import quorumkv.server.ratis.KvNode;
 import quorumkv.server.status.Readiness;
 
 /**
- * Every resource of the HTTP API, in one table (the README's "HTTP API" section lists the same). Writes,
- * reads and membership changes all go through the node's {@code client}; reads are aimed at this node,
- * which serves them.
+ * Every resource of the two HTTP listeners, in one table each (README's "HTTP API" section lists the
+ * same). Writes, reads and membership changes all go through the node's {@code client}; reads are aimed
+ * at this node, which serves them.
  */
 public final class Routes {
   private Routes() {}
 
-  public static Router create(KvNode node, KvClient client, NodeMetrics metrics, Readiness readiness) {
+  /** The data API; the probes are not here (see {@link #operations}), only a pointer to their port. */
+  public static Router data(KvNode node, KvClient client) {
     String nodeId = node.config().nodeId();
     RangeHandler range = new RangeHandler(client, nodeId);
     MembersHandler members = new MembersHandler(client.admin(), node, node.config().http().callTimeout());
@@ -28,8 +29,27 @@ public final class Routes {
         .prefix("members", MembersHandler.PATH + "/", Set.of("POST", "DELETE"), members)
         .exact("leader", "/v1/cluster/leader", Set.of("POST"), new LeaderHandler(client.admin()))
         .exact("backup", "/v1/backup", Set.of("GET"), new BackupHandler(node, client))
+        .exact("moved", "/health", Set.of("GET"), movedToOperations(node))
+        .exact("moved", "/ready", Set.of("GET"), movedToOperations(node))
+        .exact("moved", "/metrics", Set.of("GET"), movedToOperations(node));
+  }
+
+  /**
+   * The operations listener: liveness, readiness and metrics, on their own port, connection cap and
+   * threads, serving no data, so that they answer while the data API is saturated.
+   */
+  public static Router operations(KvNode node, NodeMetrics metrics, Readiness readiness) {
+    return new Router()
         .exact("health", "/health", Set.of("GET"), new HealthHandler(node))
         .exact("ready", "/ready", Set.of("GET"), new ReadyHandler(node, readiness))
         .exact("metrics", "/metrics", Set.of("GET"), new MetricsHandler(metrics));
+  }
+
+  private static Handler movedToOperations(KvNode node) {
+    int port = node.config().ops().port();
+    return request -> {
+      throw new ApiException(404, "moved", request.path() + " is served on the operations port " + port
+          + " (quorumkv.ops.port), not on the data API's");
+    };
   }
 }

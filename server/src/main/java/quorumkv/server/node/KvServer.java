@@ -14,6 +14,8 @@ import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.http.Dispatcher;
 import quorumkv.server.http.HttpServer;
 import quorumkv.server.http.Routes;
 import quorumkv.server.metrics.NodeMetrics;
@@ -22,12 +24,14 @@ import quorumkv.server.status.LeaderView;
 import quorumkv.server.status.Readiness;
 
 /**
- * One whole node: the Raft node plus its operator surface (HTTP API, health, readiness, metrics).
+ * One whole node: the Raft node plus its two HTTP listeners, the data API and the operations port
+ * (health, readiness, metrics: its own port, connection cap and threads, so probes answer under load).
  *
  * <pre>
  *  HTTP ─► HttpServer ─► Router ─► handler ─┬► KvClient (writes, KvAdmin) ─► leader ─► log ─► KvStateMachine
  *                                           ├► KvClient (reads aimed at this node: ReadIndex / stale read)
- *                                           └► KvNode.status() (NodeStatus) ─► /v1/cluster, /ready, gauges
+ *                                           └► KvNode.status() (NodeStatus) ─► /v1/cluster
+ *  ops  ─► HttpServer ─► Router ─► /health (KvNode.liveness), /ready (Readiness), /metrics
  *  KvStateMachine ─ StateMachineListener ─► NodeMetrics ◄─ sampler (term, leader every 100 ms) ◄─ /metrics
  * </pre>
  *
@@ -42,12 +46,14 @@ public final class KvServer implements AutoCloseable {
   private final KvNode node;
   private final KvClient client;
   private final HttpServer http;
+  private final HttpServer ops;
   private final ScheduledExecutorService sampler;
 
-  private KvServer(KvNode node, KvClient client, HttpServer http, ScheduledExecutorService sampler) {
+  private KvServer(KvNode node, KvClient client, HttpServer http, HttpServer ops, ScheduledExecutorService sampler) {
     this.node = node;
     this.client = client;
     this.http = http;
+    this.ops = ops;
     this.sampler = sampler;
   }
 
@@ -57,6 +63,7 @@ public final class KvServer implements AutoCloseable {
     KvNode node = KvNode.start(config, metrics);
     KvClient client = null;
     ScheduledExecutorService sampler = null;
+    HttpServer ops = null;
     try {
       client = node.connectClient(clientConfig(config));
       metrics.registerGauges(() -> {
@@ -72,10 +79,16 @@ public final class KvServer implements AutoCloseable {
       sampler = Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory("quorumkv-" + config.nodeId() + "-metrics-sampler", true));
       sampler.scheduleWithFixedDelay(() -> sample(node, metrics), 100, 100, TimeUnit.MILLISECONDS);
-      HttpServer http = HttpServer.start(config.http(), config.nodeId(), Routes.create(node, client, metrics, readiness),
-          (op, statusCode, nanos) -> metrics.request(op, outcome(statusCode), nanos));
-      return new KvServer(node, client, http, sampler);
+      Dispatcher.Observer observer = (op, statusCode, nanos) -> metrics.request(op, outcome(statusCode), nanos);
+      ops = HttpServer.start("ops", ConfigKeys.OPS_PORT, config.ops().asHttp(config.http()), config.nodeId(),
+          Routes.operations(node, metrics, readiness), observer);
+      HttpServer http = HttpServer.start("http", ConfigKeys.HTTP_PORT, config.http(), config.nodeId(),
+          Routes.data(node, client), observer);
+      return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
+      if (ops != null) {
+        ops.close();
+      }
       if (sampler != null) {
         sampler.shutdownNow();
       }
@@ -130,15 +143,21 @@ public final class KvServer implements AutoCloseable {
     return node;
   }
 
-  /** The bound HTTP port. */
+  /** The bound HTTP port (the data API). */
   public int httpPort() {
     return http.port();
+  }
+
+  /** The bound operations port (/health, /ready, /metrics). */
+  public int opsPort() {
+    return ops.port();
   }
 
   @Override
   public void close() throws IOException {
     sampler.shutdownNow();
     http.close();
+    ops.close();
     client.close();
     node.close();
   }

@@ -109,6 +109,7 @@ public final class KvNode implements AutoCloseable {
 
   /** As {@link #start(ServerConfig)}, reporting state-machine events (metrics) to {@code listener}. */
   public static KvNode start(ServerConfig config, StateMachineListener listener) throws IOException {
+    RaftPortLog.install();
     DataDirGuard.claim(config);
     checkPortFree(config.bindPort());
     return new KvNode(config, listener);

@@ -37,4 +37,33 @@ class HttpConfigTest {
     bad.add("--http.request-timeout=soon");
     assertThrows(ConfigException.class, () -> ConfigLoader.load(bad, Map.of()));
   }
+
+  @Test
+  void theOperationsPortFollowsTheHttpPortAndMustBeItsOwn() {
+    ServerConfig byDefault = ConfigLoader.load(BASE, Map.of());
+    assertEquals(11871, byDefault.ops().port());
+    assertEquals("0.0.0.0", byDefault.ops().bindHost());
+    assertEquals(32, byDefault.ops().maxConnections());
+
+    List<String> args = new java.util.ArrayList<>(BASE);
+    args.addAll(List.of("--http.port=8081", "--http.bind-host=127.0.0.1"));
+    ServerConfig derived = ConfigLoader.load(args, Map.of());
+    assertEquals(9081, derived.ops().port());
+    assertEquals("127.0.0.1", derived.ops().bindHost());
+
+    List<String> clash = new java.util.ArrayList<>(args);
+    clash.add("--ops.port=8081");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(clash, Map.of())).getMessage()
+        .contains("HTTP port"));
+    List<String> onRaft = new java.util.ArrayList<>(BASE);
+    onRaft.add("--ops.port=9871");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(onRaft, Map.of())).getMessage()
+        .contains("Raft port"));
+    ServerConfig explicit = ConfigLoader.load(List.of("--node.id=n1", "--raft.peers=n1=127.0.0.1:9871",
+        "--storage.data-dir=/tmp/qkv-http-config-test", "--ops.port=7000", "--ops.bind-host=10.0.0.1",
+        "--ops.max-connections=8"), Map.of());
+    assertEquals(7000, explicit.ops().port());
+    assertEquals("10.0.0.1", explicit.ops().bindHost());
+    assertEquals(8, explicit.ops().maxConnections());
+  }
 }

@@ -57,6 +57,7 @@ class ComposeFileTest {
       ServerConfig c = ConfigLoader.load(List.of(), merged);   // throws on any unknown or bad variable
       assertEquals(node, c.nodeId());
       assertEquals(8080, c.http().port());
+      assertEquals(9080, c.ops().port());
     }
   }
 

@@ -159,8 +159,8 @@ class ReadmeCommandsIT {
     for (String id : List.of("n1", "n2", "n3")) {
       awaitLog(id, Pattern.compile("node=" + id + " leader=n\\d"));
     }
-    for (int http = 10871; http <= 10873; http++) {
-      String address = "127.0.0.1:" + http;
+    for (int ops = 11871; ops <= 11873; ops++) {   // the operations ports: HTTP port + 1000
+      String address = "127.0.0.1:" + ops;
       Eventually.assertTrue(Duration.ofSeconds(60), () -> HttpCalls.get(address, "/ready").status() == 200,
           address + " ready");
     }
@@ -324,7 +324,8 @@ class ReadmeCommandsIT {
       start("restored-n1", "bin/quorumkv server --node.id=n1 --raft.peers=n1=127.0.0.1:9871 --storage.data-dir="
           + restoredDir);
       awaitLog("restored-n1", Pattern.compile("node=n1 leader=n1"));
-      Eventually.assertTrue(Duration.ofSeconds(60), () -> HttpCalls.get(n1(), "/ready").status() == 200, "restored n1 ready");
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> HttpCalls.get("127.0.0.1:11871", "/ready").status() == 200,
+          "restored n1 ready");
       assertEquals("1", HttpCalls.get(n1(), "/v1/kv/app/a").json().get("value").asText());
       assertEquals("from-txn", HttpCalls.get(n1(), "/v1/kv/k").json().get("value").asText());
       long next = HttpCalls.putJson(n1(), "/v1/kv/after-restore", "{\"value\":\"x\"}").json().get("revision").asLong();

@@ -84,6 +84,7 @@ public final class LocalCluster implements AutoCloseable {
     if (httpPort != null) {
       settings.put(ConfigKeys.HTTP_PORT, String.valueOf(httpPort));
       settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
+      settings.put(ConfigKeys.OPS_PORT, String.valueOf(freePorts(1).get(0)));
     }
     settings.putAll(overrides);
     return ConfigLoader.fromMap(settings);
@@ -149,8 +150,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Starts {@code count} voters, each with its HTTP API (JSON API, /health, /ready, /metrics) on its own free
-   * loopback port: see {@link #httpAddress}.
+   * Starts {@code count} voters, each with its HTTP API on its own free loopback port (see
+   * {@link #httpAddress}) and its operations port, /health, /ready and /metrics (see {@link #opsAddress}).
    */
   public static LocalCluster startWithHttp(int count, Path baseDir, Map<String, String> overrides) throws IOException {
     List<Integer> ports = freePorts(2 * count);
@@ -164,6 +165,14 @@ public final class LocalCluster implements AutoCloseable {
       throw new IllegalStateException("this cluster was started without HTTP");
     }
     return "127.0.0.1:" + configs.get(index).http().port();
+  }
+
+  /** host:port of node {@code index}'s operations port: /health, /ready, /metrics (with {@link #startWithHttp}). */
+  public String opsAddress(int index) {
+    if (!withHttp) {
+      throw new IllegalStateException("this cluster was started without HTTP");
+    }
+    return "127.0.0.1:" + configs.get(index).ops().port();
   }
 
   private static LocalCluster startAll(LocalCluster cluster) throws IOException {

@@ -1,0 +1,85 @@
+package quorumkv.server.ratis;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Quiet logs for garbage on the Raft port. Ratis's shaded gRPC logs every failed connection (an HTTP/1
+ * request, random bytes, a TLS hello on a plaintext port) through java.util.logging with a full
+ * Http2Exception stack trace, so a port scanner floods the log. Here such records become one WARN line
+ * naming the cause, at most one per {@link #INTERVAL_NANOS} with a count of the ones left out.
+ */
+final class RaftPortLog {
+  /** Where shaded gRPC reports failed server connections ({@code NettyServerTransport.connections}). */
+  static final String GRPC_CONNECTIONS = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport.connections";
+  static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RaftPortLog.class);
+  /** Held so the configured JUL logger is never garbage-collected (JUL keeps loggers weakly). */
+  private static final Logger CONNECTIONS = Logger.getLogger(GRPC_CONNECTIONS);
+  private static final RateLimitedHandler HANDLER = new RateLimitedHandler();
+
+  private RaftPortLog() {}
+
+  /** Idempotent; the JVM-wide JUL logger is shared by every node in the process. */
+  static synchronized void install() {
+    for (Handler h : CONNECTIONS.getHandlers()) {
+      if (h == HANDLER) {
+        return;
+      }
+    }
+    CONNECTIONS.setUseParentHandlers(false);
+    CONNECTIONS.setLevel(Level.INFO);
+    CONNECTIONS.addHandler(HANDLER);
+  }
+
+  /** Lines written, for tests. */
+  static long linesLogged() {
+    return HANDLER.logged.get();
+  }
+
+  private static final class RateLimitedHandler extends Handler {
+    private final AtomicLong nextAllowed = new AtomicLong(System.nanoTime());
+    private final AtomicLong suppressed = new AtomicLong();
+    private final AtomicLong logged = new AtomicLong();
+
+    @Override
+    public void publish(LogRecord record) {
+      if (record == null || record.getLevel().intValue() < Level.INFO.intValue()) {
+        return;
+      }
+      long now = System.nanoTime();
+      long allowed = nextAllowed.get();
+      if (now - allowed < 0 || !nextAllowed.compareAndSet(allowed, now + INTERVAL_NANOS)) {
+        suppressed.incrementAndGet();
+        return;
+      }
+      long more = suppressed.getAndSet(0);
+      logged.incrementAndGet();
+      LOG.warn("a connection to the Raft port failed and was closed: {}{}", cause(record),
+          more == 0 ? "" : " (" + more + " more such connections in the last " + TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS) + " s not logged)");
+    }
+
+    private static String cause(LogRecord record) {
+      Throwable t = record.getThrown();
+      if (t == null) {
+        return String.valueOf(record.getMessage());
+      }
+      while (t.getCause() != null && t.getCause() != t) {
+        t = t.getCause();
+      }
+      String message = String.valueOf(t.getMessage()).replaceAll("\\s+", " ");
+      return t.getClass().getSimpleName() + ": " + (message.length() > 200 ? message.substring(0, 200) + "..." : message);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}
