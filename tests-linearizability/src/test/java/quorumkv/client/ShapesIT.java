@@ -106,8 +106,11 @@ class ShapesIT {
       cluster.restart(3);
       cluster.restart(4);
       cluster.restart(voter);
+      // Fully caught up: the FOLLOWER read below, with every voter down, must find on a listener the
+      // highest index this client has seen (clusterStatus shows it the leader's); a lag of a few entries
+      // allowed here once failed that read in CI.
       Eventually.assertTrue(Duration.ofSeconds(30), () -> client.admin().clusterStatus().listeners()
-          .stream().allMatch(m -> m.lagEntries() >= 0 && m.lagEntries() <= 5),
+          .stream().allMatch(m -> m.lagEntries() == 0),
           "listeners caught up");
 
       // Two voters down: 3 of 5 nodes up, but 1 of 3 voters; no write can commit.

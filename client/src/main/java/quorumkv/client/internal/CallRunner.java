@@ -276,8 +276,7 @@ final class CallRunner {
       LOG.debug("{}: attempt {} to {} failed: {}", op, n, target, f.cause().toString());
       switch (f.action()) {
         case REJECT -> {
-          settleLocked(null, f.code(), new KvRejectedException(f.code(), op + " rejected: " + f.cause().getMessage(),
-              f.cause()));
+          settleLocked(null, f.code(), Results.refused(f.code(), op + " rejected: " + f.cause().getMessage(), f.cause()));
           return;
         }
         case INDETERMINATE -> {
@@ -338,7 +337,7 @@ final class CallRunner {
   private RuntimeException failure(ErrorCode code, String message, Throwable cause) {
     String text = op + " failed: " + code + ": " + message;
     if (code.isDefinite()) {
-      return new KvRejectedException(code, text, cause);
+      return Results.refused(code, text, cause);
     }
     return kind == Kind.WRITE ? new KvIndeterminateException(text, cause) : new KvUnavailableException(text, cause);
   }

@@ -177,6 +177,10 @@ final class Failures {
 
   private static AttemptFailure stateMachine(Throwable t) {
     ErrorCode code = codeIn(t);
+    if (code == ErrorCode.NODE_DEGRADED) {
+      // A leader below its free-space floor refused before the log while leadership moves: not applied.
+      return AttemptFailure.of(Action.RETRY_OTHER, false, false, true, t);
+    }
     if (code != null) {
       Action action = code.isDefinite() ? Action.REJECT : Action.INDETERMINATE;
       return new AttemptFailure(action, !code.isDefinite(), false, false, null, null, code, t);

@@ -1,6 +1,8 @@
 package quorumkv.client.internal;
 
 import quorumkv.client.KvIndeterminateException;
+import quorumkv.client.KvException;
+import quorumkv.client.KvNoSpaceException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvResult;
 import quorumkv.client.KvUnavailableException;
@@ -44,6 +46,11 @@ final class Results {
   static KvResult.Txn txn(Response.Ok ok) {
     Result.TxnResult r = single(ok, Result.TxnResult.class, true);
     return new KvResult.Txn(ok.index(), r.succeeded(), r.results());
+  }
+
+  /** The exception for a definite refusal with {@code code}: out of space has its own type. */
+  static KvException refused(ErrorCode code, String text, Throwable cause) {
+    return code == ErrorCode.NO_SPACE ? new KvNoSpaceException(text, cause) : new KvRejectedException(code, text, cause);
   }
 
   private static <R extends Result> R single(Response.Ok ok, Class<R> type, boolean write) {

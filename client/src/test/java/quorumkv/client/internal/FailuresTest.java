@@ -52,6 +52,22 @@ class FailuresTest {
   }
 
   @Test
+  void aDegradedLeaderSendsTheWriteElsewhereAndAFullMajorityFailsItAtOnce() {
+    AttemptFailure moving = Failures.classify(new StateMachineException(MEMBER,
+        new RequestRefusedException.NodeDegradedException("leader below its floor")));
+    assertEquals(Action.RETRY_OTHER, moving.action());
+    assertFalse(moving.mayHaveApplied(), "refused before the log");
+    assertTrue(moving.targetNotLeader());
+    AttemptFailure full = Failures.classify(new StateMachineException(MEMBER,
+        new RequestRefusedException.NoSpaceException("majority full")));
+    assertEquals(Action.REJECT, full.action());
+    assertEquals(ErrorCode.NO_SPACE, full.code());
+    assertFalse(full.mayHaveApplied());
+    assertTrue(Results.refused(ErrorCode.NO_SPACE, "full", null) instanceof quorumkv.client.KvNoSpaceException);
+    assertTrue(Results.refused(ErrorCode.KEY_TOO_LARGE, "big", null) instanceof quorumkv.client.KvRejectedException);
+  }
+
+  @Test
   void expiredSessionIsIndeterminate() {
     // Not a refusal the server sends today; pins that an indeterminate code is never turned into a rejection.
     AttemptFailure f = Failures.classify(

@@ -25,7 +25,17 @@ public enum ErrorCode {
    * The entry was applied before this node restarted and carried no session, so its result was not
    * kept: it did apply, but what it returned is unknown.
    */
-  RESULT_NOT_RECORDED(9, false);
+  RESULT_NOT_RECORDED(9, false),
+  /**
+   * A majority of voters is below its free-space floor (their alarms are in the log): the leader refuses
+   * writes before the log until space returns. Reads still work.
+   */
+  NO_SPACE(10, true),
+  /**
+   * This leader is below its own free-space floor and is handing leadership to a node with space:
+   * refused before the log; retry, which reaches the next leader.
+   */
+  NODE_DEGRADED(11, true);
 
   private final int number;
   private final boolean definite;

@@ -34,4 +34,26 @@ public sealed interface Request {
       commands = List.copyOf(commands);
     }
   }
+
+  /**
+   * A node's free-space alarm, raised when its disk falls below its floor and cleared when space returns.
+   * It goes through the log so that every replica, and so every future leader, knows which voters are
+   * out of space: a leader refuses writes ({@link ErrorCode#NO_SPACE}) once fewer than a majority of
+   * voters have space. Idempotent, so it carries no session. Carries no commands.
+   */
+  record Alarm(String nodeId, boolean raised) implements Request {
+    /** A node id is short and printable; more is not an id. */
+    public static final int MAX_NODE_ID_BYTES = 128;
+
+    public Alarm {
+      if (nodeId == null || nodeId.isEmpty()) {
+        throw new IllegalArgumentException("an alarm names a node");
+      }
+    }
+
+    @Override
+    public List<Command> commands() {
+      return List.of();
+    }
+  }
 }

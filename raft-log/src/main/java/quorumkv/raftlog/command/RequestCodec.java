@@ -14,6 +14,7 @@ import java.util.UUID;
  * list(x)  := count:i32 x*                              (count &lt;= remaining bytes)
  * request  := kind 1 (write) session:i64 i64 callId:i64 firstUnacked:i64 list(command)
  *           | kind 2 (read) list(command)
+ *           | kind 3 (alarm) nodeId:bytes(utf8) raised:u8
  * </pre>
  *
  * Decoding checks every length and tag and throws {@link CommandCodecException}, so arbitrary bytes
@@ -23,7 +24,7 @@ public final class RequestCodec {
   /** The version byte of every request and response. */
   public static final int FORMAT_VERSION = WireWriter.FORMAT_VERSION;
 
-  private static final int KIND_WRITE = 1, KIND_READ = 2;
+  private static final int KIND_WRITE = 1, KIND_READ = 2, KIND_ALARM = 3;
   private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7;
   private static final int EXPECT_REVISION = 1, EXPECT_VALUE = 2;
 
@@ -31,6 +32,12 @@ public final class RequestCodec {
 
   public static byte[] encode(Request request) {
     WireWriter w = WireWriter.message();
+    if (request instanceof Request.Alarm alarm) {
+      w.u8(KIND_ALARM);
+      w.string(alarm.nodeId());
+      w.bool(alarm.raised());
+      return w.toByteArray();
+    }
     if (request instanceof Request.Write write) {
       w.u8(KIND_WRITE);
       w.i64(write.sessionId().getMostSignificantBits());
@@ -54,6 +61,14 @@ public final class RequestCodec {
         return new Request.Write(session, callId, firstUnacked, readCommands(r, true));
       } else if (kind == KIND_READ) {
         return new Request.Read(readCommands(r, true));
+      } else if (kind == KIND_ALARM) {
+        String node = r.string();
+        int size = node.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (size == 0 || size > Request.Alarm.MAX_NODE_ID_BYTES) {
+          throw new CommandCodecException("an alarm's node id has " + size + " bytes (1 to "
+              + Request.Alarm.MAX_NODE_ID_BYTES + ")");
+        }
+        return new Request.Alarm(node, r.bool());
       }
       throw new CommandCodecException("unknown request kind " + kind);
     });

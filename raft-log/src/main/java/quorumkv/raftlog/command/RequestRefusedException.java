@@ -36,6 +36,8 @@ public abstract class RequestRefusedException extends IOException {
       case TOO_MANY_OPERATIONS: return new TooManyOperationsException(message);
       case REQUEST_TOO_LARGE: return new RequestTooLargeException(message);
       case INVALID_ARGUMENT: return new InvalidArgumentException(message);
+      case NO_SPACE: return new NoSpaceException(message);
+      case NODE_DEGRADED: return new NodeDegradedException(message);
       default: throw new IllegalArgumentException(code + " is not a refusal before the log");
     }
   }
@@ -91,6 +93,24 @@ public abstract class RequestRefusedException extends IOException {
 
     public InvalidArgumentException(String message) {
       super(ErrorCode.INVALID_ARGUMENT, message);
+    }
+  }
+
+  /** {@link ErrorCode#NO_SPACE}. */
+  public static final class NoSpaceException extends RequestRefusedException {
+    private static final long serialVersionUID = 1L;
+
+    public NoSpaceException(String message) {
+      super(ErrorCode.NO_SPACE, message);
+    }
+  }
+
+  /** {@link ErrorCode#NODE_DEGRADED}. */
+  public static final class NodeDegradedException extends RequestRefusedException {
+    private static final long serialVersionUID = 1L;
+
+    public NodeDegradedException(String message) {
+      super(ErrorCode.NODE_DEGRADED, message);
     }
   }
 }

@@ -68,6 +68,12 @@ public class KvStateMachine extends BaseStateMachine {
   private volatile RocksKvStore store;
   /** Set before waiting for the write lock, so new readers fail fast instead of holding off a swap. */
   private volatile boolean replacing;
+  /** This node's own disk is below its free-space floor (set by the server's space watch). */
+  private volatile boolean localNoSpace;
+  /** Why Ratis failed this member's log, or null (see {@link #notifyLogFailed}). */
+  private volatile Throwable logFailure;
+  /** Why applying an entry failed (Ratis then closes the member), or null. */
+  private volatile Throwable applyFailure;
 
   /** @param dbDir the live RocksDB directory, outside Ratis's storage directory */
   public KvStateMachine(Path dbDir, StoreOptions storeOptions, RequestLimits limits) {
@@ -151,13 +157,19 @@ public class KvStateMachine extends BaseStateMachine {
     byte[] bytes = request.getMessage().getContent().toByteArray();
     try {
       Request decoded = RequestCodec.decode(bytes);
+      if (decoded instanceof Request.Alarm) {
+        return trx; // always admitted: the alarm is how the cluster learns to refuse writes
+      }
       if (!(decoded instanceof Request.Write)) {
         trx.setException(new RequestRefusedException.InvalidArgumentException("a read request was sent as a write"));
         return trx;
       }
       Response.Failed refused = limits.check(decoded, bytes.length);
+      RequestRefusedException noSpace = refused == null ? spaceRefusal() : null;
       if (refused != null) {
         trx.setException(RequestRefusedException.of(refused.code(), refused.message()));
+      } else if (noSpace != null) {
+        trx.setException(noSpace);
       } else {
         trx.setStateMachineContext(System.nanoTime()); // commit latency, measured on this leader only
       }
@@ -169,13 +181,30 @@ public class KvStateMachine extends BaseStateMachine {
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    try {
+      return apply(trx);
+    } catch (RuntimeException e) {
+      // A storage failure (ENOSPC in RocksDB, say): Ratis closes this member. Recorded so the node knows
+      // why and restarts the member once the cause is gone.
+      applyFailure = e;
+      LOG.error("applying entry {} failed: {}", trx.getLogEntry().getIndex(), e.toString());
+      listener.logFailed("applying entry " + trx.getLogEntry().getIndex() + " failed: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  private CompletableFuture<Message> apply(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     long index = entry.getIndex();
     long term = entry.getTerm();
     RocksKvStore current = store; // only this (the apply) thread swaps it
     Request.Write write;
     try {
-      write = (Request.Write) RequestCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      Request decoded = RequestCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      if (decoded instanceof Request.Alarm alarm) {
+        return CompletableFuture.completedFuture(encode(applyAlarm(current, alarm, term, index)));
+      }
+      write = (Request.Write) decoded;
     } catch (CommandCodecException | ClassCastException e) {
       // startTransaction refuses such requests, so this entry came from an incompatible leader. Applying
       // nothing is deterministic on every replica; record the index so the node stays in step.
@@ -197,6 +226,92 @@ public class KvStateMachine extends BaseStateMachine {
       listener.applied(index, done - started, accepted instanceof Long t ? done - t : -1);
     }
     return CompletableFuture.completedFuture(encode(response));
+  }
+
+  private Response applyAlarm(RocksKvStore current, Request.Alarm alarm, long term, long index) {
+    if (index > current.applied().index()) {
+      boolean changed = current.noSpaceAlarms().contains(alarm.nodeId()) != alarm.raised();
+      current.applyAlarm(alarm, term, index);
+      updateLastAppliedTermIndex(term, index);
+      if (changed) {
+        LOG.warn("entry {}: free-space alarm of node {} {}; raised now: {}", index, alarm.nodeId(),
+            alarm.raised() ? "raised" : "cleared", current.noSpaceAlarms());
+      }
+    }
+    return new Response.Ok(index, java.util.List.of());
+  }
+
+  /**
+   * Why this leader must refuse a write before the log because of disk space, or null. Fewer than a
+   * majority of voters with space: {@code NO_SPACE}, definite, so clients fail fast instead of waiting
+   * for entries that could not commit. This leader alone below its floor: {@code NODE_DEGRADED}, so the
+   * client retries while leadership moves to a node with space.
+   */
+  private RequestRefusedException spaceRefusal() {
+    RocksKvStore current = store;
+    java.util.Set<String> alarms = current == null ? java.util.Set.of() : current.noSpaceAlarms();
+    if (!alarms.isEmpty()) {
+      java.util.Collection<String> voters = voterIds();
+      long withSpace = voters.stream().filter(v -> !alarms.contains(v)).count();
+      if (!voters.isEmpty() && withSpace < voters.size() / 2 + 1) {
+        return new RequestRefusedException.NoSpaceException("writes are refused: a majority of voters is below its"
+            + " free-space floor (alarms: " + String.join(", ", alarms) + "); reads still work, and writes resume"
+            + " by themselves when space returns");
+      }
+    }
+    if (localNoSpace) {
+      return new RequestRefusedException.NodeDegradedException("this leader is below its free-space floor and hands"
+          + " leadership to a node with space; retry");
+    }
+    return null;
+  }
+
+  /** The voters of the current configuration (this leader's view). */
+  protected java.util.Collection<String> voterIds() {
+    try {
+      RaftServer server = getServer().getNow(null);
+      return server == null ? java.util.List.of() : server.getDivision(getGroupId()).getRaftConf()
+          .getCurrentPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.FOLLOWER).stream()
+          .map(p -> p.getId().toString()).toList();
+    } catch (IOException | RuntimeException e) {
+      return java.util.List.of();
+    }
+  }
+
+  /** Tells the leader path whether this node's own disk is below its free-space floor. */
+  public void setLocalNoSpace(boolean belowFloor) {
+    this.localNoSpace = belowFloor;
+  }
+
+  /** Nodes whose free-space alarm is raised in the applied state; empty while the store is unavailable. */
+  public java.util.Set<String> noSpaceAlarms() {
+    RocksKvStore current = store;
+    return current == null ? java.util.Set.of() : current.noSpaceAlarms();
+  }
+
+  /**
+   * Ratis failed this member's log (a write or a segment roll threw, typically ENOSPC): it latches the
+   * failure and fails every later log task, but keeps the member running. Recorded here and passed on,
+   * so the node reports it and restarts the member once the cause is gone.
+   */
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    if (logFailure == null) {
+      logFailure = cause;
+      LOG.error("the Raft log failed at entry {}: {}", failedEntry == null ? "(segment)" : failedEntry.getIndex(),
+          String.valueOf(cause));
+      listener.logFailed(String.valueOf(cause.getMessage() == null ? cause : cause.getMessage()));
+    }
+  }
+
+  /** Why Ratis failed this member's log, or null if it has not. */
+  public Throwable logFailure() {
+    return logFailure;
+  }
+
+  /** Why applying an entry failed (the member is then closed), or null if nothing failed. */
+  public Throwable applyFailure() {
+    return applyFailure;
   }
 
   @Override

@@ -35,4 +35,11 @@ public interface StateMachineListener {
    * on Ratis's election thread after the member is closed; the node decides whether to rejoin.
    */
   default void shutDownByCluster() {}
+
+  /**
+   * Ratis failed this member's log ({@code notifyLogFailed}, e.g. on ENOSPC), or applying an entry
+   * failed (Ratis then closes the member): it accepts no more entries until it is restarted. Called on
+   * Ratis's log worker or apply thread.
+   */
+  default void logFailed(String cause) {}
 }

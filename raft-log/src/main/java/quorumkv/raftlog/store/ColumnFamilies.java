@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  * meta         "applied"           -> term:i64 index:i64      (written in the batch of every applied entry)
  *              "revision-offset"   -> i64                     (added to log indexes to form revisions)
  *              "cluster-id"        -> utf8                    (the cluster this data belongs to)
+ *              "no-space/" node    -> empty                   (that node's free-space alarm is raised)
  * sessions     session:16 call:i64 -> index:i64 results       (results of calls not yet acknowledged)
  * session-meta session:16          -> lastActiveIndex:i64 firstUnackedCallId:i64
  * </pre>
@@ -24,6 +25,7 @@ final class ColumnFamilies {
   static final byte[] APPLIED_KEY = bytes("applied");
   static final byte[] REVISION_OFFSET_KEY = bytes("revision-offset");
   static final byte[] CLUSTER_ID_KEY = bytes("cluster-id");
+  static final String NO_SPACE_PREFIX = "no-space/";
 
   private ColumnFamilies() {}
 

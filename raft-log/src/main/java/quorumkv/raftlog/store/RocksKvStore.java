@@ -54,6 +54,7 @@ public final class RocksKvStore implements AutoCloseable {
   private final WriteOptions writeOptions = new WriteOptions().setSync(false);
   private final CommandApplier applier;
   private final SessionTable sessions;
+  private final AlarmTable alarms;
   private volatile AppliedIndex applied;
   /**
    * Holds off {@link #close} while an operation runs, and refuses operations after it: a snapshot
@@ -67,7 +68,11 @@ public final class RocksKvStore implements AutoCloseable {
 
   private RocksKvStore(Path dir, StoreOptions options) throws RocksDBException {
     this.dir = dir;
-    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+    // No fallocate: RocksDB would reserve ~70 MB per WAL file up front (write buffer x 1.1), space a full
+    // disk cannot give and that closing the store hands back, which made free space jump around the floor
+    // (DiskFullIT). Its WAL is not synced (the Raft log is the durable record), so this costs nothing.
+    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+        .setAllowFAllocate(false);
     this.cfOptions = new ColumnFamilyOptions();
     List<ColumnFamilyDescriptor> descriptors = List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
@@ -86,6 +91,7 @@ public final class RocksKvStore implements AutoCloseable {
         : new AppliedIndex(longAt(appliedBytes, 0), longAt(appliedBytes, 1));
     byte[] offset = db.get(meta, ColumnFamilies.REVISION_OFFSET_KEY);
     this.revisionOffset = offset == null ? 0 : longAt(offset, 0);
+    this.alarms = new AlarmTable(db, meta);
   }
 
   /** Opens (creating if missing) the store in {@code dir}. */
@@ -133,6 +139,32 @@ public final class RocksKvStore implements AutoCloseable {
         return response;
       } catch (RocksDBException e) {
         throw new StorageException("applying entry " + index + " failed: " + e.getMessage(), e);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** Nodes whose free-space alarm is raised in the applied state. */
+  public java.util.Set<String> noSpaceAlarms() {
+    return alarms.raised();
+  }
+
+  /** Applies the free-space alarm carried by the log entry at {@code index}, atomically with the applied index. */
+  public void applyAlarm(Request.Alarm alarm, long term, long index) {
+    enter();
+    try {
+      if (index <= applied.index()) {
+        throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        alarms.stage(batch, alarm);
+        batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
+        db.write(writeOptions, batch);
+        applied = new AppliedIndex(term, index);
+        alarms.committed(alarm);
+      } catch (RocksDBException e) {
+        throw new StorageException("applying alarm entry " + index + " failed: " + e.getMessage(), e);
       }
     } finally {
       exit();

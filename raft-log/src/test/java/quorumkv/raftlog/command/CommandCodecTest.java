@@ -31,6 +31,19 @@ class CommandCodecTest {
   }
 
   @Test
+  void alarmsRoundTripAndBadOnesDoNotDecode() {
+    for (Request.Alarm a : java.util.List.of(new Request.Alarm("n1", true), new Request.Alarm("node-ü", false))) {
+      assertEquals(a, RequestCodec.decode(RequestCodec.encode(a)));
+    }
+    // version 1, kind 3, node id of length 0, raised
+    var empty = assertThrows(CommandCodecException.class, () -> RequestCodec.decode(new byte[] {1, 3, 0, 0, 0, 0, 1}));
+    assertTrue(empty.getMessage().contains("node id has 0 bytes"), empty.getMessage());
+    // version 1, kind 3, "n", raised flag 2
+    var flag = assertThrows(CommandCodecException.class, () -> RequestCodec.decode(new byte[] {1, 3, 0, 0, 0, 1, 'n', 2}));
+    assertTrue(flag.getMessage().contains("invalid boolean 2"), flag.getMessage());
+  }
+
+  @Test
   void hugeCountsAreRejectedWithoutAllocating() {
     byte[] bytes = {1, 2, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
     var e = assertThrows(CommandCodecException.class, () -> RequestCodec.decode(bytes));

@@ -44,7 +44,8 @@ class RefusalOverRatisTest {
   @Test
   void everyRefusalBeforeTheLogSurvivesTheReplyConversion() throws Exception {
     List<ErrorCode> refused = List.of(ErrorCode.MALFORMED_REQUEST, ErrorCode.KEY_TOO_LARGE, ErrorCode.VALUE_TOO_LARGE,
-        ErrorCode.TOO_MANY_OPERATIONS, ErrorCode.REQUEST_TOO_LARGE, ErrorCode.INVALID_ARGUMENT);
+        ErrorCode.TOO_MANY_OPERATIONS, ErrorCode.REQUEST_TOO_LARGE, ErrorCode.INVALID_ARGUMENT,
+        ErrorCode.NO_SPACE, ErrorCode.NODE_DEGRADED);
     for (ErrorCode code : refused) {
       RequestRefusedException sent = RequestRefusedException.of(code, "refused: " + code);
       RequestRefusedException received = overTheWire(sent);

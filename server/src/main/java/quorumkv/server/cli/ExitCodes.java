@@ -19,6 +19,8 @@ public final class ExitCodes {
   public static final int UNAVAILABLE = 5;
   /** A write whose outcome is unknown (timed out or connection lost after it was sent): re-read before retrying. */
   public static final int UNKNOWN_OUTCOME = 6;
+  /** A write refused because a majority of voters is below its free-space floor (HTTP 507): nothing applied; retry once space returns. */
+  public static final int NO_SPACE = 7;
 
   private ExitCodes() {}
 }

@@ -150,6 +150,7 @@ final class HttpApi {
     int code = switch (r.status()) {
       case 503, 429 -> ExitCodes.UNAVAILABLE;
       case 504 -> ExitCodes.UNKNOWN_OUTCOME;
+      case 507 -> ExitCodes.NO_SPACE;
       default -> r.status() >= 400 && r.status() < 500 ? ExitCodes.REJECTED : ExitCodes.FAILED;
     };
     String error = r.json() != null && r.json().hasNonNull("error") ? r.json().get("error").asText() + ": " : "";

@@ -15,6 +15,9 @@ public final class ConfigKeys {
   public static final String PEERS = "quorumkv.raft.peers";
   public static final String DATA_DIR = "quorumkv.storage.data-dir";
   public static final String LISTEN_PORT = "quorumkv.raft.listen-port";
+  public static final String FREE_SPACE_FLOOR = "quorumkv.storage.free-space-floor";
+  public static final String DISK_CHECK_INTERVAL = "quorumkv.storage.check-interval";
+  public static final String RECOVERY_DEADLINE = "quorumkv.health.recovery-deadline";
   public static final String ELECTION_TIMEOUT_MIN = "quorumkv.raft.election-timeout.min";
   public static final String ELECTION_TIMEOUT_MAX = "quorumkv.raft.election-timeout.max";
   public static final String SNAPSHOT_ENTRIES = "quorumkv.raft.snapshot.auto-trigger-entries";
@@ -53,6 +56,9 @@ public final class ConfigKeys {
     doc(CLUSTER_ID, "quorumkv", "the cluster's id; its Raft group id derives from it, and a data dir belongs to one cluster");
     doc(PEERS, null, "every member: id=host:port[:voter|listener],... (listener = non-voting asynchronous follower)");
     doc(DATA_DIR, null, "this node's data directory (Raft log, RocksDB, snapshots)");
+    doc(FREE_SPACE_FLOOR, "auto", "below this much free space in the data dir the node is degraded: it raises a no-space alarm through the log, gives up leadership and stops its Raft member if the others can go on, and resumes by itself when space returns; auto: 64MB + 2 log segments + the size of the live RocksDB (room for a snapshot and a segment)");
+    doc(DISK_CHECK_INTERVAL, "1s", "how often the node checks its free space and its Raft member, and heals what it can");
+    doc(RECOVERY_DEADLINE, "60s", "/health fails (restart me) when a failed Raft member has not recovered this long after its cause went away, or the self-check stops running");
     doc(LISTEN_PORT, "", "port to bind for Raft and clients; empty: the port of this node's peer entry (set it when peers reach this node through a proxy, NAT or port mapping)");
     doc(ELECTION_TIMEOUT_MIN, "300ms", "minimum Raft election timeout; keep well above GC pauses (up to ~230 ms seen on 2 cores)");
     doc(ELECTION_TIMEOUT_MAX, "600ms", "maximum Raft election timeout");

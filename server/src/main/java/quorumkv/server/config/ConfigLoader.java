@@ -171,8 +171,13 @@ public final class ConfigLoader {
     PeerSpec self = peers.stream().filter(p -> p.id().equals(nodeId)).findFirst().orElseThrow();
     int raftPort = listenPort > 0 ? listenPort : self.port();
     ServerConfig.HttpSettings http = http(v, raftPort);
+    String floor = v.getOrDefault(ConfigKeys.FREE_SPACE_FLOOR, "auto").trim();
+    var disk = new ServerConfig.DiskSettings(
+        floor.equalsIgnoreCase("auto") ? -1 : Units.size(ConfigKeys.FREE_SPACE_FLOOR, floor),
+        Units.duration(ConfigKeys.DISK_CHECK_INTERVAL, v.get(ConfigKeys.DISK_CHECK_INTERVAL)),
+        Units.duration(ConfigKeys.RECOVERY_DEADLINE, v.get(ConfigKeys.RECOVERY_DEADLINE)));
     return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store, http,
-        ops(v, raftPort, http));
+        ops(v, raftPort, http), disk);
   }
 
   private static ServerConfig.OpsSettings ops(Map<String, String> v, int raftPort, ServerConfig.HttpSettings http) {

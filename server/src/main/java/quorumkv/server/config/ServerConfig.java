@@ -12,7 +12,8 @@ import quorumkv.raftlog.store.StoreOptions;
  * @param peers every member, in configuration order
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
-    RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops) {
+    RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops,
+    DiskSettings disk) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
@@ -50,6 +51,19 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
     }
   }
 
+  /**
+   * Disk-space and self-healing settings.
+   *
+   * @param freeSpaceFloorBytes the floor, or -1 for auto (see {@link #floorFor})
+   */
+  public record DiskSettings(long freeSpaceFloorBytes, Duration checkInterval, Duration recoveryDeadline) {
+    /** The floor to use now: the configured one, or 64 MiB + two log segments + the live database's size. */
+    public long floorFor(long segmentSizeBytes, long liveDbBytes) {
+      return freeSpaceFloorBytes >= 0 ? freeSpaceFloorBytes
+          : 64L * 1024 * 1024 + 2 * segmentSizeBytes + Math.max(0, liveDbBytes);
+    }
+  }
+
   /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */
   public int bindPort() {
     return listenPort > 0 ? listenPort : self().port();
@@ -68,6 +82,6 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   @Override
   public String toString() {
     return "node=" + nodeId + " cluster=" + clusterId + " peers=" + peers + " data-dir=" + dataDir
-        + " raft=" + raft + " limits=" + limits + " store=" + store + " http=" + http + " ops=" + ops;
+        + " raft=" + raft + " limits=" + limits + " store=" + store + " http=" + http + " ops=" + ops + " disk=" + disk;
   }
 }

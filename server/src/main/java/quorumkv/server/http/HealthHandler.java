@@ -10,9 +10,11 @@ import quorumkv.server.ratis.KvNode;
 import quorumkv.server.status.Liveness;
 
 /**
- * {@code GET /health}: 200 while the process runs, its Raft server is alive, its store is open and its
- * data directory takes a small fsynced write; 503 naming the failed check otherwise. Liveness only: a
- * healthy node may still be cut off from the others (see {@code /ready}).
+ * {@code GET /health}, liveness: 503 only when restarting the node would help (see
+ * {@link KvNode#liveness()}: its Raft server stopped, a member that did not recover in time, a wedged
+ * self-check) or its data directory refuses a small fsynced write for a reason other than a full disk;
+ * 200 otherwise. A node that is degraded and healing itself (disk below its floor, member restarting)
+ * stays healthy and says why it is not ready on {@code /ready}, so an orchestrator does not restart it.
  */
 final class HealthHandler implements Handler {
   private final KvNode node;
@@ -34,7 +36,10 @@ final class HealthHandler implements Handler {
       ch.write(ByteBuffer.wrap(Long.toString(System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
       ch.force(true);
     } catch (IOException e) {
-      throw new ApiException(503, "unhealthy", "storage is not writable: " + e.getMessage());
+      if (!node.condition().belowFloor()) {
+        throw new ApiException(503, "unhealthy", "storage is not writable: " + e.getMessage());
+      }
+      // A full disk is not a reason to restart: the node is degraded and heals when space returns (/ready says so).
     } finally {
       try {
         Files.deleteIfExists(probe);

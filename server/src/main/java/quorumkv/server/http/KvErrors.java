@@ -3,14 +3,16 @@ package quorumkv.server.http;
 import java.util.Locale;
 import quorumkv.client.KvException;
 import quorumkv.client.KvIndeterminateException;
+import quorumkv.client.KvNoSpaceException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.raftlog.command.ErrorCode;
 
 /**
  * HTTP answers for the client library's failures, each saying whether the operation could have applied:
- * 4xx for a definite refusal (with its code), 503 for unavailable (nothing applied, retry), 504 for an
- * outcome that is unknown.
+ * 4xx for a definite refusal (with its code), 503 for unavailable (nothing applied, retry), 507 when a
+ * majority of voters is out of disk space (nothing applied, retry once space returns), 504 for an outcome
+ * that is unknown.
  */
 final class KvErrors {
   private KvErrors() {}
@@ -18,6 +20,9 @@ final class KvErrors {
   /** A failed read ({@code isWrite} false) or write through the node's client or its local reads. */
   static ApiException toApi(KvException e, boolean isWrite) {
     String notApplied = isWrite ? "not_applied" : null;
+    if (e instanceof KvNoSpaceException) {
+      return new ApiException(507, "no_space", e.getMessage(), notApplied);
+    }
     if (e instanceof KvRejectedException r) {
       return new ApiException(status(r.code()), r.code() == null ? "rejected" : r.code().name().toLowerCase(Locale.ROOT),
           e.getMessage(), notApplied);

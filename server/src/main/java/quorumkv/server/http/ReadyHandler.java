@@ -1,12 +1,18 @@
 package quorumkv.server.http;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.status.NodeCondition;
 import quorumkv.server.status.NodeStatus;
 import quorumkv.server.status.Readiness;
 
-/** {@code GET /ready}: 200 when {@link Readiness} holds, else 503 listing every failed condition. */
+/**
+ * {@code GET /ready}: 200 when the node can do its job, else 503 listing every reason: what its
+ * self-check found ({@link NodeCondition}: the disk below its floor, a failed or stopped Raft member) and
+ * what {@link Readiness} finds in its Raft status. Never a 500: a status it cannot read is a reason too.
+ */
 final class ReadyHandler implements Handler {
   private final KvNode node;
   private final Readiness readiness;
@@ -19,16 +25,23 @@ final class ReadyHandler implements Handler {
   @Override
   public ApiResponse handle(ApiRequest request) throws ApiException {
     request.allowOnly();
-    NodeStatus s;
+    NodeCondition condition = node.condition();
+    List<String> problems = new ArrayList<>(condition.notReady());
+    NodeStatus s = null;
     try {
       s = node.status();
+      problems.addAll(readiness.problems(s));
     } catch (IOException | RuntimeException e) {
-      // e.g. Ratis's IllegalStateException for a closed log: not ready, and said as such, never a 500.
-      throw new ApiException(503, "not_ready", "this node cannot read its own Raft state: " + e.getMessage());
+      // e.g. a member stopped or restarting, or Ratis's IllegalStateException for a closed log
+      if (problems.isEmpty()) {
+        problems.add("this node cannot read its own Raft state: " + ErrorText.forBody(e.getMessage()));
+      }
     }
-    List<String> problems = readiness.problems(s);
-    var body = Json.object().put("ready", problems.isEmpty()).put("node", s.nodeId()).put("leader", s.leaderId())
-        .put("commit_index", s.commitIndex()).put("applied_index", s.appliedIndex());
+    var body = Json.object().put("ready", problems.isEmpty()).put("node", node.config().nodeId());
+    if (s != null) {
+      body.put("leader", s.leaderId()).put("commit_index", s.commitIndex()).put("applied_index", s.appliedIndex());
+    }
+    body.put("free_bytes", condition.freeBytes()).put("free_space_floor_bytes", condition.floorBytes());
     if (problems.isEmpty()) {
       return ApiResponse.ok(body);
     }

@@ -1,14 +1,17 @@
 package quorumkv.server.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import quorumkv.raftlog.statemachine.StateMachineListener;
+import quorumkv.server.status.NodeCondition;
 import quorumkv.server.status.NodeStatus;
 import quorumkv.server.status.StorageSizes;
 
@@ -30,6 +33,7 @@ public final class NodeMetrics implements StateMachineListener {
   private final Counter snapshots;
   private final Histogram snapshotDuration;
   private final Counter snapshotInstalls;
+  private final Counter logFailures;
   private final Counter requests;
   private final Histogram requestLatency;
 
@@ -54,6 +58,9 @@ public final class NodeMetrics implements StateMachineListener {
         .classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
     snapshotInstalls = Counter.builder().name("quorumkv_snapshot_installs_total")
         .help("Snapshots installed from the leader").withoutExemplars().register(registry);
+    logFailures = Counter.builder().name("quorumkv_raft_log_failures_total")
+        .help("Times Ratis failed this node's Raft log (e.g. a full disk); the self-check restarts the member")
+        .withoutExemplars().register(registry);
     requests = Counter.builder().name("quorumkv_http_requests_total")
         .help("HTTP requests by operation and outcome (ok, not_found, conflict, rejected, unavailable, indeterminate, error)")
         .labelNames("op", "outcome").withoutExemplars().register(registry);
@@ -82,6 +89,35 @@ public final class NodeMetrics implements StateMachineListener {
           cb.call(sizes.rocksdbSst(), "rocksdb_sst");
           cb.call(sizes.raftDir(), "raft");
         }).register(registry);
+  }
+
+  /**
+   * Gauges of the node's self-check ({@link NodeCondition}) and of readiness, read at scrape time: what
+   * an alert on a degraded or not-ready node watches.
+   */
+  public void registerCondition(Supplier<NodeCondition> condition, BooleanSupplier ready) {
+    GaugeWithCallback.builder().name("quorumkv_node_ready").help("1 if /ready answers 200 (the node can do its job)")
+        .callback(cb -> cb.call(ready.getAsBoolean() ? 1 : 0)).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_storage_free_bytes").help("Usable bytes left in the data dir's file system")
+        .callback(cb -> cb.call(condition.get().freeBytes())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_storage_free_floor_bytes")
+        .help("The free-space floor: below it the node is degraded (no writes through it, no leadership)")
+        .callback(cb -> cb.call(condition.get().floorBytes())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_storage_below_floor").help("1 while this node's free space is below its floor")
+        .callback(cb -> cb.call(condition.get().belowFloor() ? 1 : 0)).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_raft_member_state")
+        .help("1 for the state of this node's Raft member: running, log_failed, stopped_for_space or down")
+        .labelNames("state").callback(cb -> {
+          NodeCondition.MemberState now = condition.get().memberState();
+          for (NodeCondition.MemberState st : NodeCondition.MemberState.values()) {
+            cb.call(st == now ? 1 : 0, st.name().toLowerCase(java.util.Locale.ROOT));
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_no_space_alarms")
+        .help("Nodes whose no-space alarm is committed in the log; writes are refused once the voters among them are half or more")
+        .callback(cb -> cb.call(condition.get().noSpaceAlarms().size())).register(registry);
+    CounterWithCallback.builder().name("quorumkv_raft_member_restarts").help("Times the self-check restarted this node's Raft member")
+        .callback(cb -> cb.call(condition.get().memberRestarts())).register(registry);
   }
 
   private static void withStatus(Supplier<NodeStatus> status, java.util.function.Consumer<NodeStatus> use) {
@@ -133,6 +169,11 @@ public final class NodeMetrics implements StateMachineListener {
   public void snapshotTaken(long index, long durationNanos) {
     snapshots.inc();
     snapshotDuration.observe(durationNanos / 1e9);
+  }
+
+  @Override
+  public void logFailed(String cause) {
+    logFailures.inc();
   }
 
   @Override

@@ -76,6 +76,13 @@ public final class KvServer implements AutoCloseable {
       // Contact with the leader (or a majority) older than three max election timeouts means cut off.
       Duration contact = config.raft().electionTimeoutMax().multipliedBy(3);
       Readiness readiness = new Readiness(config.http().readyMaxApplyLag(), contact);
+      metrics.registerCondition(node::condition, () -> {
+        try {
+          return node.condition().notReady().isEmpty() && readiness.problems(node.status()).isEmpty();
+        } catch (IOException | RuntimeException e) {
+          return false;
+        }
+      });
       sampler = Executors.newSingleThreadScheduledExecutor(
           new DefaultThreadFactory("quorumkv-" + config.nodeId() + "-metrics-sampler", true));
       sampler.scheduleWithFixedDelay(() -> sample(node, metrics), 100, 100, TimeUnit.MILLISECONDS);

@@ -1,31 +1,21 @@
 package quorumkv.server.ratis;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
@@ -44,6 +34,7 @@ import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.status.LeaderView;
+import quorumkv.server.status.NodeCondition;
 import quorumkv.server.status.Liveness;
 import quorumkv.server.status.NodeStatus;
 import quorumkv.server.status.StorageSizes;
@@ -72,8 +63,8 @@ public final class KvNode implements AutoCloseable {
   private final RaftServer server;
   /** Replaced when the member rejoins: Ratis builds a new state machine for the new member. */
   private volatile KvStateMachine stateMachine;
-  private final ScheduledExecutorService rejoiner;
-  private final AtomicInteger rejoins = new AtomicInteger();
+  private final Rejoiner rejoiner;
+  private final NodeDoctor doctor;
   private final StatusReader statusReader = new StatusReader(this);
   private volatile boolean closing;
 
@@ -83,7 +74,8 @@ public final class KvNode implements AutoCloseable {
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
     this.listener = new RejoiningListener(listener);
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
-    this.rejoiner = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory(config.nodeId() + "-rejoin", true));
+    this.rejoiner = new Rejoiner(this);
+    this.doctor = new NodeDoctor(this);
     this.server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))
         .setGroup(group)
@@ -95,10 +87,12 @@ public final class KvNode implements AutoCloseable {
       server.start();
     } catch (IOException | RuntimeException e) {
       closing = true;
-      rejoiner.shutdownNow();
+      rejoiner.close();
+      doctor.close();
       server.close();
       throw e;
     }
+    doctor.start();
     LOG.info("node={} started ({}), group={}", config.nodeId(), recover ? "recovered" : "formatted", groupId);
   }
 
@@ -111,6 +105,9 @@ public final class KvNode implements AutoCloseable {
   public static KvNode start(ServerConfig config, StateMachineListener listener) throws IOException {
     RaftPortLog.install();
     DataDirGuard.claim(config);
+    Path groupDir = config.raftDir().resolve(RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId())).getUuid().toString());
+    RaftMetaCheck.verify(groupDir, config.nodeId());
+    LogCheck.verify(groupDir, config.nodeId());
     checkPortFree(config.bindPort());
     return new KvNode(config, listener);
   }
@@ -121,82 +118,48 @@ public final class KvNode implements AutoCloseable {
     return sm;
   }
 
-  /**
-   * Ratis closed this member because a leader said it is not a voter. A removed node should stay down;
-   * a voter demoted to listener while it was cut off (it never received the new configuration, timed out
-   * and asked for votes) should come back as the listener it now is. So ask the leader: if its
-   * configuration still has this node, restart the member from its own log and snapshot.
-   */
-  private void scheduleRejoin(long delayMillis) {
-    if (!closing) {
-      rejoiner.schedule(this::rejoin, delayMillis, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void rejoin() {
-    if (closing) {
-      return;
-    }
-    int attempt = rejoins.incrementAndGet();
-    long next = Math.min(REJOIN_MAX_MILLIS, REJOIN_FIRST_MILLIS << Math.min(attempt, 4));
-    try {
-      Boolean member = memberAtLeader();
-      if (member == null) {
-        LOG.warn("node={}: shut down by the cluster; no leader reachable to ask whether it is still a member;"
-            + " asking again in {} ms", config.nodeId(), next);
-        scheduleRejoin(next);
-        return;
-      }
-      if (!member) {
-        LOG.error("node={}: shut down by the cluster and not in the leader's configuration: it was removed and"
-            + " stays stopped. To bring it back, give it a fresh data dir and add it (`quorumkv member add`).",
-            config.nodeId());
-        return;
-      }
-      RaftPeerId self = RaftPeerId.valueOf(config.nodeId());
-      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self, 0, groupId, false, false));
-      RaftClientReply added = server.groupManagement(
-          GroupManagementRequest.newAdd(ClientId.randomId(), self, 0, group, false));   // RECOVER: own log
-      if (!added.isSuccess()) {
-        throw new IOException(String.valueOf(added.getException()));
-      }
-      LOG.warn("node={}: shut down by the cluster while still a member (e.g. demoted while cut off);"
-          + " rejoined from its own log and snapshot", config.nodeId());
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("node={}: rejoin failed ({}); trying again in {} ms", config.nodeId(), e.toString(), next);
-      scheduleRejoin(next);
-    }
-  }
-
-  /** Whether the leader's configuration has this node (voter or listener); null if no leader answered. */
-  private Boolean memberAtLeader() {
-    ByteString self = ByteString.copyFromUtf8(config.nodeId());
-    try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(new RaftProperties())
-        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
-      for (RaftPeer peer : group.getPeers()) {
-        if (peer.getId().toString().equals(config.nodeId())) {
-          continue;
-        }
-        try {
-          GroupInfoReply info = client.getGroupManagementApi(peer.getId()).info(groupId);
-          if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER && info.getConf().isPresent()) {
-            var conf = info.getConf().get();
-            return conf.getPeersList().stream().anyMatch(p -> p.getId().equals(self))
-                || conf.getListenersList().stream().anyMatch(p -> p.getId().equals(self));
-          }
-        } catch (IOException | RuntimeException e) {
-          // unreachable or not a member: ask the next
-        }
-      }
-    } catch (IOException e) {
-      // closing the client
-    }
-    return null;
-  }
-
   /** How many times this node has tried to rejoin after the cluster shut its member down. */
   public int rejoinAttempts() {
-    return rejoins.get();
+    return rejoiner.attempts();
+  }
+
+  /** True while the cluster has shut this node's member down and it has not rejoined (see {@link Rejoiner}). */
+  boolean shutDownByCluster() {
+    return rejoiner.pending();
+  }
+
+  /**
+   * Stops this node's Raft member, keeping its log, snapshots and store: a node below its free-space
+   * floor stops taking entries while the others go on. False if Ratis refused.
+   */
+  boolean stopMember() {
+    try {
+      RaftClientReply removed = server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(),
+          RaftPeerId.valueOf(config.nodeId()), 0, groupId, false, false));
+      return removed.isSuccess();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("node={}: stopping the Raft member failed: {}", config.nodeId(), e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * Restarts this node's Raft member in process from its own log, snapshots and store (Ratis builds a
+   * new state machine); the member then catches up from the leader. Used after a rejoin, a failed log or
+   * apply, and a stop for lack of space.
+   */
+  void restartMember() throws IOException {
+    RaftPeerId self = RaftPeerId.valueOf(config.nodeId());
+    try {
+      server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self, 0, groupId, false, false));
+    } catch (IOException | RuntimeException e) {
+      // already gone (stopped, or closed by a failure)
+    }
+    RaftClientReply added = server.groupManagement(
+        GroupManagementRequest.newAdd(ClientId.randomId(), self, 0, group, false));   // RECOVER: own log
+    if (!added.isSuccess()) {
+      throw new IOException(String.valueOf(added.getException()));
+    }
   }
 
   static List<RaftPeer> peers(List<PeerSpec> specs) {
@@ -230,6 +193,24 @@ public final class KvNode implements AutoCloseable {
 
   RaftGroupId groupId() {
     return groupId;
+  }
+
+  RaftGroup group() {
+    return group;
+  }
+
+  /** This node's division, or null while its member is stopped or being restarted. */
+  RaftServer.Division divisionOrNull() {
+    try {
+      return server.getDivision(groupId);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** What the node's self-check last found (disk, Raft member, no-space alarms); see {@link NodeDoctor}. */
+  public NodeCondition condition() {
+    return doctor.condition();
   }
 
   RaftServer server() {
@@ -266,17 +247,18 @@ public final class KvNode implements AutoCloseable {
     return new LeaderView(info.getCurrentTerm(), leader == null ? null : leader.toString());
   }
 
-  /** Whether the Raft member runs and its store is open (closed while a snapshot from the leader is installed). */
+  /**
+   * Down only when a restart would help: the Raft server itself stopped, the self-check found a member
+   * that did not recover in time although its cause is gone, or the self-check stopped running. A member
+   * that is stopped for lack of space, failed and waiting for space, or rejoining is not a reason: the
+   * node heals that itself (and {@code /ready} says so).
+   */
   public Liveness liveness() {
-    try {
-      if (!division().getInfo().isAlive()) {
-        return Liveness.down("the Raft server is not running");
-      }
-    } catch (IOException e) {
-      return Liveness.down("the Raft group is not available: " + e.getMessage());
+    if (server.getLifeCycleState().isClosingOrClosed()) {
+      return Liveness.down("the Raft server is " + server.getLifeCycleState() + ": restart the node");
     }
-    KvStateMachine sm = stateMachine;
-    return sm != null && sm.isStoreOpen() ? Liveness.alive() : Liveness.down("the store is closed");
+    String notAlive = doctor.condition().notAlive();
+    return notAlive == null ? Liveness.alive() : Liveness.down(notAlive);
   }
 
   /** Bytes on disk, measured from the file system (never through the store, which a snapshot install may close). */
@@ -315,12 +297,13 @@ public final class KvNode implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closing = true;
-    rejoiner.shutdownNow();
+    doctor.close();
+    rejoiner.close();
     server.close();
     LOG.info("node={} stopped", config.nodeId());
   }
 
-  /** Passes every event on, and starts a rejoin when the cluster shut this member down. */
+  /** Passes every event on; starts a rejoin when the cluster shut this member down, and a check when the log failed. */
   private final class RejoiningListener implements StateMachineListener {
     private final StateMachineListener delegate;
 
@@ -351,7 +334,13 @@ public final class KvNode implements AutoCloseable {
     @Override
     public void shutDownByCluster() {
       delegate.shutDownByCluster();
-      scheduleRejoin(REJOIN_FIRST_MILLIS);
+      rejoiner.shutDownByCluster();
+    }
+
+    @Override
+    public void logFailed(String cause) {
+      delegate.logFailed(cause);
+      doctor.logFailed();
     }
   }
 }

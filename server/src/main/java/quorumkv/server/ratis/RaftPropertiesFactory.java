@@ -74,6 +74,13 @@ public final class RaftPropertiesFactory {
     return p;
   }
 
+  /** The properties of the node's own small Ratis clients (its no-space alarm): a 3 s request timeout. */
+  static RaftProperties forNodeClient() {
+    RaftProperties p = new RaftProperties();
+    org.apache.ratis.client.RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    return p;
+  }
+
   private static TimeDuration millis(long ms) {
     return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
   }

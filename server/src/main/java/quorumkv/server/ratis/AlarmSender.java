@@ -1,0 +1,77 @@
+package quorumkv.server.ratis;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
+
+/**
+ * Writes this node's no-space alarm (raised or cleared) through the leader, at most one at a time; the
+ * doctor calls again at its next check until the state machine shows the alarm applied. An alarm is
+ * idempotent, so a send that times out and still commits does no harm.
+ */
+final class AlarmSender implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlarmSender.class);
+
+  private final KvNode node;
+  private RaftClient client;
+  private CompletableFuture<RaftClientReply> inFlight;
+  /** The last alarm committed by this sender and its log index: not sent again until applied here. */
+  private volatile boolean committedRaised;
+  private volatile long committedIndex = -1;
+
+  AlarmSender(KvNode node) {
+    this.node = node;
+  }
+
+  /**
+   * Sends the alarm unless one is in flight, or the same alarm was committed at an index this node has
+   * not applied yet ({@code appliedIndex}): a member catching up would otherwise send it again each check.
+   */
+  synchronized void send(boolean raised, long appliedIndex) {
+    if (inFlight != null && !inFlight.isDone()) {
+      return;
+    }
+    if (committedIndex >= 0 && committedRaised == raised && appliedIndex < committedIndex) {
+      return;
+    }
+    if (client == null) {
+      client = RaftClient.newBuilder().setRaftGroup(node.group()).setProperties(RaftPropertiesFactory.forNodeClient())
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+          .build();
+    }
+    String id = node.config().nodeId();
+    byte[] bytes = RequestCodec.encode(new Request.Alarm(id, raised));
+    inFlight = client.async().send(Message.valueOf(ByteString.copyFrom(bytes)));
+    inFlight.whenComplete((reply, e) -> {
+      if (e != null || !reply.isSuccess()) {
+        LOG.warn("node={}: {} its no-space alarm failed ({}); trying again at the next check", id,
+            raised ? "raising" : "clearing", e != null ? e.toString() : String.valueOf(reply.getException()));
+      } else {
+        committedRaised = raised;
+        committedIndex = reply.getLogIndex();
+        LOG.warn("node={}: no-space alarm {} at log index {}", id, raised ? "raised" : "cleared", reply.getLogIndex());
+      }
+    });
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      try {
+        client.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+}
