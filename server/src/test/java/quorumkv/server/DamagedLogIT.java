@@ -45,7 +45,7 @@ class DamagedLogIT {
       ConfigException e = assertThrows(ConfigException.class, () -> cluster.restart(follower));
       String m = e.getMessage();
       assertTrue(m.contains(segment.toString()) && m.contains("is damaged after entry")
-          && m.contains("member remove " + cluster.nodeId(follower)), m);
+          && m.contains("quorumkv repair --data-dir " + cluster.config(follower).dataDir()), m);
       assertFalse(m.contains("\n"), "one line: " + m);
       if (damage == Damage.FLIP_BYTES_IN_LAST_ENTRY) {
         assertTrue(m.contains("checksum") && m.contains("at byte"), m);

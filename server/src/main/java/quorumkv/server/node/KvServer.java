@@ -3,8 +3,6 @@ package quorumkv.server.node;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
-import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.http.Dispatcher;
@@ -113,15 +110,7 @@ public final class KvServer implements AutoCloseable {
    * request limits of the node, and the HTTP call timeout as the deadline of every call.
    */
   static KvClientConfig clientConfig(ServerConfig config) {
-    List<String> addresses = new ArrayList<>();
-    addresses.add(config.self().address());
-    for (PeerSpec p : config.peers()) {
-      if (!addresses.contains(p.address())) {
-        addresses.add(p.address());
-      }
-    }
-    return KvClientConfig.builder().addresses(addresses).clusterId(config.clusterId())
-        .deadline(config.http().callTimeout()).limits(config.limits()).build();
+    return KvNode.clientConfig(config);
   }
 
   private static void sample(KvNode node, NodeMetrics metrics) {

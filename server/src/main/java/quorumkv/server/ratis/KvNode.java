@@ -65,10 +65,12 @@ public final class KvNode implements AutoCloseable {
   private volatile KvStateMachine stateMachine;
   private final Rejoiner rejoiner;
   private final NodeDoctor doctor;
+  /** Non-null while the node rejoins as a listener after losing log entries. */
+  private final ListenerRejoin listenerRejoin;
   private final StatusReader statusReader = new StatusReader(this);
   private volatile boolean closing;
 
-  private KvNode(ServerConfig config, StateMachineListener listener) throws IOException {
+  private KvNode(ServerConfig config, StateMachineListener listener, String rejoinReason) throws IOException {
     this.config = config;
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
@@ -76,10 +78,15 @@ public final class KvNode implements AutoCloseable {
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
     this.rejoiner = new Rejoiner(this);
     this.doctor = new NodeDoctor(this);
+    // A node that lost log entries starts without its group and rejoins as a listener (ListenerRejoin).
+    this.listenerRejoin = rejoinReason == null ? null : new ListenerRejoin(this, rejoinReason);
     this.server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))
-        .setGroup(group)
-        .setStateMachineRegistry(gid -> newStateMachine())   // one per member incarnation
+        .setGroup(listenerRejoin == null ? group : RaftGroup.emptyGroup())
+        // One per member incarnation. Ratis also builds a division for the empty group a rejoining node
+        // starts with: that one gets a bare state machine, never a second RocksDB on the same dir.
+        .setStateMachineRegistry(gid -> gid.equals(groupId) ? newStateMachine()
+            : new org.apache.ratis.statemachine.impl.BaseStateMachine())
         .setProperties(RaftPropertiesFactory.create(config))
         .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
@@ -93,7 +100,11 @@ public final class KvNode implements AutoCloseable {
       throw e;
     }
     doctor.start();
-    LOG.info("node={} started ({}), group={}", config.nodeId(), recover ? "recovered" : "formatted", groupId);
+    if (listenerRejoin != null) {
+      listenerRejoin.start();
+    }
+    LOG.info("node={} started ({}), group={}", config.nodeId(), listenerRejoin != null ? "rejoining as a listener"
+        : recover ? "recovered" : "formatted", groupId);
   }
 
   /** Validates the data dir and port, then starts the node; throws {@link ConfigException} on bad setup. */
@@ -107,9 +118,13 @@ public final class KvNode implements AutoCloseable {
     DataDirGuard.claim(config);
     Path groupDir = config.raftDir().resolve(RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId())).getUuid().toString());
     RaftMetaCheck.verify(groupDir, config.nodeId());
-    LogCheck.verify(groupDir, config.nodeId());
+    long lastLogIndex = LogCheck.verify(groupDir, config.nodeId());
     checkPortFree(config.bindPort());
-    return new KvNode(config, listener);
+    String healed = LostEntries.checkAtStart(config, groupDir, lastLogIndex);
+    if (healed != null) {
+      LOG.warn("node={}: {}", config.nodeId(), healed);
+    }
+    return new KvNode(config, listener, LostEntries.pending(config.dataDir()));
   }
 
   private KvStateMachine newStateMachine() {
@@ -281,9 +296,28 @@ public final class KvNode implements AutoCloseable {
     return withStore(RocksKvStore::contentDigest);
   }
 
-  /** The highest log index this node has applied. */
+  /** The highest log index this node has applied; -1 before its member has started. */
   public long appliedIndex() {
-    return stateMachine.getLastAppliedTermIndex().getIndex();
+    KvStateMachine sm = stateMachine;
+    return sm == null ? -1 : sm.getLastAppliedTermIndex().getIndex();
+  }
+
+  /** Where the rejoin as a listener is (after losing log entries), or null when the node is a voter as usual. */
+  public String listenerRejoinStatus() {
+    return listenerRejoin == null ? null : listenerRejoin.status();
+  }
+
+  /** A client configuration for this node's cluster: its own address first, then the other peers. */
+  public static KvClientConfig clientConfig(ServerConfig config) {
+    java.util.List<String> addresses = new java.util.ArrayList<>();
+    addresses.add(config.self().address());
+    for (PeerSpec p : config.peers()) {
+      if (!addresses.contains(p.address())) {
+        addresses.add(p.address());
+      }
+    }
+    return KvClientConfig.builder().addresses(addresses).clusterId(config.clusterId())
+        .deadline(config.http().callTimeout()).limits(config.limits()).build();
   }
 
   private <T> T withStore(StoreCall<T> call) throws IOException {
@@ -297,6 +331,9 @@ public final class KvNode implements AutoCloseable {
   @Override
   public void close() throws IOException {
     closing = true;
+    if (listenerRejoin != null) {
+      listenerRejoin.close();
+    }
     doctor.close();
     rejoiner.close();
     server.close();

@@ -27,11 +27,15 @@ final class LogCheck {
 
   private LogCheck() {}
 
-  /** @param groupDir the group's storage dir, {@code <data-dir>/raft/<group-uuid>} */
-  static void verify(Path groupDir, String nodeId) {
+  /**
+   * @param groupDir the group's storage dir, {@code <data-dir>/raft/<group-uuid>}
+   * @return the index of the last entry in the log, -1 if it has none
+   */
+  static long verify(Path groupDir, String nodeId) {
     Path current = groupDir.resolve("current");
+    long last = -1;
     if (!Files.isDirectory(current)) {
-      return;
+      return last;
     }
     for (LogSegmentPath segment : segments(current)) {
       long[] lastGood = {startIndex(segment.getPath()) - 1};
@@ -42,11 +46,13 @@ final class LogCheck {
         String where = e instanceof ChecksumException c ? " at byte " + c.getPos() : "";
         throw new ConfigException("the Raft log segment " + segment.getPath() + " is damaged after entry "
             + lastGood[0] + where + " (" + oneLine(e) + "); the node refuses to start, so that it never votes"
-            + " with a log that lost entries it had acknowledged. Remove it from the cluster (quorumkv member remove "
-            + nodeId + "), move its data dir aside (keep it for analysis), and add it back with a fresh one"
-            + " (README: When a node fails partially)");
+            + " with a log that lost entries it had acknowledged. Run `quorumkv repair --data-dir "
+            + groupDir.getParent().getParent() + "`: it moves the log and store aside (nothing is deleted), and the"
+            + " node then rejoins as a listener and is promoted back once caught up (README: When a node fails partially)");
       }
+      last = Math.max(last, lastGood[0]);
     }
+    return last;
   }
 
   private static List<LogSegmentPath> segments(Path current) {

@@ -300,7 +300,10 @@ final class NodeDoctor implements AutoCloseable {
       notReady.add("free space " + size(free) + " is below the floor of " + size(floor)
           + ": no writes through this node and no leadership until space returns");
     }
-    if (member != MemberState.RUNNING) {
+    String rejoin = node.listenerRejoinStatus();
+    if (rejoin != null) {
+      notReady.add("rejoining as a listener after losing log entries it had: " + rejoin);
+    } else if (member != MemberState.RUNNING) {
       notReady.add(describe(member, sm) + (!restartable(member, sm) ? ""
           : belowFloor ? "; it restarts when space returns" : "; restarting it"));
     }
