@@ -72,11 +72,21 @@ public final class LostEntries {
       applied = store.applied().index();
     }
     long snapshot = newestSnapshot(groupDir.resolve("sm"));
-    if (applied <= Math.max(lastLogIndex, snapshot)) {
+    if (!lost(applied, lastLogIndex, snapshot)) {
       return null;
     }
     return moveAside(config.dataDir(), "its store applied entry " + applied + " but its log ends at "
         + lastLogIndex + " (newest snapshot " + snapshot + "): log entries it had were lost");
+  }
+
+  /**
+   * Whether the store applied entries that neither the log nor a snapshot holds. Applied index 0 is the
+   * store's "nothing applied yet" ({@code AppliedIndex.NONE}; index 0 is the leader's configuration entry,
+   * which never reaches the store): a node stopped before its first entry reached its disk starts with no
+   * log and applied 0, and lost nothing (CI found this as a false alarm that wedged a 2-node election).
+   */
+  static boolean lost(long applied, long lastLogIndex, long newestSnapshot) {
+    return applied > 0 && applied > Math.max(lastLogIndex, newestSnapshot);
   }
 
   /**
