@@ -197,6 +197,20 @@ public final class ConfigLoader {
         (int) Units.positiveLong(ConfigKeys.OPS_MAX_CONNECTIONS, v.get(ConfigKeys.OPS_MAX_CONNECTIONS)));
   }
 
+  /** The in-flight body budget: explicit (at least one max-size body), or auto (see ConfigKeys). */
+  private static long inflightBytes(Map<String, String> v, int maxBody) {
+    String value = v.getOrDefault(ConfigKeys.HTTP_MAX_INFLIGHT_BYTES, "auto").trim();
+    if (value.equalsIgnoreCase("auto")) {
+      return Math.max(maxBody, Math.min(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16));
+    }
+    long bytes = Units.size(ConfigKeys.HTTP_MAX_INFLIGHT_BYTES, value);
+    if (bytes < maxBody) {
+      throw new ConfigException(ConfigKeys.HTTP_MAX_INFLIGHT_BYTES + ": " + value + " is less than "
+          + ConfigKeys.HTTP_MAX_BODY + " (" + maxBody + " bytes): a request of the largest size could never be served");
+    }
+    return bytes;
+  }
+
   private static ServerConfig.HttpSettings http(Map<String, String> v, int raftPort) {
     String portValue = v.getOrDefault(ConfigKeys.HTTP_PORT, "").trim();
     int port = portValue.isEmpty() ? raftPort + HttpDefaults.PORT_OFFSET
@@ -209,8 +223,8 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.HTTP_PORT + ": " + port + " is this node's Raft port");
     }
     String host = required(v, ConfigKeys.HTTP_BIND_HOST);
-    return new ServerConfig.HttpSettings(host, port,
-        (int) Units.size(ConfigKeys.HTTP_MAX_BODY, v.get(ConfigKeys.HTTP_MAX_BODY)),
+    int maxBody = (int) Units.size(ConfigKeys.HTTP_MAX_BODY, v.get(ConfigKeys.HTTP_MAX_BODY));
+    return new ServerConfig.HttpSettings(host, port, maxBody, inflightBytes(v, maxBody),
         (int) Units.positiveLong(ConfigKeys.HTTP_MAX_CONNECTIONS, v.get(ConfigKeys.HTTP_MAX_CONNECTIONS)),
         (int) Units.positiveLong(ConfigKeys.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
             v.get(ConfigKeys.HTTP_MAX_CONNECTIONS_PER_ADDRESS)),

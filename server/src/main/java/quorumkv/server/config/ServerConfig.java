@@ -33,9 +33,10 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
    * The HTTP server and the readiness rule (see {@link ConfigKeys} for each key).
    *
    * @param port the HTTP port to bind
+   * @param maxInflightBytes request body bytes held at once across connections (see {@link ConfigKeys})
    * @param readyMaxApplyLag /ready fails while applied index trails the commit index by more than this
    */
-  public record HttpSettings(String bindHost, int port, int maxBodyBytes, int maxConnections,
+  public record HttpSettings(String bindHost, int port, int maxBodyBytes, long maxInflightBytes, int maxConnections,
       int maxConnectionsPerAddress, Duration firstByteTimeout, Duration requestTimeout, Duration idleTimeout,
       int workers, int maxQueued, Duration callTimeout, long readyMaxApplyLag) {}
 
@@ -46,7 +47,8 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   public record OpsSettings(String bindHost, int port, int maxConnections) {
     /** Fixed small limits: probes send no body and need few threads. */
     public HttpSettings asHttp(HttpSettings data) {
-      return new HttpSettings(bindHost, port, 4 * 1024, maxConnections, maxConnections, data.firstByteTimeout(),
+      return new HttpSettings(bindHost, port, 4 * 1024, maxConnections * 4L * 1024, maxConnections, maxConnections,
+          data.firstByteTimeout(),
           Duration.ofSeconds(5), data.idleTimeout(), 2, 64, data.callTimeout(), data.readyMaxApplyLag());
     }
   }

@@ -25,13 +25,14 @@ import quorumkv.server.config.ServerConfig;
  * The node's HTTP/1.1 server (Netty). Per connection:
  *
  * <pre>
- * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
- *   (max-connections,   (idle-timeout)    (first-byte and    (line/header caps)  (max-body-bytes)   (one request at a time)
- *    per address: 429)                     request timeouts)
+ * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ BodyBudget ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
+ *   (max-connections,   (idle-timeout)    (first-byte and    (line/header caps)  (max-inflight-  (max-body-bytes)   (one request at a time)
+ *    per address: 429)                     request timeouts)                      bytes: 429)
  * </pre>
  *
- * Memory per connection is bounded by the header caps plus the max body, and the number of connections
- * and queued requests is capped, so no client can make the node buffer without bound.
+ * Memory is bounded: per connection by the header caps plus the max body, across connections by the
+ * in-flight body budget ({@link BodyBudget}), and the number of connections and queued requests is
+ * capped, so no client and no flood can make the node buffer without bound.
  */
 public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -43,8 +44,11 @@ public final class HttpServer implements AutoCloseable {
   private final EventLoopGroup loops;
   private final ThreadPoolExecutor workers;
   private final Channel channel;
+  private final BodyBudget.Pool budget;
 
-  private HttpServer(EventLoopGroup boss, EventLoopGroup loops, ThreadPoolExecutor workers, Channel channel) {
+  private HttpServer(EventLoopGroup boss, EventLoopGroup loops, ThreadPoolExecutor workers, Channel channel,
+      BodyBudget.Pool budget) {
+    this.budget = budget;
     this.boss = boss;
     this.loops = loops;
     this.workers = workers;
@@ -65,6 +69,7 @@ public final class HttpServer implements AutoCloseable {
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(name.equals("http") ? 2 : 1, threads(prefix + "-io"),
         NioIoHandler.newFactory());
     ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress());
+    BodyBudget.Pool budget = new BodyBudget.Pool(settings.maxInflightBytes());
     ServerBootstrap bootstrap = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 128)
         .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -76,6 +81,7 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("deadline", deadline)
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 64 * 1024))
+                .addLast("budget", new BodyBudget(budget, settings.maxBodyBytes()))
                 .addLast("aggregate", new BoundedAggregator(settings.maxBodyBytes()))
                 .addLast("dispatch", new Dispatcher(router, workers, observer, deadline));
           }
@@ -84,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
       Channel channel = bootstrap.bind(new InetSocketAddress(settings.bindHost(), settings.port())).sync().channel();
       LOG.info("node={} {} on {}:{}", nodeId, name.equals("http") ? "HTTP" : "operations (/health, /ready, /metrics)",
           settings.bindHost(), settings.port());
-      return new HttpServer(boss, loops, workers, channel);
+      return new HttpServer(boss, loops, workers, channel, budget);
     } catch (Exception e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -95,6 +101,21 @@ public final class HttpServer implements AutoCloseable {
       throw new ConfigException(name + " port " + settings.port() + " cannot be bound (" + e.getMessage()
           + "); set " + portKey, e);
     }
+  }
+
+  /** Request body bytes held now by requests in flight (see {@link BodyBudget}). */
+  public long inflightBytes() {
+    return budget.held();
+  }
+
+  /** The in-flight body budget. */
+  public long inflightLimit() {
+    return budget.limit();
+  }
+
+  /** Requests refused with 429 because the in-flight body budget was spent. */
+  public long refusedForBytes() {
+    return budget.refused();
   }
 
   public int port() {

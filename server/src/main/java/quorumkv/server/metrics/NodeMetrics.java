@@ -91,6 +91,19 @@ public final class NodeMetrics implements StateMachineListener {
         }).register(registry);
   }
 
+  /** Gauges of the HTTP API's in-flight body budget: what an alert on an overloaded node watches. */
+  public void registerHttpBudget(java.util.function.LongSupplier held, long limit, java.util.function.LongSupplier refused) {
+    GaugeWithCallback.builder().name("quorumkv_http_inflight_bytes")
+        .help("Request body bytes the HTTP API holds now (requests arrived and not yet answered)")
+        .callback(cb -> cb.call(held.getAsLong())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_http_inflight_limit_bytes")
+        .help("quorumkv.http.max-inflight-bytes: requests beyond it get 429 overloaded")
+        .callback(cb -> cb.call(limit)).register(registry);
+    CounterWithCallback.builder().name("quorumkv_http_inflight_refused")
+        .help("Requests refused with 429 because the in-flight body budget was spent")
+        .callback(cb -> cb.call(refused.getAsLong())).register(registry);
+  }
+
   /**
    * Gauges of the node's self-check ({@link NodeCondition}) and of readiness, read at scrape time: what
    * an alert on a degraded or not-ready node watches.

@@ -88,6 +88,7 @@ public final class KvServer implements AutoCloseable {
           Routes.operations(node, metrics, readiness), observer);
       HttpServer http = HttpServer.start("http", ConfigKeys.HTTP_PORT, config.http(), config.nodeId(),
           Routes.data(node, client), observer);
+      metrics.registerHttpBudget(http::inflightBytes, http.inflightLimit(), http::refusedForBytes);
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
       if (ops != null) {

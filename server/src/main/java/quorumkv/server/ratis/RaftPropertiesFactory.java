@@ -47,6 +47,11 @@ public final class RaftPropertiesFactory {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, raft.purgeGap());
+    // Pending writes on the leader, from every client port and the HTTP API together: the same byte budget
+    // as the HTTP API's (at least four of the largest requests); beyond it Ratis refuses with
+    // ResourceUnavailableException, which clients retry with backoff. Ratis's default is 64 MB.
+    RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(
+        Math.max(config.http().maxInflightBytes(), 4L * config.limits().maxRequestBytes())));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(raft.segmentSizeBytes()));
     // Off by default: with it, every commit advance appends one more entry (fsynced on every node and
     // replicated), which at one write in flight doubles the entries per write. The commit index is

@@ -66,4 +66,19 @@ class HttpConfigTest {
     assertEquals("10.0.0.1", explicit.ops().bindHost());
     assertEquals(8, explicit.ops().maxConnections());
   }
+
+  @Test
+  void theInflightBudgetIsSizedFromTheHeapOrSetAndNeverBelowOneLargestBody() {
+    long auto = ConfigLoader.load(BASE, Map.of()).http().maxInflightBytes();
+    assertEquals(Math.max(2L * 1024 * 1024, Math.min(64L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 16)), auto);
+
+    List<String> args = new java.util.ArrayList<>(BASE);
+    args.add("--http.max-inflight-bytes=8MB");
+    assertEquals(8L * 1024 * 1024, ConfigLoader.load(args, Map.of()).http().maxInflightBytes());
+
+    List<String> tooSmall = new java.util.ArrayList<>(BASE);
+    tooSmall.add("--http.max-inflight-bytes=1MB");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(tooSmall, Map.of())).getMessage()
+        .contains("quorumkv.http.max-body-bytes"));
+  }
 }
