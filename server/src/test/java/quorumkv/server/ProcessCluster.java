@@ -1,0 +1,130 @@
+package quorumkv.server;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import quorumkv.server.testing.Eventually;
+
+/**
+ * Three nodes n1..n3 as real JVM processes (each with its own heap, so a test can starve one of memory or
+ * kill it with SIGKILL), on loopback, with their HTTP and operations ports. Stops every process it
+ * started on close.
+ */
+final class ProcessCluster implements AutoCloseable {
+  private final Path dir;
+  private final List<String> http = new ArrayList<>();
+  private final List<String> ops = new ArrayList<>();
+  private final Process[] nodes = new Process[3];
+
+  private ProcessCluster(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Starts n1..n3, each with {@code -Xmx256m} unless {@code jvmArgs} gives node i its own flags, and
+   * waits until every node is ready and one leads.
+   */
+  public static ProcessCluster start(Path dir, IntFunction<List<String>> jvmArgs, List<String> serverArgs)
+      throws IOException {
+    ProcessCluster cluster = new ProcessCluster(dir);
+    try {
+      int[] raft = {freePort(), freePort(), freePort()};
+      String peers = "n1=127.0.0.1:" + raft[0] + ",n2=127.0.0.1:" + raft[1] + ",n3=127.0.0.1:" + raft[2];
+      for (int i = 0; i < 3; i++) {
+        int httpPort = freePort();
+        int opsPort = freePort();
+        cluster.http.add("127.0.0.1:" + httpPort);
+        cluster.ops.add("127.0.0.1:" + opsPort);
+        List<String> jvm = jvmArgs.apply(i);
+        cluster.nodes[i] = cluster.launch("n" + (i + 1), jvm.isEmpty() ? List.of("-Xmx256m") : jvm, peers, httpPort,
+            opsPort, serverArgs);
+      }
+      cluster.waitForLeader(Duration.ofSeconds(60));
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /** Node i's HTTP address, host:port. */
+  public String http(int i) {
+    return http.get(i);
+  }
+
+  /** Node i's operations (health) address, host:port. */
+  public String ops(int i) {
+    return ops.get(i);
+  }
+
+  public Process process(int i) {
+    return nodes[i];
+  }
+
+  /** What node i printed so far (stdout and stderr). */
+  public String output(int i) throws IOException {
+    return Files.readString(dir.resolve("n" + (i + 1) + ".out")) + Files.readString(dir.resolve("n" + (i + 1) + ".err"));
+  }
+
+  /** The leader's index once every node is ready and one of them leads. */
+  public int waitForLeader(Duration timeout) {
+    int[] found = {-1};
+    Eventually.assertTrue(timeout, () -> {
+      for (String o : ops) {
+        if (HttpCalls.get(o, "/ready").status() != 200) {
+          return false;
+        }
+      }
+      for (int i = 0; i < 3; i++) {
+        if ("leader".equals(HttpCalls.get(http.get(i), "/v1/cluster").json().get("role").asText())) {
+          found[0] = i;
+          return true;
+        }
+      }
+      return false;
+    }, "a leader, every node ready");
+    return found[0];
+  }
+
+  private Process launch(String node, List<String> jvm, String peers, int httpPort, int opsPort, List<String> serverArgs)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
+        "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(node),
+        "--http.port=" + httpPort, "--http.bind-host=127.0.0.1", "--ops.port=" + opsPort));
+    cmd.addAll(serverArgs);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(node + ".out").toFile())
+        .redirectError(dir.resolve(node + ".err").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+    return pb.start();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** SIGKILL for every node still running. */
+  @Override
+  public void close() {
+    for (Process p : nodes) {
+      if (p != null) {
+        p.destroyForcibly();
+        try {
+          p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}
