@@ -34,6 +34,7 @@ class ReadmeCommandsTest {
   private static final String BENCH_SCRIPT_IT =
       "tests-linearizability/src/test/java/quorumkv/linearizability/scripts/BenchScriptIT.java";
   private static final String CI_RUN = ".ci/run";
+  private static final String SERVER_POM = "server/pom.xml";
 
   private static final String NO_DOCKER = "no Docker engine on the build machines or in CI: the image is neither built"
       + " nor started";
@@ -146,6 +147,10 @@ class ReadmeCommandsTest {
         + " replication-mode table shows; those ITs run in mvn -B verify", CI_RUN, "mvn -B verify"));
     INVENTORY.put("mvn -pl server verify -Dit.test=KvServerProcessIT", record("how the kill -9 failover time was"
         + " measured (-pl without -am: it needs raft-log installed); KvServerProcessIT runs in mvn -B verify", KV_SERVER_PROCESS_IT, "class KvServerProcessIT"));
+
+    INVENTORY.put("mvn -B -Plong verify -pl server -am", notRun("manual and long: every server test, OverloadIT's"
+        + " floods for 60 s instead of 20 s (the profile sets quorumkv.flood.seconds); mvn -B verify runs the same"
+        + " tests with the shorter floods", SERVER_POM, "<flood.seconds>60</flood.seconds>"));
 
     // Linearizability testing.
     INVENTORY.put("bin/check-history FILE...", runsLiteral(CHECK_HISTORY_SCRIPT_IT,
