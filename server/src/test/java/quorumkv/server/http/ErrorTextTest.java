@@ -23,10 +23,12 @@ class ErrorTextTest {
   }
 
   @Test
-  void longMessagesAreCut() {
+  void longMessagesAreCutToTheLimitEllipsisIncluded() {
     String text = ErrorText.forBody("x".repeat(5_000));
-    assertEquals(ErrorText.MAX_CHARS + 3, text.length());
+    assertEquals(ErrorText.MAX_CHARS, text.length());
     assertTrue(text.endsWith("..."));
+    assertEquals(ErrorText.MAX_CHARS, ErrorText.forBody("y".repeat(ErrorText.MAX_CHARS)).length(), "exactly the limit: kept");
+    assertEquals(ErrorText.MAX_CHARS, ErrorText.forBody("z".repeat(ErrorText.MAX_CHARS + 1)).length());
   }
 
   @Test
