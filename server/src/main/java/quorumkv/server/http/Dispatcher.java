@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a complete request into an {@link ApiRequest}, routes it and runs its handler on the worker pool
  * (handlers block on the cluster; the event loop never does). One request per connection at a time:
- * reading pauses until the response is written, so pipelined requests are answered in order and a
- * client cannot queue unbounded work. A full pool answers 429 at once.
+ * reading pauses until the response is written (requests already decoded wait in the pipeline's
+ * FlowControlHandler), so pipelined requests are answered in order and a client cannot queue unbounded
+ * work. A full pool answers 429 at once.
  */
 public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -135,8 +136,9 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
         f.channel().close();
       } else {
         deadline.responseSent();
+        // Resuming auto-read reads once by itself; an extra read() would hand over one more pipelined
+        // request even after the next one has paused reading again.
         f.channel().config().setAutoRead(true);
-        f.channel().read();
       }
     });
   }

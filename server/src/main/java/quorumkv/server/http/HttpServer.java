@@ -10,6 +10,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -25,9 +26,9 @@ import quorumkv.server.config.ServerConfig;
  * The node's HTTP/1.1 server (Netty). Per connection:
  *
  * <pre>
- * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ BodyBudget ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
- *   (max-connections,   (idle-timeout)    (first-byte and    (line/header caps)  (max-inflight-  (max-body-bytes)   (one request at a time)
- *    per address: 429)                     request timeouts)                      bytes: 429)
+ * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ FlowControlHandler ─ BodyBudget ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
+ *   (max-connections,   (idle-timeout)    (first-byte and    (line/header caps)  (holds pipelined    (max-inflight-  (max-body-bytes)   (one request at a time)
+ *    per address: 429)                     request timeouts)                      requests)           bytes: 429)
  * </pre>
  *
  * Memory is bounded: per connection by the header caps plus the max body, across connections by the
@@ -81,6 +82,10 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("deadline", deadline)
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 64 * 1024))
+                // One read can hold several pipelined requests; the codec decodes them all at once. While
+                // the dispatcher has paused reading (a request is being served), this holds the rest, so
+                // they are budgeted, aggregated, continued (100) and served one by one, in order.
+                .addLast("in-order", new FlowControlHandler())
                 .addLast("budget", new BodyBudget(budget, settings.maxBodyBytes()))
                 .addLast("aggregate", new BoundedAggregator(settings.maxBodyBytes()))
                 .addLast("dispatch", new Dispatcher(router, workers, observer, deadline));
