@@ -1,5 +1,6 @@
 package quorumkv.server.ratis;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
@@ -11,30 +12,35 @@ import org.slf4j.LoggerFactory;
 /**
  * Quiet logs for garbage on the Raft port. Ratis's shaded gRPC logs every failed connection (an HTTP/1
  * request, random bytes, a TLS hello on a plaintext port) through java.util.logging with a full
- * Http2Exception stack trace, so a port scanner floods the log. Here such records become one WARN line
- * naming the cause, at most one per {@link #INTERVAL_NANOS} with a count of the ones left out.
+ * Http2Exception stack trace, and every broken HTTP/2 stream (an invalid header, a frame on a stream
+ * it does not know) the same way from its NettyServerHandler ("Stream Error", "Exception in
+ * onHeadersRead()"; its "Connection Error" is FINE today), so a port scanner or a fuzzer floods the log.
+ * Here such records become one WARN line naming the cause, at most one per {@link #INTERVAL_NANOS} with a
+ * count of the ones left out.
  */
 final class RaftPortLog {
   /** Where shaded gRPC reports failed server connections ({@code NettyServerTransport.connections}). */
   static final String GRPC_CONNECTIONS = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport.connections";
+  /** Where shaded gRPC reports broken HTTP/2 streams and connections of its server. */
+  static final String GRPC_SERVER_HANDLER = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerHandler";
   static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RaftPortLog.class);
-  /** Held so the configured JUL logger is never garbage-collected (JUL keeps loggers weakly). */
-  private static final Logger CONNECTIONS = Logger.getLogger(GRPC_CONNECTIONS);
+  /** Held so the configured JUL loggers are never garbage-collected (JUL keeps loggers weakly). */
+  private static final List<Logger> GRPC_LOGGERS =
+      List.of(Logger.getLogger(GRPC_CONNECTIONS), Logger.getLogger(GRPC_SERVER_HANDLER));
   private static final RateLimitedHandler HANDLER = new RateLimitedHandler();
 
   private RaftPortLog() {}
 
   /** Idempotent; the JVM-wide JUL logger is shared by every node in the process. */
   static synchronized void install() {
-    for (Handler h : CONNECTIONS.getHandlers()) {
-      if (h == HANDLER) {
-        return;
+    for (Logger logger : GRPC_LOGGERS) {
+      if (!List.of(logger.getHandlers()).contains(HANDLER)) {
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        logger.addHandler(HANDLER);
       }
     }
-    CONNECTIONS.setUseParentHandlers(false);
-    CONNECTIONS.setLevel(Level.INFO);
-    CONNECTIONS.addHandler(HANDLER);
   }
 
   /** Lines written, for tests. */
@@ -42,16 +48,23 @@ final class RaftPortLog {
     return HANDLER.logged.get();
   }
 
+  /** Records taken in, logged or left out, for tests. */
+  static long recordsTaken() {
+    return HANDLER.taken.get();
+  }
+
   private static final class RateLimitedHandler extends Handler {
     private final AtomicLong nextAllowed = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
     private final AtomicLong logged = new AtomicLong();
+    private final AtomicLong taken = new AtomicLong();
 
     @Override
     public void publish(LogRecord record) {
       if (record == null || record.getLevel().intValue() < Level.INFO.intValue()) {
         return;
       }
+      taken.incrementAndGet();
       long now = System.nanoTime();
       long allowed = nextAllowed.get();
       if (now - allowed < 0 || !nextAllowed.compareAndSet(allowed, now + INTERVAL_NANOS)) {
@@ -60,8 +73,8 @@ final class RaftPortLog {
       }
       long more = suppressed.getAndSet(0);
       logged.incrementAndGet();
-      LOG.warn("a connection to the Raft port failed and was closed: {}{}", cause(record),
-          more == 0 ? "" : " (" + more + " more such connections in the last " + TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS) + " s not logged)");
+      LOG.warn("bad input on the Raft port; its connection or stream was closed: {}{}", cause(record),
+          more == 0 ? "" : " (" + more + " more in the last " + TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS) + " s not logged)");
     }
 
     private static String cause(LogRecord record) {

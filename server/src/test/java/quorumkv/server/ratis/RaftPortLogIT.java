@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.KvClient;
 import quorumkv.server.testing.ErrLog;
+import quorumkv.server.testing.Eventually;
+import quorumkv.server.testing.Http2Frames;
+import quorumkv.server.testing.JulRecords;
 import quorumkv.server.testing.LocalCluster;
 
 /**
- * Garbage on a Raft port (an HTTP request, random bytes) is logged as one WARN line per interval, with
- * no stack trace, and the node keeps serving. Before, each such connection logged a full Http2Exception
- * stack trace through java.util.logging (a log flood from any port scanner).
+ * Garbage on a Raft port (an HTTP request, random bytes, a broken HTTP/2 stream) is logged as one WARN
+ * line per interval, with no stack trace, and the node keeps serving. Before, each such connection (and
+ * later each broken stream) logged a full Http2Exception stack trace through java.util.logging (a log
+ * flood from any port scanner).
  */
 class RaftPortLogIT {
   @TempDir
@@ -61,6 +65,51 @@ class RaftPortLogIT {
     assertEquals(List.of(), stackLines, "no stack trace in the log");
     assertTrue(err.lines(Pattern.compile("WARN quorumkv\\.server\\.ratis\\.RaftPortLog")).size() <= 2,
         "one WARN line per interval");
+  }
+
+  @Test
+  void brokenHttp2StreamsLogNoStackTrace() throws Exception {
+    ErrLog err = ErrLog.capture();
+    JulRecords jul = JulRecords.capture();
+    long before = RaftPortLog.recordsTaken();
+    try (LocalCluster cluster = LocalCluster.start(1, dir); KvClient client = cluster.connect()) {
+      cluster.waitForLeader(Duration.ofSeconds(20));
+      int port = cluster.config(0).bindPort();
+      // Valid connections, each with one stream HTTP/2 refuses: gRPC logs each as a "Stream Error" with
+      // the Http2Exception's stack trace.
+      for (Http2Frames stream : brokenStreams()) {
+        send(port, stream.toBytes());
+      }
+      Eventually.assertTrue(Duration.ofSeconds(5), () -> RaftPortLog.recordsTaken() >= before + 5,
+          "the stream errors went to RaftPortLog");
+      client.put("after", "streams");
+      assertEquals("streams", client.get("after").valueUtf8(), "the node still serves");
+    } finally {
+      jul.release();
+      err.release();
+    }
+    assertEquals(List.of(), jul.withStackTrace(), "no gRPC record printed with its stack trace");
+    assertEquals(List.of(), err.lines(Pattern.compile("^\\s+at |Http2Exception: |^Caused by")).stream()
+        .filter(l -> !l.contains("WARN quorumkv.server.ratis.RaftPortLog")).toList(), "no stack trace in the log");
+  }
+
+  /** Streams gRPC's server refuses with a stream error: a second header block, a short body, a banned header. */
+  private static List<Http2Frames> brokenStreams() {
+    String[] call = {":method", "POST", ":scheme", "http", ":path", "/ratis.grpc.RaftClientProtocolService/unordered",
+        "content-type", "application/grpc", "te", "trailers"};
+    return List.of(
+        Http2Frames.connection().headers(1, false, call).headers(1, false, "x-more", "1"),
+        Http2Frames.connection().headers(1, false, call).headers(1, false, "x-more", "2"),
+        Http2Frames.connection().headers(1, false, concat(call, "content-length", "5"))
+            .frame(Http2Frames.DATA, Http2Frames.END_STREAM, 1, new byte[3]),
+        Http2Frames.connection().headers(1, true, concat(call, "connection", "keep-alive")),
+        Http2Frames.connection().headers(1, true, concat(call, ":bogus", "1")));
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   /** An HTTP/1 request or random bytes. */
