@@ -3,6 +3,7 @@ package quorumkv.server.ratis;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Filter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -14,21 +15,36 @@ import org.slf4j.LoggerFactory;
  * request, random bytes, a TLS hello on a plaintext port) through java.util.logging with a full
  * Http2Exception stack trace, and every broken HTTP/2 stream (an invalid header, a frame on a stream
  * it does not know) the same way from its NettyServerHandler ("Stream Error", "Exception in
- * onHeadersRead()"; its "Connection Error" is FINE today), so a port scanner or a fuzzer floods the log.
- * Here such records become one WARN line naming the cause, at most one per {@link #INTERVAL_NANOS} with a
- * count of the ones left out.
+ * onHeadersRead()"; its "Connection Error" is FINE today), and every gRPC message it cannot take (one
+ * flagged compressed, one over the size limit: NettyServerStream; request bytes that are no protobuf:
+ * SerializingExecutor, at SEVERE), so a port scanner or a fuzzer floods the log. Here such records become
+ * one WARN line naming the cause, at most one per {@link #INTERVAL_NANOS} with a count of the ones left
+ * out. SerializingExecutor runs every gRPC callback, so only its records of unparsable requests are taken.
  */
 final class RaftPortLog {
   /** Where shaded gRPC reports failed server connections ({@code NettyServerTransport.connections}). */
   static final String GRPC_CONNECTIONS = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerTransport.connections";
   /** Where shaded gRPC reports broken HTTP/2 streams and connections of its server. */
   static final String GRPC_SERVER_HANDLER = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerHandler";
+  /** Where shaded gRPC reports a server stream's message it could not deframe. */
+  static final String GRPC_SERVER_STREAM = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerStream";
+  /** Where shaded gRPC reports whatever a callback threw, an unparsable request among them. */
+  static final String GRPC_EXECUTOR = "org.apache.ratis.thirdparty.io.grpc.internal.SerializingExecutor";
   static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RaftPortLog.class);
   /** Held so the configured JUL loggers are never garbage-collected (JUL keeps loggers weakly). */
-  private static final List<Logger> GRPC_LOGGERS =
-      List.of(Logger.getLogger(GRPC_CONNECTIONS), Logger.getLogger(GRPC_SERVER_HANDLER));
+  private static final List<Logger> GRPC_LOGGERS = List.of(Logger.getLogger(GRPC_CONNECTIONS),
+      Logger.getLogger(GRPC_SERVER_HANDLER), Logger.getLogger(GRPC_SERVER_STREAM));
+  private static final Logger EXECUTOR = Logger.getLogger(GRPC_EXECUTOR);
   private static final RateLimitedHandler HANDLER = new RateLimitedHandler();
+  /** Takes the executor's records of unparsable requests; passes the rest on as before. */
+  private static final Filter UNPARSABLE_REQUESTS = record -> {
+    if (isUnparsableRequest(record)) {
+      HANDLER.publish(record);
+      return false;
+    }
+    return true;
+  };
 
   private RaftPortLog() {}
 
@@ -41,6 +57,23 @@ final class RaftPortLog {
         logger.addHandler(HANDLER);
       }
     }
+    if (EXECUTOR.getFilter() != UNPARSABLE_REQUESTS) {
+      EXECUTOR.setFilter(UNPARSABLE_REQUESTS);
+    }
+  }
+
+  /** gRPC's status exception thrown while parsing the request bytes: what a client sent, not our fault. */
+  static boolean isUnparsableRequest(LogRecord record) {
+    Throwable t = record.getThrown();
+    if (t == null || !t.getClass().getSimpleName().equals("StatusRuntimeException")) {
+      return false;
+    }
+    for (StackTraceElement frame : t.getStackTrace()) {
+      if (frame.getMethodName().equals("parseRequest")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Lines written, for tests. */

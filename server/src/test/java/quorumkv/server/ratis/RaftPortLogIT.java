@@ -68,15 +68,14 @@ class RaftPortLogIT {
   }
 
   @Test
-  void brokenHttp2StreamsLogNoStackTrace() throws Exception {
+  void brokenHttp2StreamsAndMessagesLogNoStackTrace() throws Exception {
     ErrLog err = ErrLog.capture();
     JulRecords jul = JulRecords.capture();
     long before = RaftPortLog.recordsTaken();
     try (LocalCluster cluster = LocalCluster.start(1, dir); KvClient client = cluster.connect()) {
       cluster.waitForLeader(Duration.ofSeconds(20));
       int port = cluster.config(0).bindPort();
-      // Valid connections, each with one stream HTTP/2 refuses: gRPC logs each as a "Stream Error" with
-      // the Http2Exception's stack trace.
+      // Valid connections, each with one stream gRPC refuses: it logged each with a stack trace.
       for (Http2Frames stream : brokenStreams()) {
         send(port, stream.toBytes());
       }
@@ -93,7 +92,10 @@ class RaftPortLogIT {
         .filter(l -> !l.contains("WARN quorumkv.server.ratis.RaftPortLog")).toList(), "no stack trace in the log");
   }
 
-  /** Streams gRPC's server refuses with a stream error: a second header block, a short body, a banned header. */
+  /**
+   * Streams gRPC's server refuses: a second header block, a short body, a banned header (stream errors),
+   * a message it cannot deframe or parse.
+   */
   private static List<Http2Frames> brokenStreams() {
     String[] call = {":method", "POST", ":scheme", "http", ":path", "/ratis.grpc.RaftClientProtocolService/unordered",
         "content-type", "application/grpc", "te", "trailers"};
@@ -103,7 +105,12 @@ class RaftPortLogIT {
         Http2Frames.connection().headers(1, false, concat(call, "content-length", "5"))
             .frame(Http2Frames.DATA, Http2Frames.END_STREAM, 1, new byte[3]),
         Http2Frames.connection().headers(1, true, concat(call, "connection", "keep-alive")),
-        Http2Frames.connection().headers(1, true, concat(call, ":bogus", "1")));
+        Http2Frames.connection().headers(1, true, concat(call, ":bogus", "1")),
+        // well-formed streams whose gRPC message is flagged compressed, or is no protobuf
+        Http2Frames.connection().headers(1, false, call)
+            .frame(Http2Frames.DATA, Http2Frames.END_STREAM, 1, new byte[] {1, 0, 0, 0, 3, 9, 9, 9}),
+        Http2Frames.connection().headers(1, false, call)
+            .frame(Http2Frames.DATA, Http2Frames.END_STREAM, 1, new byte[] {0, 0, 0, 0, 3, 10, 1, 120}));
   }
 
   private static String[] concat(String[] a, String... b) {
