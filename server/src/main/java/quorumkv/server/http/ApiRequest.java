@@ -24,7 +24,7 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
       return null;
     }
     if (values.size() > 1) {
-      throw ApiException.badRequest("bad_parameter", "parameter '" + name + "' given " + values.size() + " times");
+      throw ApiException.badRequest("bad_parameter", "parameter '" + Quote.of(name) + "' given " + values.size() + " times");
     }
     return values.get(0);
   }
@@ -42,7 +42,7 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
       }
       return n;
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest("bad_parameter", "parameter '" + name + "' must be a whole number >= 0, got '" + v + "'");
+      throw ApiException.badRequest("bad_parameter", "parameter '" + Quote.of(name) + "' must be a whole number >= 0, got '" + Quote.of(v) + "'");
     }
   }
 
@@ -50,7 +50,7 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
   public void allowOnly(String... allowed) throws ApiException {
     for (String name : query.keySet()) {
       if (!List.of(allowed).contains(name)) {
-        throw ApiException.badRequest("bad_parameter", "unknown parameter '" + name + "'; allowed: " + List.of(allowed));
+        throw ApiException.badRequest("bad_parameter", "unknown parameter '" + Quote.of(name) + "'; allowed: " + List.of(allowed));
       }
     }
   }

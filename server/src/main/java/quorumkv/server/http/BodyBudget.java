@@ -105,7 +105,11 @@ final class BodyBudget extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof LastHttpContent && reserved > 0) {
       // The full response (or its last part) is on its way: the request's bytes are no longer needed.
-      promise.addListener(f -> release());
+      // Give back exactly this request's share: by the time the write completes, a pipelined next
+      // request may hold a reservation of its own.
+      long answered = reserved;
+      reserved = 0;
+      promise.addListener(f -> pool.give(answered));
     }
     ctx.write(msg, promise);
   }

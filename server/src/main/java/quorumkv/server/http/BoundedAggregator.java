@@ -37,7 +37,7 @@ final class BoundedAggregator extends HttpObjectAggregator {
     if (expect != null && !expect.equalsIgnoreCase("100-continue") && start instanceof HttpRequest
         && start.protocolVersion().compareTo(HttpVersion.HTTP_1_1) >= 0) {   // HTTP/1.0 ignores Expect (RFC 9110 10.1.1)
       return Responses.closing(417, "expectation_failed", "only 'Expect: 100-continue' is supported, not '"
-          + (expect.length() > 40 ? expect.substring(0, 40) + "..." : expect) + "'");
+          + Quote.of(expect) + "'");
     }
     if (HttpUtil.getContentLength(start, -1L) > maxContentLength) {
       return Responses.closing(413, "body_too_large", message());

@@ -59,7 +59,7 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
       Throwable cause = request.decoderResult().cause();
       int status = cause instanceof TooLongHttpLineException ? 414
           : cause instanceof TooLongHttpHeaderException ? 431 : cause instanceof TooLongFrameException ? 413 : 400;
-      send(ctx, new ApiException(status, "bad_request", "malformed HTTP request: " + cause.getMessage()).toResponse(),
+      send(ctx, new ApiException(status, "bad_request", "malformed HTTP request: " + Quote.of(cause.getMessage())).toResponse(),
           false, "invalid", started);
       return;
     }

@@ -58,7 +58,7 @@ public final class Json {
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      throw ApiException.badRequest("invalid_json", "unknown field '" + e.getPropertyName() + "'; allowed: "
+      throw ApiException.badRequest("invalid_json", "unknown field '" + Quote.of(e.getPropertyName()) + "'; allowed: "
           + e.getKnownPropertyIds());
     } catch (MismatchedInputException e) {
       // Jackson's own text names our Java classes; say which field in the caller's terms instead.
@@ -66,7 +66,7 @@ public final class Json {
           .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(null);
       throw ApiException.badRequest("invalid_json", field == null
           ? "the body must be a JSON object with the documented fields"
-          : "field '" + field + "' is missing or has the wrong type");
+          : "field '" + Quote.of(field) + "' is missing or has the wrong type");
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw ApiException.badRequest("invalid_json", "malformed JSON body"

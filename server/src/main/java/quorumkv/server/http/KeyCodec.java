@@ -35,7 +35,7 @@ public final class KeyCodec {
     if (e.equals("base64")) {
       return Encoding.BASE64;
     }
-    throw ApiException.badRequest("bad_parameter", "encoding must be utf8 or base64, got '" + e + "'");
+    throw ApiException.badRequest("bad_parameter", "encoding must be utf8 or base64, got '" + Quote.of(e) + "'");
   }
 
   /** A key from its raw (percent-encoded) URL form. */

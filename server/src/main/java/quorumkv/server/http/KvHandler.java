@@ -38,7 +38,7 @@ final class KvHandler implements Handler {
       case "GET" -> get(request);
       case "PUT" -> put(request);
       case "DELETE" -> delete(request);
-      default -> throw new ApiException(405, "method_not_allowed", request.method() + " is not allowed here");
+      default -> throw new ApiException(405, "method_not_allowed", Quote.of(request.method()) + " is not allowed here");
     };
   }
 
@@ -128,7 +128,7 @@ final class KvHandler implements Handler {
       return Bytes.copyOf(request.body());
     }
     throw new ApiException(415, "unsupported_media_type", "send the value as application/json {\"value\": ...}, "
-        + "application/octet-stream or text/plain (raw bytes); got '" + request.contentType() + "'");
+        + "application/octet-stream or text/plain (raw bytes); got '" + Quote.of(request.contentType()) + "'");
   }
 
   private static <T extends KvResult> T write(Supplier<T> call) throws ApiException {

@@ -46,7 +46,7 @@ final class MembersHandler implements Handler {
         return switch (request.method()) {
           case "GET" -> list();
           case "POST" -> add(Json.parse(request.body(), AddBody.class), deadline);
-          default -> throw new ApiException(405, "method_not_allowed", request.method() + " is not allowed on " + PATH);
+          default -> throw new ApiException(405, "method_not_allowed", Quote.of(request.method()) + " is not allowed on " + PATH);
         };
       }
       String[] parts = rest.split("/", -1);
@@ -81,7 +81,7 @@ final class MembersHandler implements Handler {
     }
     String role = body.role() == null ? "voter" : body.role();
     if (!role.equals("voter") && !role.equals("listener")) {
-      throw ApiException.badRequest("bad_member", "role must be voter or listener, got '" + role + "'");
+      throw ApiException.badRequest("bad_member", "role must be voter or listener, got '" + Quote.of(role) + "'");
     }
     if (admin.clusterStatus().member(body.id()).isPresent()) {
       throw conflict("member " + body.id() + " is already in the configuration");

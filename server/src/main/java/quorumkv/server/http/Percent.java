@@ -69,7 +69,7 @@ public final class Percent {
       }
       int eq = pair.indexOf('=');
       String name = decodeUtf8(eq < 0 ? pair : pair.substring(0, eq), "query parameter name");
-      String value = eq < 0 ? "" : decodeUtf8(pair.substring(eq + 1), "query parameter '" + name + "'");
+      String value = eq < 0 ? "" : decodeUtf8(pair.substring(eq + 1), "query parameter '" + Quote.of(name) + "'");
       out.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
     }
     return out;

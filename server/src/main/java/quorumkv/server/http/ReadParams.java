@@ -18,7 +18,7 @@ record ReadParams(ReadConsistency consistency, long minIndex) {
     } else if (c.equals("follower")) {
       consistency = ReadConsistency.FOLLOWER;
     } else {
-      throw ApiException.badRequest("bad_parameter", "consistency must be linearizable or follower, got '" + c + "'");
+      throw ApiException.badRequest("bad_parameter", "consistency must be linearizable or follower, got '" + Quote.of(c) + "'");
     }
     long minIndex = request.longParam("min_index", 0);
     if (minIndex > 0 && consistency != ReadConsistency.FOLLOWER) {

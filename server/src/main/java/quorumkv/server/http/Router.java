@@ -38,16 +38,12 @@ public final class Router {
       }
     }
     if (best == null) {
-      return new Match(null, new ApiException(404, "not_found", "no resource at " + abbreviate(path)));
+      return new Match(null, new ApiException(404, "not_found", "no resource at " + Quote.of(path)));
     }
     if (!best.methods().contains(method) && !(method.equals("HEAD") && best.methods().contains("GET"))) {
       return new Match(best, new ApiException(405, "method_not_allowed",
-          method + " is not allowed on " + abbreviate(path) + "; allowed: " + best.methods()));
+          Quote.of(method) + " is not allowed on " + Quote.of(path) + "; allowed: " + best.methods()));
     }
     return new Match(best, null);
-  }
-
-  private static String abbreviate(String path) {
-    return path.length() > 200 ? path.substring(0, 200) + "..." : path;
   }
 }

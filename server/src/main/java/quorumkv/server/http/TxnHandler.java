@@ -82,7 +82,7 @@ final class TxnHandler implements Handler {
       case "!=" -> Guard.Op.NOT_EQUAL;
       case "<" -> Guard.Op.LESS;
       case ">" -> Guard.Op.GREATER;
-      default -> throw ApiException.badRequest("bad_txn", "compare op must be =, !=, < or >, got '" + c.op() + "'");
+      default -> throw ApiException.badRequest("bad_txn", "compare op must be =, !=, < or >, got '" + Quote.of(c.op()) + "'");
     };
     String target = c.target() == null ? "" : c.target();
     if (target.equals("value")) {
@@ -93,7 +93,7 @@ final class TxnHandler implements Handler {
       case "create_revision" -> Guard.Target.CREATE_REVISION;
       case "mod_revision" -> Guard.Target.MOD_REVISION;
       default -> throw ApiException.badRequest("bad_txn",
-          "compare target must be version, create_revision, mod_revision or value, got '" + target + "'");
+          "compare target must be version, create_revision, mod_revision or value, got '" + Quote.of(target) + "'");
     };
     if (c.number() == null) {
       throw ApiException.badRequest("bad_txn", "compare on " + target + " needs a number");
@@ -113,7 +113,7 @@ final class TxnHandler implements Handler {
             KeyCodec.bodyBytes(o.value(), o.valueBase64(), "value", true));
         case "delete" -> new Command.Delete(KeyCodec.bodyBytes(o.key(), o.keyBase64(), "key", true));
         case "range" -> range(o);
-        default -> throw ApiException.badRequest("bad_txn", "op must be get, put, delete or range, got '" + o.op() + "'");
+        default -> throw ApiException.badRequest("bad_txn", "op must be get, put, delete or range, got '" + Quote.of(o.op()) + "'");
       });
     }
     return out;

@@ -34,7 +34,7 @@ class HttpPipelineTest {
 
   @BeforeEach
   void start() {
-    ServerConfig.HttpSettings settings = new ServerConfig.HttpSettings("127.0.0.1", 0, 64 * 1024, 8, 8,
+    ServerConfig.HttpSettings settings = new ServerConfig.HttpSettings("127.0.0.1", 0, 64 * 1024, 16L * 1024 * 1024, 8, 8,
         Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), 4, 16, Duration.ofSeconds(5), 1000);
     Router router = new Router()
         .exact("slow", "/slow", Set.of("GET"), request -> answer("slow", 300))
