@@ -56,12 +56,12 @@ final class MembersHandler implements Handler {
         within(deadline).remove(id);
       } else if (parts.length == 2 && request.method().equals("POST") && parts[1].equals("promote")) {
         if (member(id).isVoter()) {
-          throw conflict(id + " is already a voter");
+          throw conflict(Quote.of(id) + " is already a voter");
         }
         within(deadline).promote(id);
       } else if (parts.length == 2 && request.method().equals("POST") && parts[1].equals("demote")) {
         if (!member(id).isVoter()) {
-          throw conflict(id + " is already a listener");
+          throw conflict(Quote.of(id) + " is already a listener");
         }
         within(deadline).demote(id);
       } else {
@@ -84,7 +84,7 @@ final class MembersHandler implements Handler {
       throw ApiException.badRequest("bad_member", "role must be voter or listener, got '" + Quote.of(role) + "'");
     }
     if (admin.clusterStatus().member(body.id()).isPresent()) {
-      throw conflict("member " + body.id() + " is already in the configuration");
+      throw conflict("member " + Quote.of(body.id()) + " is already in the configuration");
     }
     if (role.equals("listener")) {
       within(deadline).addListener(body.id(), body.address());
@@ -98,7 +98,7 @@ final class MembersHandler implements Handler {
   private ClusterStatus.Member member(String id) throws ApiException {
     Optional<ClusterStatus.Member> m = admin.clusterStatus().member(id);
     if (m.isEmpty()) {
-      throw conflict("no member " + id);
+      throw conflict("no member " + Quote.of(id));
     }
     return m.get();
   }
