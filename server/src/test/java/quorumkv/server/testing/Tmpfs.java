@@ -63,7 +63,8 @@ public final class Tmpfs implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      if (leaveBytes != 0 || !String.valueOf(e.getMessage()).contains("No space")) {
+      // The node may write meanwhile and fill the rest first: at most leaveBytes are free either way.
+      if (!String.valueOf(e.getMessage()).contains("No space")) {
         throw e;
       }
     }
