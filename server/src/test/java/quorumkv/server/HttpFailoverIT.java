@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,10 +37,7 @@ class HttpFailoverIT {
 
   @TempDir
   Path dir;
-  private final List<Process> started = new ArrayList<>();
-  private final List<String> http = new ArrayList<>();
-  private final List<String> ops = new ArrayList<>();
-  private final Process[] nodes = new Process[3];
+  private ProcessCluster cluster;
 
   /** One put as the HTTP caller saw it. */
   record Put(String key, String value, long startNanos, long endNanos, int status, String body) {
@@ -55,25 +51,24 @@ class HttpFailoverIT {
   }
 
   @AfterEach
-  void stopEverythingWeStarted() throws Exception {
-    for (Process p : started) {
-      p.destroyForcibly();
-      p.waitFor(10, TimeUnit.SECONDS);
+  void stopEverythingWeStarted() {
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void putsInFlightWhenTheLeaderIsKilledAreAnsweredAndAppliedOnce() throws Exception {
     int leader = startCluster();
-    String entry = http.get((leader + 1) % 3);
+    String entry = cluster.http((leader + 1) % 3);
     Writers writers = new Writers(entry);
     long killStart;
     long killEnd;
     try {
       writers.await(60);
       killStart = System.nanoTime();
-      nodes[leader].destroyForcibly();   // SIGKILL, with WRITERS puts outstanding
-      assertTrue(nodes[leader].waitFor(10, TimeUnit.SECONDS));
+      cluster.process(leader).destroyForcibly();   // SIGKILL, with WRITERS puts outstanding
+      assertTrue(cluster.process(leader).waitFor(10, TimeUnit.SECONDS));
       killEnd = System.nanoTime();
       writers.await(writers.done() + 30);
     } finally {
@@ -95,7 +90,7 @@ class HttpFailoverIT {
   @Test
   void putsDuringALeaderTransferAreAnsweredNotOutcomeUnknown() throws Exception {
     int leader = startCluster();
-    String entry = http.get((leader + 1) % 3);
+    String entry = cluster.http((leader + 1) % 3);
     String target = "n" + ((leader + 2) % 3 + 1);
     Writers writers = new Writers(entry);
     long transferStart;
@@ -124,44 +119,8 @@ class HttpFailoverIT {
 
   /** Starts n1..n3 as processes with their HTTP API; returns the leader's index once every node is ready. */
   private int startCluster() throws IOException {
-    int[] raft = {freePort(), freePort(), freePort()};
-    String peers = "n1=127.0.0.1:" + raft[0] + ",n2=127.0.0.1:" + raft[1] + ",n3=127.0.0.1:" + raft[2];
-    for (int i = 0; i < 3; i++) {
-      int httpPort = freePort();
-      int opsPort = freePort();
-      http.add("127.0.0.1:" + httpPort);
-      ops.add("127.0.0.1:" + opsPort);
-      nodes[i] = launch("n" + (i + 1), peers, httpPort, opsPort);
-    }
-    int[] found = {-1};
-    Eventually.assertTrue(Duration.ofSeconds(60), () -> {
-      for (String o : ops) {
-        if (HttpCalls.get(o, "/ready").status() != 200) {
-          return false;
-        }
-      }
-      for (int i = 0; i < 3; i++) {
-        if ("leader".equals(HttpCalls.get(http.get(i), "/v1/cluster").json().get("role").asText())) {
-          found[0] = i;
-          return true;
-        }
-      }
-      return false;
-    }, "a leader, every node ready");
-    return found[0];
-  }
-
-  private Process launch(String node, String peers, int httpPort, int opsPort) throws IOException {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
-        "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(node),
-        "--http.port=" + httpPort, "--http.bind-host=127.0.0.1", "--ops.port=" + opsPort);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(node + ".out").toFile())
-        .redirectError(dir.resolve(node + ".err").toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
-    Process p = pb.start();
-    started.add(p);
-    return p;
+    cluster = ProcessCluster.start(dir, i -> List.of(), List.of());
+    return cluster.waitForLeader(Duration.ofSeconds(60));
   }
 
   /** Every put was answered 200, within the call timeout plus slack. */
@@ -236,12 +195,6 @@ class HttpFailoverIT {
 
     List<Put> puts() {
       return List.copyOf(puts);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }
