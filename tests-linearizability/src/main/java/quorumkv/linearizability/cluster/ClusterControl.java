@@ -77,6 +77,40 @@ public interface ClusterControl extends AutoCloseable {
         .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(60)).build());
   }
 
+  /**
+   * Null if this control can fill a node's disk and damage its log ({@link #fillDisk}, {@link #damageLogTail}),
+   * else why not. Those need each node's data dir on its own small file system, mounted by the harness.
+   */
+  default String whyNoDiskFaults() {
+    return "only the namespace harness puts each node's data dir on its own tmpfs (needs root)";
+  }
+
+  /**
+   * Fills the file system of node {@code i}'s data dir below the node's free-space floor and returns once
+   * the node reports itself degraded; returns what was done.
+   */
+  default String fillDisk(int i) throws Exception {
+    throw new UnsupportedOperationException(whyNoDiskFaults());
+  }
+
+  /** Gives node {@code i}'s disk space back and returns once the node is ready again. */
+  default void emptyDisk(int i) throws Exception {
+    throw new UnsupportedOperationException(whyNoDiskFaults());
+  }
+
+  /** Kills node {@code i} (kill -9) and cuts the end off its newest Raft log segment; returns what was cut. */
+  default String damageLogTail(int i, java.util.Random random) throws Exception {
+    throw new UnsupportedOperationException(whyNoDiskFaults());
+  }
+
+  /**
+   * Starts node {@code i} after {@link #damageLogTail} (repairing its log if it refuses it) and returns once
+   * it is a voter and ready again; returns what happened.
+   */
+  default String restartDamaged(int i) throws Exception {
+    throw new UnsupportedOperationException(whyNoDiskFaults());
+  }
+
   /** Requests held, bytes blocked or errors injected so far: evidence a partition bit. */
   long faultEvidence();
 

@@ -27,13 +27,18 @@ public final class NamespaceClusterControl implements ClusterControl {
   private final Path dir;
   private final NamespaceNetwork network;
   private final NodeProcesses nodes;
+  private final NodeDisks disks;
   private final RaftProbe raft;
+  /** HTTP/1.1: the default HTTP/2 upgrade attempt on plain http made /ready probes time out. */
+  private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(2)).build();
 
   private NamespaceClusterControl(int size, Path dir) {
     this.size = size;
     this.dir = dir;
     this.network = new NamespaceNetwork(size, this::id);
     this.nodes = new NodeProcesses(size, network, dir, this::id);
+    this.disks = new NodeDisks(network.prefix(), dir, this::id);
     List<RaftPeer> peers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       peers.add(RaftPeer.newBuilder().setId(id(i)).setAddress(network.address(i)).build());
@@ -52,9 +57,20 @@ public final class NamespaceClusterControl implements ClusterControl {
     try {
       c.network.create();
       for (int i = 0; i < size; i++) {
+        c.disks.mount(i);
+      }
+      for (int i = 0; i < size; i++) {
         c.restart(i);
       }
       c.awaitLeader(60_000);
+      // Every node serving (its ops port up, not degraded) before a run: a fault's wait for a node's
+      // /ready must not be spent on the node's own start.
+      for (int i = 0; i < size; i++) {
+        String why = c.awaitReadiness(i, java.util.Objects::isNull, 60_000);
+        if (why != null) {
+          throw new IOException(c.id(i) + " not ready 60 s after start: " + why + "; node logs in " + dir);
+        }
+      }
       return c;
     } catch (Exception e) {
       c.close();
@@ -62,7 +78,7 @@ public final class NamespaceClusterControl implements ClusterControl {
     }
   }
 
-  /** Removes the namespaces and links of crashed runs, never those of a run still going (see {@link NamespaceOwners}). */
+  /** Removes the namespaces, links and tmpfs mounts of crashed runs, never those of a run still going (see {@link NamespaceOwners}). */
   static void removeLeftovers() {
     NamespaceOwners.removeLeftovers();
   }
@@ -184,11 +200,139 @@ public final class NamespaceClusterControl implements ClusterControl {
   public synchronized void healAll() throws IOException {
     network.healLinks();
     nodes.resumeAll();
+    disks.emptyAll();
   }
 
   @Override
   public void transferLeadership(int i) throws IOException {
     raft.transferLeadership(id(i));
+  }
+
+  @Override
+  public String whyNoDiskFaults() {
+    return null;   // every node's data dir is its own tmpfs (NodeDisks)
+  }
+
+  /**
+   * Fills node {@code i}'s tmpfs below its floor, then waits (up to 30 s: on a loaded machine a node's
+   * disk check and its ops port can lag seconds) until its /ready says so.
+   */
+  @Override
+  public String fillDisk(int i) throws Exception {
+    long written = disks.fill(i);
+    String why = awaitReadiness(i, w -> w != null && w.contains("below the floor"), 30_000);
+    if (why == null || !why.contains("below the floor")) {
+      disks.empty(i);
+      throw new IllegalStateException(id(i) + " filled with " + written / NodeDisks.MIB + " MiB but not degraded"
+          + " within 30 s: " + (why == null ? "/ready 200" : why));
+    }
+    return "filler of " + written / NodeDisks.MIB + " MiB, node degraded";
+  }
+
+  /** Deletes the filler, then waits (up to 60 s) until node {@code i} is ready again. */
+  @Override
+  public void emptyDisk(int i) throws Exception {
+    disks.empty(i);
+    String why = awaitReadiness(i, java.util.Objects::isNull, 60_000);
+    if (why != null) {
+      throw new IllegalStateException(id(i) + " not ready 60 s after its disk had room again: " + why
+          + " (node log: " + nodes.log(i) + ")");
+    }
+  }
+
+  /** SIGKILL of node {@code i}, then a cut of its newest log segment's end ({@link LogTail}). */
+  @Override
+  public String damageLogTail(int i, java.util.Random random) throws Exception {
+    nodes.kill(i);
+    try {
+      return LogTail.cut(disks.dataDir(i), random);
+    } catch (IOException | RuntimeException e) {
+      nodes.start(i);
+      throw e;
+    }
+  }
+
+  /**
+   * Starts node {@code i} after {@link #damageLogTail}: if it refuses its log (LogCheck's one line naming
+   * {@code quorumkv repair}), runs the repair and starts it again. Waits (up to 90 s in all) until it is a
+   * voter again (a follower or the leader, not a listener) and its /ready answers 200. Returns what happened.
+   */
+  @Override
+  public String restartDamaged(int i) throws Exception {
+    long deadline = System.nanoTime() + 90_000_000_000L;
+    long from = nodes.logSize(i);
+    long started = from;
+    nodes.start(i);
+    List<String> note = new ArrayList<>();
+    while (true) {
+      Integer exit = nodes.exitCode(i);
+      if (exit != null) {
+        String out = nodes.logSince(i, from);
+        if (!out.contains("quorumkv repair --data-dir") || note.contains("repaired")) {
+          throw new IOException(id(i) + " exited " + exit + " at restart: " + tail(out));
+        }
+        note.add("refused its log at start");
+        nodes.forgetExited(i);
+        nodes.runCommand(i, List.of("repair", "--data-dir", disks.dataDir(i).toString()));
+        note.add("repaired");
+        from = nodes.logSize(i);
+        nodes.start(i);
+        continue;
+      }
+      GroupInfoReply r = info(i);
+      RaftPeerRole role = r == null ? null : r.getRoleInfoProto().getRole();
+      String why = role == RaftPeerRole.FOLLOWER || role == RaftPeerRole.LEADER ? notReady(i) : "role " + role;
+      if (why == null) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(id(i) + " not a ready voter 90 s after its restart: " + why + " (node log: "
+            + nodes.log(i) + ")");
+      }
+      Thread.sleep(250);
+    }
+    String log = nodes.logSince(i, started);
+    note.add(log.contains("rejoins as a listener") ? "rejoined as a listener and was promoted back"
+        : "restarted as a voter");
+    return String.join(", ", note);
+  }
+
+  /** Why node {@code i}'s /ready (ops port) is not 200, or null if it is. */
+  private String notReady(int i) {
+    int port = NamespaceNetwork.RAFT_PORT + quorumkv.server.config.HttpDefaults.PORT_OFFSET
+        + quorumkv.server.config.HttpDefaults.OPS_PORT_OFFSET;
+    try {
+      var reply = http.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://" + network.ip(i) + ":" + port + "/ready"))
+          .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      return reply.statusCode() == 200 ? null : reply.statusCode() + " " + reply.body();
+    } catch (IOException e) {
+      return "no answer: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  /**
+   * Polls node {@code i}'s /ready until {@code done} accepts its answer ({@link #notReady}: null when
+   * ready), or the time is up; returns its last answer.
+   */
+  private String awaitReadiness(int i, java.util.function.Predicate<String> done, long millis)
+      throws InterruptedException {
+    long until = System.nanoTime() + millis * 1_000_000;
+    while (true) {
+      String why = notReady(i);
+      if (done.test(why) || System.nanoTime() > until) {
+        return why;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static String tail(String out) {
+    String[] lines = out.strip().split("\n");
+    return String.join(" | ", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 4), lines.length));
   }
 
   /**
@@ -218,6 +362,7 @@ public final class NamespaceClusterControl implements ClusterControl {
     } catch (IOException e) {
       // best effort
     }
+    disks.unmountAll();
     network.destroy();
   }
 }

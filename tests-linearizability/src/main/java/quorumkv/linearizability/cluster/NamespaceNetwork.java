@@ -37,12 +37,17 @@ final class NamespaceNetwork {
     this.ids = ids;
   }
 
+  /** The run's prefix of every name ({@code qkv1a2b}). */
+  String prefix() {
+    return prefix;
+  }
+
   /** Node {@code i}'s namespace. */
   String ns(int i) {
     return prefix + "-" + ids.apply(i);
   }
 
-  private String ip(int i) {
+  String ip(int i) {
     return "10.88." + subnet + "." + (i + 1);
   }
 

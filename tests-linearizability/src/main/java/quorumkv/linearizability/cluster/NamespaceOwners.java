@@ -34,7 +34,10 @@ final class NamespaceOwners {
     }
   }
 
-  /** Deletes namespaces and links named qkv* left behind by crashed runs, never those of a live run. */
+  /**
+   * Deletes namespaces and links named qkv*, and unmounts the nodes' tmpfs mounts, left behind by crashed
+   * runs, never those of a live run.
+   */
   static void removeLeftovers() {
     Set<String> dead = new HashSet<>();
     for (String line : Sh.tryRun("ip", "netns", "list").split("\n")) {
@@ -51,6 +54,7 @@ final class NamespaceOwners {
         Sh.tryRun("ip", "link", "del", m.group(1));
       }
     }
+    dead.addAll(NodeDisks.removeLeftovers());
     for (String prefix : dead) {
       try {
         Files.deleteIfExists(OWNERS.resolve(prefix));

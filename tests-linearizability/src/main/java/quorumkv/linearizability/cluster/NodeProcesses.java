@@ -58,10 +58,66 @@ final class NodeProcesses {
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "quorumkv.server.KvServerMain", "server",
         "--node.id=" + ids.apply(i), "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(ids.apply(i))));
+    cmd.addAll(NodeDisks.nodeFlags());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(ids.apply(i) + ".log").toFile()));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
     processes[i] = pb.start();   // ip netns exec execs java: this pid is the node's
+  }
+
+  /** Node {@code i}'s log (stdout and stderr of every start, appended). */
+  Path log(int i) {
+    return dir.resolve(ids.apply(i) + ".log");
+  }
+
+  /** Started, and exited by itself since (it refused to start, or failed): its exit code, else null. */
+  Integer exitCode(int i) {
+    Process p = processes[i];
+    return p != null && !p.isAlive() ? p.exitValue() : null;
+  }
+
+  /** Forgets an exited node, so that it can be started again. */
+  void forgetExited(int i) {
+    if (exitCode(i) != null) {
+      processes[i] = null;
+      paused.remove(i);
+    }
+  }
+
+  /**
+   * Runs {@code quorumkv <args>} for node {@code i} (e.g. {@code repair --data-dir DIR}) as a command of its
+   * own in the root namespace, with the nodes' class path, its output appended to the node's log, bounded
+   * in time; returns its output, or throws with it.
+   */
+  String runCommand(int i, List<String> args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-cp", System.getProperty("java.class.path"), "quorumkv.server.KvServerMain"));
+    cmd.addAll(args);
+    long from = logSize(i);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+    Process p = pb.start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: quorumkv " + String.join(" ", args));
+    }
+    String out = logSince(i, from).strip();
+    if (p.exitValue() != 0) {
+      throw new IOException("quorumkv " + String.join(" ", args) + " exited " + p.exitValue() + ": " + out);
+    }
+    return out;
+  }
+
+  /** Node {@code i}'s log from byte {@code from} on. */
+  String logSince(int i, long from) throws IOException {
+    byte[] all = Files.readAllBytes(log(i));
+    return new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from),
+        java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  long logSize(int i) throws IOException {
+    return Files.exists(log(i)) ? Files.size(log(i)) : 0;
   }
 
   /** SIGKILL (after a SIGCONT, should it be paused); its data stays. */

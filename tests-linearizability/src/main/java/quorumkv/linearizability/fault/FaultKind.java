@@ -28,7 +28,19 @@ public enum FaultKind {
   /** Leadership moved to another node; nothing to heal. */
   TRANSFER_LEADER,
   /** A voter demoted to a non-voting listener (a configuration change through Raft); promoted back at heal. */
-  MEMBERSHIP_CHANGE;
+  MEMBERSHIP_CHANGE,
+  /**
+   * The file system of a node's data dir (the leader's half of the time) filled below the node's free-space
+   * floor, so it degrades (gives up leadership, refuses writes); the filler deleted at heal, which waits
+   * until the node is ready again. Needs a control whose nodes each have their own small disk.
+   */
+  DISK_FULL,
+  /**
+   * kill -9 of a node (the leader half of the time) under writes, and the end of its newest log segment cut
+   * off (mid-entry, or at an entry boundary); restarted at heal (repaired first if it refuses its log), which
+   * waits until it is a voter and ready again.
+   */
+  DAMAGED_TAIL;
 
   /** Cuts network links (healed by {@link ClusterControl#healAll}). */
   public boolean isPartition() {
@@ -40,6 +52,7 @@ public enum FaultKind {
     return switch (this) {
       case PARTITION_BRIDGE -> c.size() >= 5;
       case PARTITION_LEADER, TRANSFER_LEADER, MEMBERSHIP_CHANGE -> c.leader() >= 0;
+      case DISK_FULL, DAMAGED_TAIL -> c.size() >= 3 && c.whyNoDiskFaults() == null;
       default -> c.size() >= 3;
     };
   }
@@ -108,6 +121,32 @@ public enum FaultKind {
         c.demote(victim);
         return new Injected("demote " + c.id(victim) + " to listener", () -> c.promote(victim), victim);
       }
+      case DISK_FULL: {
+        int leader = c.leader();
+        int victim = leader >= 0 && random.nextBoolean() ? leader : random.nextInt(n);
+        String done = c.fillDisk(victim);
+        return new Injected("fill the disk of " + c.id(victim) + (victim == leader ? " (leader)" : "") + ": " + done,
+            () -> c.emptyDisk(victim), victim);
+      }
+      case DAMAGED_TAIL: {
+        int leader = c.leader();
+        int victim = leader >= 0 && random.nextBoolean() ? leader : random.nextInt(n);
+        String cut = c.damageLogTail(victim, random);
+        String[] healed = {""};
+        Heal restart = new Heal() {
+          @Override
+          public void run() throws Exception {
+            healed[0] = c.restartDamaged(victim);
+          }
+
+          @Override
+          public String note() {
+            return healed[0];
+          }
+        };
+        return new Injected("kill -9 " + c.id(victim) + (victim == leader ? " (leader)" : "") + ", " + cut, restart,
+            victim);
+      }
       default:
         throw new AssertionError(this);
     }
@@ -151,5 +190,10 @@ public enum FaultKind {
   /** Undoes a fault. */
   public interface Heal {
     void run() throws Exception;
+
+    /** What the heal found and did, for the fault's description ("" if nothing to say). */
+    default String note() {
+      return "";
+    }
   }
 }

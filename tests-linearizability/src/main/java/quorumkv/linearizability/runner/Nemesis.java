@@ -67,13 +67,18 @@ final class Nemesis {
         // A killed or paused node, or a changed configuration, is itself the observed effect, confirmed
         // by the control that did it.
         boolean confirmedByControl = step.kind() == FaultKind.KILL || step.kind() == FaultKind.PAUSE
-            || step.kind() == FaultKind.MEMBERSHIP_CHANGE;   // the admin call confirmed the new configuration
+            || step.kind() == FaultKind.MEMBERSHIP_CHANGE   // the admin call confirmed the new configuration
+            || step.kind() == FaultKind.DISK_FULL           // the node reported itself degraded
+            || step.kind() == FaultKind.DAMAGED_TAIL;       // killed, and its log cut
         injected.heal().run();
         long t1 = System.nanoTime();
         // Let the cluster settle so the term after reflects the fault's elections.
         Thread.sleep(300);
         long evidence = cluster.faultEvidence() - evidenceBefore + (confirmedByControl ? 1 : 0) + probedLinks;
-        windows.add(new FaultWindow(step.kind().name(), injected.description(), t0, t1, termBefore,
+        String note = injected.heal().note();
+        String description = injected.description() + (note.isEmpty() ? "" : "; heal: " + note);
+        LOG.info("nemesis: healed {}", description);
+        windows.add(new FaultWindow(step.kind().name(), description, t0, t1, termBefore,
             cluster.maxTerm(), evidence, 0, 0, 0));
       }
     } catch (InterruptedException e) {

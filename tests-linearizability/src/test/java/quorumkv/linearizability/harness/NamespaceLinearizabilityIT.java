@@ -170,4 +170,34 @@ class NamespaceLinearizabilityIT {
     assertTrue(r.counts(), "the run must count: " + r.summary() + " (node logs: " + cluster.directory() + ")");
     assertTrue(r.passed(), r.summary() + "\n" + r.verdict().describe());
   }
+
+  /**
+   * The disk faults, once each in the test command: a node's tmpfs filled below its floor (it degrades,
+   * writes go to the others) and emptied; a node killed with -9 under writes and its newest log segment's
+   * end cut off (mid-entry or at an entry boundary), restarted, repaired if it refuses its log, and healed
+   * (as a listener if it had applied what it lost, promoted back). Each heal waits until the node is a
+   * ready voter again, or the run does not count. Seeds chosen so that the two leader/follower picks and
+   * cut positions differ between the two faults of each run.
+   */
+  @ParameterizedTest
+  @Order(4)
+  @EnumSource(value = FaultKind.class, names = {"DISK_FULL", "DAMAGED_TAIL"})
+  void linearizableUnderEachDiskFault(FaultKind kind) throws Exception {
+    List<FaultStep> schedule = List.of(new FaultStep(kind, 1500, 2500), new FaultStep(kind, 9000, 2500));
+    RunSettings s = new RunSettings("netns-" + kind.name().toLowerCase(java.util.Locale.ROOT), DISK_FAULT_SEED, 5,
+        Duration.ofMillis(DISK_RUN_MILLIS), RegisterWorkload.standard(), schedule, Variant.CORRECT,
+        Duration.ofSeconds(3), MIN_OK_DISK_RUN, Duration.ofSeconds(60));
+    RunResult r = LinearizabilityRun.run(cluster, s, Path.of("target", "linearizability", s.name()));
+    r.faults().forEach(f -> System.out.println(kind + ": " + f.description() + " -- " + f.effects()));
+    assertTrue(r.counts(), "the run must count: " + r.summary() + " (node logs: " + cluster.directory() + ")");
+    // The second fault is skipped if the first one's heal (a restart, a rejoin) ends after the run's duration.
+    assertTrue(!r.faults().isEmpty() && r.skippedFaults().stream().noneMatch(f -> f.contains("injection failed")),
+        "faults injected and healed: " + r.faults().size() + ", skipped " + r.skippedFaults());
+    assertTrue(r.okOperations() >= MIN_OK_DISK_RUN, "a non-trivial history was checked: " + r.summary());
+    assertTrue(r.passed(), r.summary() + "\n" + r.verdict().describe());
+  }
+
+  private static final long DISK_RUN_MILLIS = 20_000;
+  private static final int MIN_OK_DISK_RUN = 200;
+  private static final long DISK_FAULT_SEED = 11;
 }
