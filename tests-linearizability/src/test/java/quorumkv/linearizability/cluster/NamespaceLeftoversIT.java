@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cleanup of crashed runs' namespaces must spare a run still going: it once deleted every qkv*
+ * The cleanup of crashed runs' namespaces (and their nodes' tmpfs mounts) must spare a run still going: it once deleted every qkv*
  * namespace on the machine, including those of a concurrent run (another engineer's tests, or CI).
  */
 class NamespaceLeftoversIT {
@@ -34,8 +34,24 @@ class NamespaceLeftoversIT {
 
   @AfterEach
   void cleanUp() throws Exception {
+    if (mountPoint != null) {
+      Sh.tryRun("umount", "-l", mountPoint.toString());
+      Files.deleteIfExists(mountPoint);
+    }
     Sh.tryRun("ip", "netns", "del", PREFIX + "-n1");
     Files.deleteIfExists(OWNERS.resolve(PREFIX));
+  }
+
+  private Path mountPoint;
+
+  /** A node's tmpfs as the harness mounts it (source named after the prefix, see NodeDisks). */
+  private void mountNodeTmpfs() throws Exception {
+    mountPoint = Files.createTempDirectory("qkv-leftover-");
+    Sh.run("mount", "-t", "tmpfs", "-o", "size=1m", PREFIX + "-n1", mountPoint.toString());
+  }
+
+  private boolean mounted() throws Exception {
+    return Files.readString(Path.of("/proc/mounts")).contains(PREFIX + "-n1 " + mountPoint + " tmpfs");
   }
 
   private static boolean exists() {
@@ -45,8 +61,10 @@ class NamespaceLeftoversIT {
   @Test
   void aLiveRunsNamespacesSurviveTheCleanup() throws Exception {
     Files.writeString(OWNERS.resolve(PREFIX), Long.toString(ProcessHandle.current().pid()));
+    mountNodeTmpfs();
     NamespaceClusterControl.removeLeftovers();
     assertTrue(exists(), "the namespace of a live run was deleted");
+    assertTrue(mounted(), "the tmpfs of a live run's node was unmounted");
   }
 
   @Test
@@ -54,8 +72,10 @@ class NamespaceLeftoversIT {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     Files.writeString(OWNERS.resolve(PREFIX), Long.toString(gone.pid()));
+    mountNodeTmpfs();
     NamespaceClusterControl.removeLeftovers();
     assertFalse(exists(), "a crashed run's namespace was left behind");
+    assertFalse(mounted(), "a crashed run's node tmpfs was left mounted");
     assertFalse(Files.exists(OWNERS.resolve(PREFIX)), "its owner marker too");
   }
 

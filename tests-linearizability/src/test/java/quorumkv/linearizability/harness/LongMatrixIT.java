@@ -27,7 +27,8 @@ import quorumkv.linearizability.workload.RegisterWorkload;
  * The whole fault matrix for as long as asked: {@code mvn -Plong verify -pl tests-linearizability
  * -Dquorumkv.lin.long-minutes=30}. Alternates the namespace harness (when available) and the in-process
  * one, each run a random mix of every fault kind, until the time is up; every run must count and pass.
- * Prints one line per run and a summary; reports in target/linearizability/long-*.
+ * The namespace runs also fill disks and damage log tails ({@link #KINDS_NETNS}). Prints one line per run
+ * and a summary; reports in target/linearizability/long-*.
  */
 class LongMatrixIT {
   @Test
@@ -43,7 +44,8 @@ class LongMatrixIT {
     for (int run = 0; System.nanoTime() < until; run++) {
       boolean useNetns = netns && run % 2 == 0;
       Path dir = Files.createTempDirectory("qkv-long-");
-      List<FaultStep> schedule = randomSchedule(random, 60_000);
+      List<FaultStep> schedule = randomSchedule(random, 60_000,
+          useNetns ? KINDS_NETNS : InProcessLinearizabilityIT.KINDS_ON_THREE);
       RunSettings s = new RunSettings("long-" + seed + "-" + run + (useNetns ? "-netns" : "-inprocess"),
           random.nextInt(1_000_000), 4 + random.nextInt(5), Duration.ofSeconds(60),
           new RegisterWorkload(1 + random.nextInt(5), 30 + random.nextInt(40), random.nextInt(25), random.nextInt(6)),
@@ -69,9 +71,13 @@ class LongMatrixIT {
     assertTrue(failures == 0, failures + " of " + lines.size() + " runs failed:\n" + String.join("\n", lines));
   }
 
-  /** Faults of every kind that fits three nodes, back to back over the run. */
-  static List<FaultStep> randomSchedule(Random random, long runMillis) {
-    List<FaultKind> kinds = InProcessLinearizabilityIT.KINDS_ON_THREE;
+  /** Every kind that fits three nodes, with the disk faults that need the namespace harness's own tmpfs per node. */
+  static final List<FaultKind> KINDS_NETNS = java.util.stream.Stream.concat(
+      InProcessLinearizabilityIT.KINDS_ON_THREE.stream(), java.util.stream.Stream.of(FaultKind.DISK_FULL,
+          FaultKind.DAMAGED_TAIL)).toList();
+
+  /** Faults of the given kinds, back to back over the run. */
+  static List<FaultStep> randomSchedule(Random random, long runMillis, List<FaultKind> kinds) {
     List<FaultStep> steps = new ArrayList<>();
     for (long at = 2000; at < runMillis - 6000; ) {
       long duration = 1500 + random.nextInt(4000);
