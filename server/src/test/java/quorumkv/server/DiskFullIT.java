@@ -7,20 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.KvClient;
-import quorumkv.client.KvException;
 import quorumkv.client.KvNoSpaceException;
 import quorumkv.client.KvResult;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.status.NodeCondition.MemberState;
+import quorumkv.server.testing.AckedWriter;
 import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.testing.Tmpfs;
@@ -53,7 +48,7 @@ class DiskFullIT {
           ConfigKeys.DISK_CHECK_INTERVAL, "300ms");
       try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir, settings);
            KvClient client = cluster.connect();
-           Writer writer = new Writer(cluster.connect())) {
+           AckedWriter writer = new AckedWriter(cluster.connect(), "k", 1000)) {
         int leader = cluster.waitForLeader(Duration.ofSeconds(30));
         writer.start();
         Eventually.assertTrue(Duration.ofSeconds(30), () -> writer.acked.size() >= 50, "writes flow");
@@ -129,7 +124,7 @@ class DiskFullIT {
       Map<String, String> settings = Map.of(ConfigKeys.FREE_SPACE_FLOOR, "1", ConfigKeys.DISK_CHECK_INTERVAL, "300ms");
       try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir, settings);
            KvClient client = cluster.connect();
-           Writer writer = new Writer(cluster.connect())) {
+           AckedWriter writer = new AckedWriter(cluster.connect(), "k", 1000)) {
         int leader = cluster.waitForLeader(Duration.ofSeconds(30));
         int follower = (leader + 1) % 3;
         writer.start();
@@ -170,60 +165,5 @@ class DiskFullIT {
     assertTrue(ready.body().contains(why), ready.body());
     HttpCalls.Reply health = HttpCalls.get(cluster.opsAddress(index), "/health");
     assertEquals(200, health.status(), "a node that heals itself stays healthy: " + health.body());
-  }
-
-  /** One write in flight, unique keys, 1 KiB values; bounded by its own close. */
-  private static final class Writer implements AutoCloseable {
-    private static final String PAD = "x".repeat(1000);
-    final Map<String, String> acked = new ConcurrentHashMap<>();
-    final AtomicInteger noSpace = new AtomicInteger();
-    final List<String> unexpected = new CopyOnWriteArrayList<>();
-    private final KvClient client;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
-
-    Writer(KvClient client) {
-      this.client = client;
-      this.thread = new Thread(this::run, "disk-full-writer");
-    }
-
-    void start() {
-      thread.start();
-    }
-
-    private void run() {
-      long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-      for (int n = 0; running.get() && n < 200_000 && System.nanoTime() < deadline; n++) {
-        String key = "k-" + n;
-        String value = n + PAD;
-        try {
-          client.put(key, value);
-          acked.put(key, value);
-        } catch (KvNoSpaceException e) {
-          noSpace.incrementAndGet();
-          sleep(100);
-        } catch (KvException e) {
-          if (e.isDefinite() || e instanceof quorumkv.client.KvIndeterminateException) {
-            continue; // unavailable while leadership moves, or indeterminate: not acknowledged, nothing to check
-          }
-          unexpected.add(e.toString());
-        }
-      }
-    }
-
-    private static void sleep(long ms) {
-      try {
-        Thread.sleep(ms);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      running.set(false);
-      thread.join(30_000);
-      client.close();
-    }
   }
 }
