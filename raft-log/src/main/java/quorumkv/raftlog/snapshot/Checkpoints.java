@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 import org.apache.ratis.util.FileUtils;
+import quorumkv.raftlog.files.AtomicFiles;
 
 /** Replacing the live database with a checkpoint, crash-safely. */
 public final class Checkpoints {
@@ -31,14 +32,15 @@ public final class Checkpoints {
         }
       }
     }
+    AtomicFiles.fsyncTree(staging); // copies are not durable by themselves
     Path old = target.resolveSibling(target.getFileName() + ".old");
     if (Files.exists(old)) {
       FileUtils.deleteFully(old);
     }
     if (Files.exists(target)) {
-      Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.move(target, old);
     }
-    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.move(staging, target);
     if (Files.exists(old)) {
       FileUtils.deleteFully(old);
     }

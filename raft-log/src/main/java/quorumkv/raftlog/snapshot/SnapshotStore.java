@@ -18,6 +18,7 @@ import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.apache.ratis.util.FileUtils;
+import quorumkv.raftlog.files.AtomicFiles;
 
 /**
  * Snapshots as RocksDB checkpoints, one directory each, in Ratis's state-machine directory:
@@ -56,14 +57,19 @@ public final class SnapshotStore implements StateMachineStorage {
     return smDir.resolve("tmp." + ti.getTerm() + "_" + ti.getIndex());
   }
 
-  /** Makes a complete checkpoint visible as the snapshot for {@code ti}. */
+  /**
+   * Makes a complete checkpoint visible as the snapshot for {@code ti}: its files and directory are
+   * fsynced before the rename and the rename after it, so a crash never leaves a published snapshot that
+   * is missing files (a node restarting from it would have lost entries).
+   */
   public void publish(Path temporary, TermIndex ti) throws IOException {
     Path target = smDir.resolve(name(ti));
     if (Files.exists(target)) {
       FileUtils.deleteFully(temporary);
       return;
     }
-    Files.move(temporary, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.fsyncTree(temporary);
+    AtomicFiles.move(temporary, target);
   }
 
   /** The checkpoint directory of the newest snapshot, if any. */

@@ -4,12 +4,12 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import quorumkv.raftlog.command.KeyValue;
+import quorumkv.raftlog.files.AtomicFiles;
 import quorumkv.raftlog.store.AppliedIndex;
 import quorumkv.raftlog.store.RocksKvStore;
 
@@ -17,11 +17,16 @@ import quorumkv.raftlog.store.RocksKvStore;
 public final class BackupWriter {
   private BackupWriter() {}
 
-  /** Exports {@code store} into {@code file} (fsynced); returns the header written. */
+  /** Exports {@code store} into {@code file}, atomically and durably ({@link AtomicFiles}); returns the header written. */
   public static BackupFormat.Header write(RocksKvStore store, String clusterId, Path file) throws IOException {
+    BackupFormat.Header[] header = new BackupFormat.Header[1];
+    AtomicFiles.write(file, raw -> header[0] = export(store, clusterId, raw));
+    return header[0];
+  }
+
+  private static BackupFormat.Header export(RocksKvStore store, String clusterId, OutputStream raw) throws IOException {
     MessageDigest sha = sha256();
-    try (OutputStream raw = Files.newOutputStream(file);
-         DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(raw, 64 * 1024), sha);
+    try (DigestOutputStream digest = new DigestOutputStream(new BufferedOutputStream(raw, 64 * 1024), sha);
          DataOutputStream out = new DataOutputStream(digest)) {
       BackupFormat.Header[] header = new BackupFormat.Header[1];
       long[] count = new long[1];
@@ -58,16 +63,6 @@ public final class BackupWriter {
       out.write(sha.digest());
       out.flush();
       return header[0];
-    } finally {
-      fsync(file);
-    }
-  }
-
-  private static void fsync(Path file) throws IOException {
-    if (Files.exists(file)) {
-      try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
     }
   }
 

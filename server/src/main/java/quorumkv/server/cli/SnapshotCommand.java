@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -13,6 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import quorumkv.raftlog.files.AtomicFiles;
 import quorumkv.server.backup.BackupReader;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.ConfigLoader;
@@ -43,7 +43,7 @@ final class SnapshotCommand {
           throw HttpApi.failure(r);
         }
         BackupReader.Verified v = BackupReader.verify(part);
-        Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.publish(part, file);
         if (options.json) {
           out().println(Json.object().put("file", file.toString()).put("revision", v.header().revision())
               .put("keys", v.entries()).put("cluster_id", v.header().clusterId()).put("node", endpoint));

@@ -2,17 +2,18 @@ package quorumkv.server.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import java.util.stream.Stream;
+import quorumkv.raftlog.files.AtomicFiles;
 
 /**
  * Ties a data directory to one node of one cluster, so a node started on another node's or another
  * cluster's data refuses to start instead of mixing histories. The identity lives in
- * {@code <data-dir>/IDENTITY} (written before anything else on first start).
+ * {@code <data-dir>/IDENTITY} (written before anything else on first start, atomically: a crash leaves none or
+ * a whole one).
  */
 public final class DataDirGuard {
   static final String FILE = "IDENTITY";
@@ -50,11 +51,9 @@ public final class DataDirGuard {
       Properties p = new Properties();
       p.setProperty("cluster.id", config.clusterId());
       p.setProperty("node.id", config.nodeId());
-      Path tmp = dir.resolve(FILE + ".tmp");
-      try (Writer w = Files.newBufferedWriter(tmp)) {
-        p.store(w, "QuorumKV data dir identity: do not edit");
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      StringWriter text = new StringWriter();
+      p.store(text, "QuorumKV data dir identity: do not edit");
+      AtomicFiles.writeString(file, text.toString());
     } catch (IOException e) {
       throw new ConfigException("data dir " + dir + " is not usable: " + e.getMessage(), e);
     }
@@ -62,7 +61,7 @@ public final class DataDirGuard {
 
   private static boolean isNonEmpty(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.anyMatch(p -> !p.getFileName().toString().equals(FILE + ".tmp"));
+      return s.anyMatch(p -> !p.getFileName().toString().equals(FILE + AtomicFiles.TEMP_SUFFIX));
     }
   }
 }

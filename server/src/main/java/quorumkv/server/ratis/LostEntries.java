@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import quorumkv.raftlog.files.AtomicFiles;
 import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.server.config.ServerConfig;
 
@@ -39,13 +39,15 @@ public final class LostEntries {
     return Files.exists(marker) ? Files.readAllLines(marker, StandardCharsets.UTF_8).get(0).strip() : null;
   }
 
-  /** Records a step of the rejoin in the marker ({@code key: value}), fsynced, so a restart resumes after it. */
+  /**
+   * Records a step of the rejoin in the marker ({@code key: value}), so a restart resumes after it. The
+   * marker is rewritten whole (atomically), never appended to: an append torn by a crash or a full disk
+   * could leave a half line, or a marker without its first line, the reason.
+   */
   static void note(Path dataDir, String key, String value) throws IOException {
     Path marker = dataDir.resolve(MARKER);
-    Files.writeString(marker, key + ": " + value + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-    try (var ch = java.nio.channels.FileChannel.open(marker, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
+    String before = Files.readString(marker, StandardCharsets.UTF_8);
+    AtomicFiles.writeString(marker, before + key + ": " + value + "\n");
   }
 
   /** The value of a step recorded with {@link #note}, or null. */
@@ -96,16 +98,12 @@ public final class LostEntries {
    */
   public static String moveAside(Path dataDir, String why) throws IOException {
     Path target = dataDir.resolve("damaged-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
-    Path tmp = dataDir.resolve(MARKER + ".tmp");
-    Files.writeString(tmp, why + "\n", StandardCharsets.UTF_8);
-    try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, dataDir.resolve(MARKER), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeString(dataDir.resolve(MARKER), why + "\n");
     Files.createDirectories(target);
+    AtomicFiles.fsyncDirectory(dataDir);
     for (String part : new String[] {"raft", "db"}) {
       if (Files.exists(dataDir.resolve(part))) {
-        Files.move(dataDir.resolve(part), target.resolve(part), StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.move(dataDir.resolve(part), target.resolve(part));
       }
     }
     return why + "; moved its Raft log, snapshots and store to " + target
@@ -114,7 +112,7 @@ public final class LostEntries {
 
   /** The node is a voter again: its log holds everything it had. */
   static void clear(Path dataDir) throws IOException {
-    Files.deleteIfExists(dataDir.resolve(MARKER));
+    AtomicFiles.delete(dataDir.resolve(MARKER));
   }
 
   private static long newestSnapshot(Path smDir) throws IOException {
