@@ -65,8 +65,8 @@ public final class KvNode implements AutoCloseable {
   private volatile KvStateMachine stateMachine;
   private final Rejoiner rejoiner;
   private final NodeDoctor doctor;
-  /** Non-null while the node rejoins as a listener after losing log entries. */
-  private final ListenerRejoin listenerRejoin;
+  /** Non-null while the node rejoins as a listener after losing log entries (found at start or at run time). */
+  private volatile ListenerRejoin listenerRejoin;
   private final StatusReader statusReader = new StatusReader(this);
   private volatile boolean closing;
 
@@ -177,6 +177,29 @@ public final class KvNode implements AutoCloseable {
     }
   }
 
+  /**
+   * At run time, the self-check found that this member's log lost entries it had acknowledged (see
+   * {@link StalledLog}): stops the member, moves its state aside and rejoins as a listener, as a node that
+   * finds lost entries at start does. Does nothing if a rejoin is already under way or the node is closing.
+   */
+  synchronized void rejoinAsListener(String why) throws IOException {
+    if (listenerRejoinStatus() != null || closing) {
+      return;
+    }
+    if (!stopMember()) {
+      throw new IOException("Ratis refused to stop its Raft member");
+    }
+    LOG.warn("node={}: {}", config.nodeId(), LostEntries.moveAside(config.dataDir(), why));
+    Files.createDirectories(config.raftDir()); // Ratis formats the listener's group dir inside it
+    ListenerRejoin finished = listenerRejoin;
+    if (finished != null) {
+      finished.close(); // an earlier rejoin that completed
+    }
+    ListenerRejoin rejoin = new ListenerRejoin(this, LostEntries.pending(config.dataDir()));
+    listenerRejoin = rejoin;
+    rejoin.start();
+  }
+
   static List<RaftPeer> peers(List<PeerSpec> specs) {
     return specs.stream().map(p -> RaftPeer.newBuilder()
         .setId(p.id())
@@ -212,6 +235,11 @@ public final class KvNode implements AutoCloseable {
 
   RaftGroup group() {
     return group;
+  }
+
+  /** The group's storage dir, {@code <data-dir>/raft/<group-uuid>}. */
+  Path groupDir() {
+    return config.raftDir().resolve(groupId.getUuid().toString());
   }
 
   /** This node's division, or null while its member is stopped or being restarted. */
@@ -304,7 +332,8 @@ public final class KvNode implements AutoCloseable {
 
   /** Where the rejoin as a listener is (after losing log entries), or null when the node is a voter as usual. */
   public String listenerRejoinStatus() {
-    return listenerRejoin == null ? null : listenerRejoin.status();
+    ListenerRejoin rejoin = listenerRejoin;
+    return rejoin == null ? null : rejoin.status();
   }
 
   /** A client configuration for this node's cluster: its own address first, then the other peers. */
@@ -330,9 +359,12 @@ public final class KvNode implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    closing = true;
-    if (listenerRejoin != null) {
-      listenerRejoin.close();
+    synchronized (this) {
+      closing = true; // after this, no rejoin starts (rejoinAsListener checks it under the same lock)
+    }
+    ListenerRejoin rejoin = listenerRejoin;
+    if (rejoin != null) {
+      rejoin.close();
     }
     doctor.close();
     rejoiner.close();

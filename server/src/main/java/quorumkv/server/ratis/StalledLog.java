@@ -1,0 +1,54 @@
+package quorumkv.server.ratis;
+
+import java.time.Duration;
+
+/**
+ * Notices a follower whose log stopped growing although its leader keeps talking to it and has committed
+ * entries it lacks. Ratis's leader never sends a follower entries below the match index the follower once
+ * acknowledged (its log appender resets nextIndex to matchIndex + 1 on every INCONSISTENCY reply to a
+ * heartbeat), so a follower whose log lost acknowledged entries (its tail cut off on disk) answers
+ * INCONSISTENCY for good while it reports ready: DamagedTailIT saw 60 s of "INCONSISTENCY reply with
+ * nextIndex 32" from such a follower; a new leader, with no match index for it, caught it up in 2 s. Such a
+ * follower lost entries it had acknowledged, so it must also stop voting: {@link LostEntries}.
+ *
+ * <p>Plain state, fed by the self-check's thread; no Ratis calls, so it can be tested without a cluster.
+ */
+final class StalledLog {
+  private final long windowNanos;
+  private long lastNextIndex = Long.MIN_VALUE;
+  private long sinceNanos;
+
+  StalledLog(Duration window) {
+    this.windowNanos = window.toNanos();
+  }
+
+  /**
+   * Records the follower's log end (its next index) as seen now; true once it has not moved for the whole
+   * window. Each true starts a new window, so the caller asks the leader at most once per window.
+   */
+  boolean stalled(long nextIndex, long nowNanos) {
+    if (nextIndex != lastNextIndex) {
+      lastNextIndex = nextIndex;
+      sinceNanos = nowNanos;
+      return false;
+    }
+    if (nowNanos - sinceNanos < windowNanos) {
+      return false;
+    }
+    sinceNanos = nowNanos;
+    return true;
+  }
+
+  /** Not a running follower in contact with its leader right now: start over when it is again. */
+  void forget() {
+    lastNextIndex = Long.MIN_VALUE;
+  }
+
+  /**
+   * Whether the leader withholds entries this node needs: it committed entries at or beyond this node's log
+   * end. An idle cluster's leader has committed exactly up to it, a follower catching up sees its log grow.
+   */
+  static boolean leaderWithholds(long followerNextIndex, long leaderCommitIndex) {
+    return leaderCommitIndex >= followerNextIndex;
+  }
+}
