@@ -34,10 +34,19 @@ final class ListenerRejoin implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ListenerRejoin.class);
   private static final long FIRST_WAIT_MILLIS = 500;
   private static final long MAX_WAIT_MILLIS = 5_000;
+  /**
+   * A listener member that applies nothing for this long, with no snapshot chunk arriving either, is stuck,
+   * and the rejoin starts over from the removal. Seen once in DamagedTailIT (not reproduced since; the cause
+   * was not established): the leader sent the empty listener an append at index 377, which it could not take
+   * ("Difference between entry index and RaftLog's latest snapshot index -1 is greater than 1"), and every
+   * later reconfiguration call got ReconfigurationInProgressException, so the rejoin waited for good.
+   */
+  private static final Duration STUCK = Duration.ofSeconds(20);
 
   private final KvNode node;
   private final String reason;
   private final ExecutorService executor;
+  private final StalledLog stalledApply = new StalledLog(STUCK);
   private volatile String status;
   private volatile boolean closed;
 
@@ -64,7 +73,13 @@ final class ListenerRejoin implements AutoCloseable {
     long wait = FIRST_WAIT_MILLIS;
     while (!closed && status != null) {
       try (KvClient client = KvClients.connect(KvNode.clientConfig(node.config()))) {
-        if (step(client.admin().clusterStatus(), client)) {
+        ClusterStatus cluster = client.admin().clusterStatus();
+        if (stuck()) {
+          startOver(cluster);
+          continue;
+        }
+        if (step(cluster, client)) {
+          stalledApply.forget();
           wait = FIRST_WAIT_MILLIS;
           continue;
         }
@@ -75,6 +90,36 @@ final class ListenerRejoin implements AutoCloseable {
       sleep(wait);
       wait = Math.min(MAX_WAIT_MILLIS, wait * 2);
     }
+  }
+
+  /** Its listener member exists and has applied nothing, nor received a snapshot chunk, for {@link #STUCK}. */
+  private boolean stuck() {
+    if (node.divisionOrNull() == null || SnapshotInstall.underWay(node.groupDir(), STUCK)) {
+      stalledApply.forget();
+      return false;
+    }
+    return stalledApply.stalled(node.appliedIndex(), System.nanoTime());
+  }
+
+  /**
+   * Drops the stuck listener member with its storage (a partial copy of the leader's; the node's own state
+   * is already aside) and redoes the rejoin from the removal: once the member stops answering, the leader's
+   * staging of it fails (no response within Ratis's staging timeout), and a removal makes the leader forget
+   * what it recorded about the member, so the next add starts from nothing (by snapshot if the leader has one).
+   */
+  private void startOver(ClusterStatus cluster) throws IOException {
+    String id = node.config().nodeId();
+    LOG.warn("node={}: listener rejoin stuck for {} s ({}; leader reconfiguring: {}): dropping its listener member"
+        + " and starting the rejoin over", id, STUCK.toSeconds(), status, cluster.reconfiguring());
+    RaftClientReply removed = node.server().groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(),
+        RaftPeerId.valueOf(id), 0, node.groupId(), true, false));
+    if (!removed.isSuccess()) {
+      throw new IOException("dropping its listener member failed: " + removed.getException());
+    }
+    // Still in the configuration: have the leader remove it first; otherwise add it afresh.
+    LostEntries.note(node.config().dataDir(), "step", cluster.member(id).isPresent() ? "start-over" : "removed");
+    status = "starting the rejoin over: its listener made no progress for " + STUCK.toSeconds() + " s";
+    stalledApply.forget();
   }
 
   /**
@@ -95,7 +140,9 @@ final class ListenerRejoin implements AutoCloseable {
         return false;
       }
       status = "asking the leader to remove it, to add it back as a listener";
-      LostEntries.note(dataDir, "role", self.isVoter() ? "voter" : "listener");
+      if (LostEntries.noted(dataDir, "role") == null) { // a start-over finds it a listener: keep its first role
+        LostEntries.note(dataDir, "role", self.isVoter() ? "voter" : "listener");
+      }
       client.admin().remove(id);
       LostEntries.note(dataDir, "step", "removed");
       return true;
@@ -112,7 +159,7 @@ final class ListenerRejoin implements AutoCloseable {
     }
     long target = cluster.commitIndex();
     status = "catching up as a listener: applied " + node.appliedIndex() + " of " + target;
-    long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+    long deadline = System.nanoTime() + STUCK.toNanos(); // then run() checks whether it is stuck
     while (!closed && node.appliedIndex() < target && System.nanoTime() < deadline) {
       sleep(200);
       status = "catching up as a listener: applied " + node.appliedIndex() + " of " + target;

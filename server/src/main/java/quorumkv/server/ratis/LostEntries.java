@@ -20,9 +20,10 @@ import quorumkv.server.config.ServerConfig;
  * its data dir with {@value #MARKER}, and rejoins as a listener, which never votes, until it has caught up
  * ({@link ListenerRejoin}).
  *
- * <p>Two ways in: {@code quorumkv repair} on a log that {@link LogCheck} refused, and, at start, a store
+ * <p>Three ways in: {@code quorumkv repair} on a log that {@link LogCheck} refused; at start, a store
  * whose applied index is beyond the end of its log and its newest snapshot (a tail cut off after the
- * entries were applied). Ratis would start such a node, and it wedged: the leader got an INCONSISTENCY
+ * entries were applied); and at run time, a follower whose leader withholds the entries it lacks because
+ * it had acknowledged them before its tail was cut ({@link StalledLog}, {@link KvNode#rejoinAsListener}). Ratis would start such a node, and it wedged: the leader got an INCONSISTENCY
  * reply every 5 s, forever. A last entry cut short before it was applied cannot be told apart from a
  * write torn by a crash, which Ratis (like etcd) drops as never acknowledged.
  */

@@ -11,11 +11,12 @@ import java.time.Duration;
  * nextIndex 32" from such a follower; a new leader, with no match index for it, caught it up in 2 s. Such a
  * follower lost entries it had acknowledged, so it must also stop voting: {@link LostEntries}.
  *
- * <p>Plain state, fed by the self-check's thread; no Ratis calls, so it can be tested without a cluster.
+ * <p>{@link ListenerRejoin} uses the same window on its listener's applied index, to notice a rejoin that
+ * stopped making progress. Plain state, fed by one thread; no Ratis calls, so it is tested without a cluster.
  */
 final class StalledLog {
   private final long windowNanos;
-  private long lastNextIndex = Long.MIN_VALUE;
+  private long lastIndex = Long.MIN_VALUE;
   private long sinceNanos;
 
   StalledLog(Duration window) {
@@ -23,12 +24,12 @@ final class StalledLog {
   }
 
   /**
-   * Records the follower's log end (its next index) as seen now; true once it has not moved for the whole
-   * window. Each true starts a new window, so the caller asks the leader at most once per window.
+   * Records the index watched (a follower's log end, its next index) as seen now; true once it has not moved
+   * for the whole window. Each true starts a new window, so the caller asks the leader at most once per window.
    */
-  boolean stalled(long nextIndex, long nowNanos) {
-    if (nextIndex != lastNextIndex) {
-      lastNextIndex = nextIndex;
+  boolean stalled(long index, long nowNanos) {
+    if (index != lastIndex) {
+      lastIndex = index;
       sinceNanos = nowNanos;
       return false;
     }
@@ -39,9 +40,9 @@ final class StalledLog {
     return true;
   }
 
-  /** Not a running follower in contact with its leader right now: start over when it is again. */
+  /** Nothing to watch right now (not a follower in contact with its leader, a step done): start a new window. */
   void forget() {
-    lastNextIndex = Long.MIN_VALUE;
+    lastIndex = Long.MIN_VALUE;
   }
 
   /**
