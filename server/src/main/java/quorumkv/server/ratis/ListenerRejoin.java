@@ -46,7 +46,7 @@ final class ListenerRejoin implements AutoCloseable {
   private final KvNode node;
   private final String reason;
   private final ExecutorService executor;
-  private final StalledLog stalledApply = new StalledLog(STUCK);
+  private final StalledLog stalledApply = new StalledLog(STUCK, Duration.ZERO);
   private volatile String status;
   private volatile boolean closed;
 

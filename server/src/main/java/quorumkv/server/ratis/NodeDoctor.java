@@ -59,13 +59,15 @@ final class NodeDoctor implements AutoCloseable {
    * entries reach a healthy follower within milliseconds, a snapshot install is excluded separately.
    */
   private static final Duration STALL_WINDOW = Duration.ofSeconds(10);
+  /** ... and how long the leader must go on withholding entries, seen twice, before the node acts on it. */
+  private static final Duration STALL_CONFIRM = Duration.ofSeconds(2);
 
   private final KvNode node;
   private final ServerConfig config;
   private final RaftPeerId self;
   private final ScheduledExecutorService timer;
   private final AlarmSender alarms;
-  private final StalledLog stalledLog = new StalledLog(STALL_WINDOW);
+  private final StalledLog stalledLog = new StalledLog(STALL_WINDOW, STALL_CONFIRM);
 
   // Touched only on the doctor's thread.
   private boolean belowFloor;
@@ -245,7 +247,8 @@ final class NodeDoctor implements AutoCloseable {
       return;
     }
     long next = d.getRaftLog().getNextIndex();
-    if (!stalledLog.stalled(next, System.nanoTime())) {
+    long now = System.nanoTime();
+    if (!stalledLog.stalled(next, now) && !stalledLog.suspects(next)) {
       return;
     }
     long leaderCommit;
@@ -260,7 +263,7 @@ final class NodeDoctor implements AutoCloseable {
           STALL_WINDOW.toSeconds(), e.toString());
       return;
     }
-    if (!StalledLog.leaderWithholds(next, leaderCommit) || d.getRaftLog().getNextIndex() != next) {
+    if (d.getRaftLog().getNextIndex() != next || !stalledLog.withheldConfirmed(next, leaderCommit, now)) {
       return;
     }
     String why = "its log ends at entry " + (next - 1) + " and has not grown for " + STALL_WINDOW.toSeconds()

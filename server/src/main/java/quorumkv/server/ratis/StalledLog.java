@@ -16,11 +16,20 @@ import java.time.Duration;
  */
 final class StalledLog {
   private final long windowNanos;
+  private final long confirmNanos;
   private long lastIndex = Long.MIN_VALUE;
   private long sinceNanos;
+  /** The log end (next index) beyond which the leader was last seen to hold committed entries; -1 for none. */
+  private long suspectedNext = -1;
+  private long suspectedSinceNanos;
 
-  StalledLog(Duration window) {
+  /**
+   * @param window how long the log must stand still before the leader is asked
+   * @param confirm how long a withholding leader must still withhold, the log unchanged, before it counts
+   */
+  StalledLog(Duration window, Duration confirm) {
     this.windowNanos = window.toNanos();
+    this.confirmNanos = confirm.toNanos();
   }
 
   /**
@@ -31,6 +40,7 @@ final class StalledLog {
     if (index != lastIndex) {
       lastIndex = index;
       sinceNanos = nowNanos;
+      suspectedNext = -1;
       return false;
     }
     if (nowNanos - sinceNanos < windowNanos) {
@@ -43,6 +53,31 @@ final class StalledLog {
   /** Nothing to watch right now (not a follower in contact with its leader, a step done): start a new window. */
   void forget() {
     lastIndex = Long.MIN_VALUE;
+    suspectedNext = -1;
+  }
+
+  /** Whether a withholding leader was seen at this log end and awaits confirmation (ask the leader again). */
+  boolean suspects(long followerNextIndex) {
+    return suspectedNext == followerNextIndex;
+  }
+
+  /**
+   * Whether the leader withholds entries, confirmed: seen twice at least the confirm time apart with the
+   * follower's log end unchanged. One sighting is not enough: in a cluster idle for the whole window, the
+   * first new entry can be committed by the leader and the other follower a moment before it reaches this
+   * one, and a healthy follower then appends it within milliseconds.
+   */
+  boolean withheldConfirmed(long followerNextIndex, long leaderCommitIndex, long nowNanos) {
+    if (!leaderWithholds(followerNextIndex, leaderCommitIndex)) {
+      suspectedNext = -1;
+      return false;
+    }
+    if (suspectedNext != followerNextIndex) {
+      suspectedNext = followerNextIndex;
+      suspectedSinceNanos = nowNanos;
+      return false;
+    }
+    return nowNanos - suspectedSinceNanos >= confirmNanos;
   }
 
   /**
