@@ -74,7 +74,9 @@ class DamagedTailIT {
       SegmentTail tail = SegmentTail.newest(raftDir);
       tail.damage(damage);
       int acked = writer.ackedCount();
-      Eventually.assertTrue(HEAL, () -> writer.ackedCount() >= acked + 20, "writes go on without " + id);
+      Eventually.assertTrue(HEAL, () -> writer.ackedCount() >= acked + 20, () -> "writes go on without " + id
+          + " (acknowledged " + (writer.ackedCount() - acked) + " since; last failure: " + writer.lastFailure()
+          + "; nodes: " + cluster.describe() + ")");
 
       outcome = restartOrRepair(node, tail);
       boolean rejoiningAtStart = Files.exists(cluster.config(node).dataDir().resolve(LostEntries.MARKER));

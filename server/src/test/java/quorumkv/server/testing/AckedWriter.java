@@ -27,6 +27,8 @@ public final class AckedWriter implements AutoCloseable {
   private final String prefix;
   private final String pad;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  /** The latest failed put, for a test's message when writes stop flowing. */
+  private volatile String lastFailure = "none";
   private final Thread thread;
 
   /** Writes keys {@code prefix-<n>} with values of about {@code valueBytes} through {@code client} (closed with this). */
@@ -46,6 +48,11 @@ public final class AckedWriter implements AutoCloseable {
     return acked.size();
   }
 
+  /** What the writer saw last when a put failed (time and error), or "none". */
+  public String lastFailure() {
+    return lastFailure;
+  }
+
   private void run() {
     long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
     for (int n = 0; running.get() && n < 200_000 && System.nanoTime() < deadline; n++) {
@@ -55,9 +62,11 @@ public final class AckedWriter implements AutoCloseable {
         client.put(key, value);
         acked.put(key, value);
       } catch (KvNoSpaceException e) {
+        lastFailure = java.time.Instant.now() + " " + e;
         noSpace.incrementAndGet();
         sleep(50);
       } catch (KvException e) {
+        lastFailure = java.time.Instant.now() + " " + e;
         if (!e.isDefinite() && !(e instanceof KvIndeterminateException)) {
           unexpected.add(e.toString());
         }

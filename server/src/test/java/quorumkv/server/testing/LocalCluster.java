@@ -251,6 +251,28 @@ public final class LocalCluster implements AutoCloseable {
     throw new IllegalStateException("no leader within " + timeout);
   }
 
+  /** One line per node (role, term, leader, indexes, or why it cannot say), for a test's failure message. */
+  public synchronized String describe() {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < nodes.size(); i++) {
+      KvNode n = nodes.get(i);
+      out.append(i == 0 ? "" : "; ").append(nodeId(i)).append(": ");
+      if (n == null) {
+        out.append("stopped");
+        continue;
+      }
+      try {
+        var s = n.status();
+        out.append(s.role()).append(" term ").append(s.term()).append(" leader ").append(s.leaderId())
+            .append(" commit ").append(s.commitIndex()).append(" applied ").append(s.appliedIndex())
+            .append(" last ").append(s.lastLogIndex()).append(" leader contact ").append(s.leaderContactMs()).append(" ms");
+      } catch (IOException | RuntimeException e) {
+        out.append("status failed: ").append(e);
+      }
+    }
+    return out.toString();
+  }
+
   /** Closes the node abruptly; its data dir is kept. */
   public synchronized void stop(int index) throws IOException {
     KvNode n = nodes.get(index);
