@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.ratis.protocol.exceptions.ChecksumException;
 import org.apache.ratis.server.RaftServerConfigKeys.Log.CorruptionPolicy;
@@ -44,15 +46,28 @@ final class LogCheck {
             CorruptionPolicy.EXCEPTION, null, entry -> lastGood[0] = entry.getIndex());
       } catch (IOException | RuntimeException e) {
         String where = e instanceof ChecksumException c ? " at byte " + c.getPos() : "";
-        throw new ConfigException("the Raft log segment " + segment.getPath() + " is damaged after entry "
-            + lastGood[0] + where + " (" + oneLine(e) + "); the node refuses to start, so that it never votes"
-            + " with a log that lost entries it had acknowledged. Run `quorumkv repair --data-dir "
-            + groupDir.getParent().getParent() + "`: it moves the log and store aside (nothing is deleted), and the"
-            + " node then rejoins as a listener and is promoted back once caught up (README: When a node fails partially)");
+        throw damaged(groupDir, segment, lastGood[0], where + " (" + oneLine(e) + ")");
+      }
+      long closedAt = closedEndIndex(segment.getPath());
+      if (closedAt >= 0 && lastGood[0] != closedAt) {
+        // Ratis fsyncs a segment before it closes (renames) it, so a closed segment ends at the entry in
+        // its name. One that ends sooner lost entries (Ratis would load it short, then fail on the gap to
+        // the next segment with a stack trace). A crash between Ratis's truncate and rename of a segment
+        // looks the same; repair is safe in that case too.
+        throw damaged(groupDir, segment, lastGood[0], ", although it was closed at entry " + closedAt + " (its end"
+            + " was cut off)");
       }
       last = Math.max(last, lastGood[0]);
     }
     return last;
+  }
+
+  private static ConfigException damaged(Path groupDir, LogSegmentPath segment, long lastGood, String how) {
+    return new ConfigException("the Raft log segment " + segment.getPath() + " is damaged after entry "
+        + lastGood + how + "; the node refuses to start, so that it never votes"
+        + " with a log that lost entries it had acknowledged. Run `quorumkv repair --data-dir "
+        + groupDir.getParent().getParent() + "`: it moves the log and store aside (nothing is deleted), and the"
+        + " node then rejoins as a listener and is promoted back once caught up (README: When a node fails partially)");
   }
 
   private static List<LogSegmentPath> segments(Path current) {
@@ -73,9 +88,14 @@ final class LogCheck {
 
   /** Ratis names segments log_&lt;start&gt;-&lt;end&gt; and log_inprogress_&lt;start&gt; (its accessor is package-private). */
   private static long startIndex(Path segment) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("log_(?:inprogress_)?(\\d+)").matcher(
-        segment.getFileName().toString());
+    Matcher m = Pattern.compile("log_(?:inprogress_)?(\\d+)").matcher(segment.getFileName().toString());
     return m.lookingAt() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  /** The last entry a closed segment (log_&lt;start&gt;-&lt;end&gt;) holds by its name; -1 for the open one. */
+  private static long closedEndIndex(Path segment) {
+    Matcher m = Pattern.compile("log_\\d+-(\\d+)").matcher(segment.getFileName().toString());
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private static String oneLine(Throwable e) {
