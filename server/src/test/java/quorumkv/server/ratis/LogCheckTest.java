@@ -19,8 +19,8 @@ import quorumkv.server.config.ConfigException;
 
 /**
  * The start-up log check on segments written by Ratis's own writer. A closed segment ({@code log_S-E}) was
- * complete when Ratis rolled it; one that ends before E lost entries, and Ratis 3.3 would load it short and
- * fail on the gap to the next segment with a stack trace. Only the open segment's last entry may be cut
+ * complete when Ratis rolled it; one that ends before E lost entries (Ratis would load it short, with a
+ * WARN, and leave a gap before the next segment). Only the open segment's last entry may be cut
  * short (a write torn by a crash, never acknowledged).
  */
 class LogCheckTest {
