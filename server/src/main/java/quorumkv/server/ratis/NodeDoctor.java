@@ -4,7 +4,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,9 +20,6 @@ import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import quorumkv.client.ClusterStatus;
-import quorumkv.client.KvClient;
-import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.statemachine.KvStateMachine;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.status.NodeCondition;
@@ -54,20 +50,13 @@ final class NodeDoctor implements AutoCloseable {
   /** Leave the degraded state only this far above the floor, so a node does not flap around it. */
   private static final long MIN_MARGIN = 4 * MIB;
   private static final long TRANSFER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(3);
-  /**
-   * How long a follower's log may stand still while its leader is ahead before the node asks the leader:
-   * entries reach a healthy follower within milliseconds, a snapshot install is excluded separately.
-   */
-  private static final Duration STALL_WINDOW = Duration.ofSeconds(10);
-  /** ... and how long the leader must go on withholding entries, seen twice, before the node acts on it. */
-  private static final Duration STALL_CONFIRM = Duration.ofSeconds(2);
 
   private final KvNode node;
   private final ServerConfig config;
   private final RaftPeerId self;
   private final ScheduledExecutorService timer;
   private final AlarmSender alarms;
-  private final StalledLog stalledLog = new StalledLog(STALL_WINDOW, STALL_CONFIRM);
+  private final WithheldEntriesWatch withheldEntries;
 
   // Touched only on the doctor's thread.
   private boolean belowFloor;
@@ -89,6 +78,7 @@ final class NodeDoctor implements AutoCloseable {
     this.timer = Executors.newSingleThreadScheduledExecutor(
         new DefaultThreadFactory("quorumkv-" + config.nodeId() + "-doctor", true));
     this.alarms = new AlarmSender(node);
+    this.withheldEntries = new WithheldEntriesWatch(node, config);
   }
 
   void start() {
@@ -231,56 +221,7 @@ final class NodeDoctor implements AutoCloseable {
     if (sm.noSpaceAlarms().contains(config.nodeId())) {
       alarms.send(false, sm.getLastAppliedTermIndex().getIndex());
     }
-    watchForWithheldEntries();
-  }
-
-  /**
-   * A follower its leader keeps contacting, whose log has not grown for {@link #STALL_WINDOW} although the
-   * leader committed entries it lacks, lost entries it had acknowledged ({@link StalledLog}): it moves its
-   * state aside and rejoins as a listener, as a node that finds lost entries at start does.
-   */
-  private void watchForWithheldEntries() {
-    RaftServer.Division d = node.divisionOrNull();
-    if (d == null || !d.getInfo().isFollower() || node.listenerRejoinStatus() != null || !leaderInContact(d)
-        || SnapshotInstall.underWay(node.groupDir(), STALL_WINDOW)) {
-      stalledLog.forget();
-      return;
-    }
-    long next = d.getRaftLog().getNextIndex();
-    long now = System.nanoTime();
-    if (!stalledLog.stalled(next, now) && !stalledLog.suspects(next)) {
-      return;
-    }
-    long leaderCommit;
-    try (KvClient client = KvClients.connect(KvNode.clientConfig(config))) {
-      ClusterStatus cluster = client.admin().clusterStatus();
-      if (config.nodeId().equals(cluster.leaderId())) {
-        return;
-      }
-      leaderCommit = cluster.commitIndex();
-    } catch (RuntimeException e) {
-      LOG.info("node={}: its log has not grown for {} s; asking the leader failed: {}", config.nodeId(),
-          STALL_WINDOW.toSeconds(), e.toString());
-      return;
-    }
-    if (d.getRaftLog().getNextIndex() != next || !stalledLog.withheldConfirmed(next, leaderCommit, now)) {
-      return;
-    }
-    String why = "its log ends at entry " + (next - 1) + " and has not grown for " + STALL_WINDOW.toSeconds()
-        + " s while its leader, which keeps contacting it, committed up to " + leaderCommit + ": Ratis's leader"
-        + " sends nothing below what a follower once acknowledged, so this log lost entries it had acknowledged";
-    try {
-      node.rejoinAsListener(why);
-    } catch (IOException | RuntimeException e) {
-      LOG.error("node={}: {}; moving its state aside to rejoin as a listener failed: {}", config.nodeId(), why,
-          e.toString());
-    }
-  }
-
-  /** The leader's last RPC (append, heartbeat or snapshot chunk) reached this follower within the window. */
-  private static boolean leaderInContact(RaftServer.Division d) {
-    var follower = d.getInfo().getRoleInfoProto().getFollowerInfo();
-    return follower.hasLeaderInfo() && follower.getLeaderInfo().getLastRpcElapsedTimeMs() < STALL_WINDOW.toMillis();
+    withheldEntries.check();
   }
 
   private void pauseElection(KvStateMachine sm, boolean pause) {
