@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -44,11 +47,27 @@ public final class AtomicFiles {
 
   /** Replaces {@code file} with what {@code content} writes, atomically and durably. */
   public static void write(Path file, Content content) throws IOException {
+    write(file, content, false);
+  }
+
+  /**
+   * Replaces {@code file} with {@code bytes}, atomically and durably, readable and writable by its owner
+   * only (0600) from its first byte on: for private keys and other secrets.
+   */
+  public static void writeOwnerOnly(Path file, byte[] bytes) throws IOException {
+    write(file, out -> out.write(bytes), true);
+  }
+
+  private static void write(Path file, Content content, boolean ownerOnly) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
     boolean done = false;
     try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      Files.deleteIfExists(temp); // a leftover could carry wider permissions than asked for
+      FileAttribute<?>[] attributes = ownerOnly
+          ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+          : new FileAttribute<?>[0];
+      try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          attributes)) {
         // Unbuffered, so a failed write throws inside writeTo; closing it (content may) leaves the channel open.
         OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
           @Override
