@@ -139,10 +139,7 @@ public final class DevPki {
    */
   public Path issue(String name, String unit, List<String> hosts, boolean node, Instant notBefore, Instant notAfter)
       throws IOException {
-    if (!NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("a certificate name is 1 to 63 letters, digits, '.', '_' or '-', got '"
-          + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "'");
-    }
+    checkName(name);
     try {
       KeyPair pair = newKeyPair();
       X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, serial(), Date.from(notBefore),
@@ -165,6 +162,14 @@ public final class DevPki {
       return certFile;
     } catch (GeneralSecurityException | OperatorCreationException e) {
       throw new IOException("cannot issue a certificate for " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A certificate name becomes a file name: 1 to 63 letters, digits, '.', '_' or '-', not starting with '.'. */
+  public static void checkName(String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("a certificate name is 1 to 63 letters, digits, '.', '_' or '-', got '"
+          + (name.length() > 64 ? name.substring(0, 64) + "..." : name) + "'");
     }
   }
 
