@@ -12,7 +12,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import quorumkv.server.config.ConfigException;
 import quorumkv.server.tls.DevPki;
 
 /**
@@ -74,7 +73,7 @@ final class CertsCommand implements Callable<Integer> {
       }
       out.flush();
       return ExitCodes.OK;
-    } catch (IOException | ConfigException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       err.println("quorumkv: certs: " + e.getMessage());
       err.flush();
       return ExitCodes.FAILED;

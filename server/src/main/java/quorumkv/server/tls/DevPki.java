@@ -2,6 +2,7 @@ package quorumkv.server.tls;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -38,6 +39,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import quorumkv.client.tls.PemFiles;
+import quorumkv.raftlog.files.AtomicFiles;
 
 /**
  * A development certificate authority in a directory: {@code ca.pem} (the CA certificate, the trust
@@ -221,7 +224,7 @@ public final class DevPki {
         pem.writeObject(c);
       }
     }
-    PemFiles.writeReplacing(file, out.toString(), false);
+    AtomicFiles.write(file, out.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   private static void writeKey(Path file, PrivateKey key) throws IOException {
@@ -229,7 +232,7 @@ public final class DevPki {
     try (JcaPEMWriter pem = new JcaPEMWriter(out)) {
       pem.writeObject(new JcaPKCS8Generator(key, null));
     }
-    PemFiles.writeReplacing(file, out.toString(), true);
+    AtomicFiles.writeOwnerOnly(file, out.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
   static boolean ownerOnly(Path file) throws IOException {

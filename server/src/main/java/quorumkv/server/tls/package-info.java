@@ -1,9 +1,9 @@
 /**
- * TLS material: reading PEM certificates and keys with one-line errors ({@code PemFiles}), a node's or
- * client's CA bundle, certificate and key checked at start and reloaded when they change ({@code TlsFiles}),
- * and a development certificate authority ({@code DevPki}, behind {@code bin/quorumkv certs}).
+ * A development certificate authority ({@code DevPki}, behind {@code bin/quorumkv certs}): a CA and
+ * per-node and per-client certificates for development and tests. Reading and reloading TLS files is the
+ * client's {@code quorumkv.client.tls}, shared by nodes and clients.
  *
- * <p>May import: {@code java.*}, {@code javax.net.ssl}, BouncyCastle (certificates, PEM), gRPC's TLS utilities
- * as Ratis shades them, Netty's thread factory, {@code quorumkv.raftlog.files} and {@code quorumkv.server.config}.
+ * <p>May import: {@code java.*}, BouncyCastle (certificates, PEM writing), {@code quorumkv.client.tls},
+ * {@code quorumkv.raftlog.files}.
  */
 package quorumkv.server.tls;

@@ -14,8 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import quorumkv.server.tls.PemFiles;
-import quorumkv.server.tls.TlsFiles;
+import quorumkv.client.tls.PemFiles;
+import quorumkv.client.tls.TlsFiles;
 
 /** {@code quorumkv certs}: a CA on first use, reused after; node and client certificates that TlsFiles accepts. */
 class CertsCommandTest {

@@ -29,7 +29,9 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import quorumkv.server.config.ConfigException;
+import quorumkv.client.tls.PemFiles;
+import quorumkv.client.tls.TlsConfigException;
+import quorumkv.client.tls.TlsFiles;
 import quorumkv.server.testing.Eventually;
 
 /**
@@ -222,7 +224,7 @@ class TlsFilesTest {
   }
 
   private static void assertOneLine(org.junit.jupiter.api.function.Executable open, String cause) {
-    ConfigException e = assertThrows(ConfigException.class, open);
+    TlsConfigException e = assertThrows(TlsConfigException.class, open);
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
     assertTrue(e.getMessage().contains(cause), e.getMessage());
   }

@@ -1,6 +1,5 @@
-package quorumkv.server.tls;
+package quorumkv.client.tls;
 
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +28,6 @@ import org.apache.ratis.thirdparty.io.grpc.util.AdvancedTlsX509KeyManager;
 import org.apache.ratis.thirdparty.io.grpc.util.AdvancedTlsX509TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import quorumkv.server.config.ConfigException;
 
 /**
  * The TLS files of one node or client: the CA bundle it trusts, its certificate (chain) and its private
@@ -43,7 +41,7 @@ import quorumkv.server.config.ConfigException;
  * this class, which checks the files' times every {@code reloadEvery} (gRPC's own watcher polls at most
  * once a minute) and loads only a certificate whose key matches.
  *
- * <p>Rotation: write the new key and certificate each with a rename (as {@link DevPki} does); until both
+ * <p>Rotation: write the new key and certificate each with a rename (as the server's {@code DevPki} does); until both
  * are in place, a reload may pair the new certificate with the old key, and handshakes in that moment fail.
  */
 public final class TlsFiles implements AutoCloseable {
@@ -75,7 +73,11 @@ public final class TlsFiles implements AutoCloseable {
         PemFiles.privateKey(keyFile));
     trustManager.updateTrustCredentials(PemFiles.certificates(caFile).toArray(X509Certificate[]::new));
     // gRPC's own file watching polls at most once a minute; this checks the files' times every reloadEvery.
-    this.reloader = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("quorumkv-tls-reload", true));
+    this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "quorumkv-tls-reload");
+      t.setDaemon(true);
+      return t;
+    });
     reloader.scheduleWithFixedDelay(this::reloadIfChanged, reloadEvery.toMillis(), reloadEvery.toMillis(),
         TimeUnit.MILLISECONDS);
   }
@@ -92,7 +94,7 @@ public final class TlsFiles implements AutoCloseable {
     try {
       return new TlsFiles(caFile, certFile, keyFile, leaf, reloadEvery);
     } catch (IOException | GeneralSecurityException e) {
-      throw new ConfigException("cannot use the TLS files " + certFile + ", " + keyFile + " and " + caFile + ": "
+      throw new TlsConfigException("cannot use the TLS files " + certFile + ", " + keyFile + " and " + caFile + ": "
           + PemFiles.oneLine(e));
     }
   }
@@ -137,10 +139,10 @@ public final class TlsFiles implements AutoCloseable {
       verifier.initVerify(cert.getPublicKey());
       verifier.update(probe);
       if (!verifier.verify(signature)) {
-        throw new ConfigException("the private key " + keyFile + " does not belong to the certificate " + certFile);
+        throw new TlsConfigException("the private key " + keyFile + " does not belong to the certificate " + certFile);
       }
     } catch (GeneralSecurityException e) {
-      throw new ConfigException("the private key " + keyFile + " does not belong to the certificate " + certFile
+      throw new TlsConfigException("the private key " + keyFile + " does not belong to the certificate " + certFile
           + " (" + PemFiles.oneLine(e) + ")");
     }
   }
@@ -149,10 +151,10 @@ public final class TlsFiles implements AutoCloseable {
     try {
       cert.checkValidity();
     } catch (CertificateExpiredException e) {
-      throw new ConfigException("the certificate " + certFile + " expired on " + cert.getNotAfter().toInstant()
+      throw new TlsConfigException("the certificate " + certFile + " expired on " + cert.getNotAfter().toInstant()
           + "; issue a new one (bin/quorumkv certs, or your CA)");
     } catch (CertificateNotYetValidException e) {
-      throw new ConfigException("the certificate " + certFile + " is not valid before " + cert.getNotBefore()
+      throw new TlsConfigException("the certificate " + certFile + " is not valid before " + cert.getNotBefore()
           .toInstant() + " (is this machine's clock right?)");
     }
   }
@@ -171,11 +173,11 @@ public final class TlsFiles implements AutoCloseable {
       CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(path),
           params);
     } catch (CertPathValidatorException e) {
-      throw new ConfigException("the certificate " + certFile + " (issued by "
+      throw new TlsConfigException("the certificate " + certFile + " (issued by "
           + chain.get(0).getIssuerX500Principal().getName() + ") is not trusted by the CA bundle " + caFile + ": "
           + PemFiles.oneLine(e));
     } catch (GeneralSecurityException e) {
-      throw new ConfigException("cannot check the certificate " + certFile + " against " + caFile + ": "
+      throw new TlsConfigException("cannot check the certificate " + certFile + " against " + caFile + ": "
           + PemFiles.oneLine(e));
     }
   }
