@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.ratis.server.RaftServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +63,50 @@ class MemberRejoinIT {
         }
       }, "the demoted node rejoins as a listener and applies the newest write");
       assertTrue(cluster.node(demoted).rejoinAttempts() >= 1);
+    }
+  }
+
+  /**
+   * The loop seen in LongMatrixIT: a voter killed, demoted while down, restarted from its own log (which
+   * still says voter) times out and asks for votes before the leader's appends reach it; the leader tells
+   * it to shut down; restarted from the same log it did the same every ~2 s, and after 20 s of that the
+   * withheld-entries watch took the standstill for lost entries and moved its state aside. The rejoin now
+   * restarts a node that the leader lists as a listener with its leader election paused until it has the
+   * configuration that says so.
+   */
+  @Test
+  void voterDemotedWhileDownRestartsFromItsOwnLogAndSettlesAsListener() throws Exception {
+    try (LocalCluster cluster = LocalCluster.start(3, dir); KvClient client = connect(cluster)) {
+      int leader = cluster.waitForLeader(Duration.ofSeconds(30));
+      int down = (leader + 1) % 3;
+      String id = cluster.nodeId(down);
+      cluster.stop(down);
+      for (int i = 0; i < 1500; i++) {
+        client.put("k" + (i % 50), "while " + id + " is down " + i);
+      }
+      client.admin().demote(id);
+      long index = client.put("k", "after the demotion").index();
+      cluster.restart(down);
+      KvNode node = cluster.node(down);
+      Eventually.assertTrue(Duration.ofSeconds(40), () -> {
+        try {
+          var info = NodeInternals.division(node).getInfo();
+          return info.isAlive() && info.isListener() && node.appliedIndex() >= index;
+        } catch (IOException e) {
+          return false;
+        }
+      }, () -> id + " settles as a listener with the newest write; rejoin attempts " + node.rejoinAttempts()
+          + "; " + cluster.describe());
+      Thread.sleep(3_000);
+      assertTrue(NodeInternals.division(node).getInfo().isAlive() && NodeInternals.division(node).getInfo().isListener(),
+          "and stays one");
+      // One shutdown by the leader is expected (the restart itself is not paused); a loop makes many.
+      assertTrue(node.rejoinAttempts() <= 2, "rejoin attempts " + node.rejoinAttempts());
+      try (var files = java.nio.file.Files.list(cluster.config(down).dataDir())) {
+        assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("damaged-")).toList(),
+            "its state was not moved aside");
+      }
+      assertTrue(client.admin().clusterStatus().member(id).isPresent(), id + " is still a member");
     }
   }
 

@@ -12,7 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
-import org.apache.ratis.protocol.LeaderElectionManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -228,17 +227,12 @@ final class NodeDoctor implements AutoCloseable {
     if ((electionPausedFor == sm) == pause) {
       return;
     }
-    var request = pause
-        ? LeaderElectionManagementRequest.newPause(ClientId.randomId(), self, node.groupId(), 0)
-        : LeaderElectionManagementRequest.newResume(ClientId.randomId(), self, node.groupId(), 0);
-    try {
-      RaftClientReply reply = node.server().leaderElectionManagement(request);
-      if (reply.isSuccess()) {
-        electionPausedFor = pause ? sm : null;
-        LOG.info("node={}: leader election {}", config.nodeId(), pause ? "paused (degraded)" : "resumed");
-      }
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("node={}: could not {} leader election: {}", config.nodeId(), pause ? "pause" : "resume", e.toString());
+    String[] problem = new String[1];
+    if (ElectionPause.set(node, pause, problem)) {
+      electionPausedFor = pause ? sm : null;
+      LOG.info("node={}: leader election {}", config.nodeId(), pause ? "paused (degraded)" : "resumed");
+    } else if (problem[0] != null) {
+      LOG.warn("node={}: could not {} leader election: {}", config.nodeId(), pause ? "pause" : "resume", problem[0]);
     }
   }
 
@@ -309,6 +303,9 @@ final class NodeDoctor implements AutoCloseable {
     } else if (member != MemberState.RUNNING) {
       notReady.add(describe(member, sm) + (!restartable(member, sm) ? ""
           : belowFloor ? "; it restarts when space returns" : "; restarting it"));
+    } else if (node.shutDownByCluster()) {
+      notReady.add("rejoining after the cluster shut its Raft member down: restarted, waiting to learn its role"
+          + " from the leader");
     }
     String notAlive = null;
     long deadline = config.disk().recoveryDeadline().toNanos();

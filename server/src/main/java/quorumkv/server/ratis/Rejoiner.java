@@ -11,6 +11,8 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
@@ -21,9 +23,23 @@ import org.slf4j.LoggerFactory;
  * down; a voter demoted to listener while it was cut off (it never received the new configuration, timed
  * out and asked for votes) should come back as the listener it now is. So ask the leader: if its
  * configuration still has this node, restart the member from its own log and snapshot.
+ *
+ * <p>A voter demoted while it was down or cut off restarts from a log whose configuration still says
+ * voter: it times out and asks for votes before the leader's appends reach it, and the leader shuts it
+ * down again, every time (seen in LongMatrixIT as a restart every ~2 s). So a node the leader lists as a
+ * listener restarts with its leader election paused, and resumes it once its own configuration says
+ * listener (the leader's appends brought it) it restarts once more, now as a listener (Ratis assigns that
+ * role only at start); after {@link #LISTENER_CONF_WAIT_MILLIS} without it, it resumes its election. Until
+ * then the rejoin is still pending.
  */
 final class Rejoiner implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Rejoiner.class);
+
+  /** How long a node restarted as a listener waits, election paused, for the configuration that says so. */
+  static final long LISTENER_CONF_WAIT_MILLIS = 60_000;
+  private static final long LISTENER_CONF_POLL_MILLIS = 200;
+
+  private enum Role { VOTER, LISTENER, ABSENT }
 
   private final KvNode node;
   private final ScheduledExecutorService executor;
@@ -67,30 +83,89 @@ final class Rejoiner implements AutoCloseable {
     int attempt = attempts.incrementAndGet();
     long next = Math.min(KvNode.REJOIN_MAX_MILLIS, KvNode.REJOIN_FIRST_MILLIS << Math.min(attempt, 4));
     try {
-      Boolean member = memberAtLeader();
-      if (member == null) {
+      Role role = roleAtLeader();
+      if (role == null) {
         LOG.warn("node={}: shut down by the cluster; no leader reachable to ask whether it is still a member;"
             + " asking again in {} ms", id, next);
         schedule(next);
         return;
       }
-      if (!member) {
+      if (role == Role.ABSENT) {
         LOG.error("node={}: shut down by the cluster and not in the leader's configuration: it was removed and"
             + " stays stopped. To bring it back, give it a fresh data dir and add it (`quorumkv member add`).", id);
         return;
       }
       node.restartMember();
+      if (role == Role.LISTENER && !listenerInOwnConf()) {
+        String[] problem = new String[1];
+        boolean paused = ElectionPause.set(node, true, problem);
+        LOG.warn("node={}: shut down by the cluster while a listener in the leader's configuration (demoted while"
+            + " down or cut off); restarted from its own log{}", id, paused
+            ? " with its leader election paused until it has the configuration that makes it a listener"
+            : "; pausing its leader election failed: " + problem[0]);
+        if (paused) {
+          long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LISTENER_CONF_WAIT_MILLIS);
+          executor.schedule(() -> awaitListenerConf(until), LISTENER_CONF_POLL_MILLIS, TimeUnit.MILLISECONDS);
+          return;
+        }
+      } else {
+        LOG.warn("node={}: shut down by the cluster while still a member (e.g. demoted while cut off);"
+            + " rejoined from its own log and snapshot", id);
+      }
       pending = false;
-      LOG.warn("node={}: shut down by the cluster while still a member (e.g. demoted while cut off);"
-          + " rejoined from its own log and snapshot", id);
     } catch (IOException | RuntimeException e) {
       LOG.warn("node={}: rejoin failed ({}); trying again in {} ms", id, e.toString(), next);
       schedule(next);
     }
   }
 
-  /** Whether the leader's configuration has this node (voter or listener); null if no leader answered. */
-  private Boolean memberAtLeader() {
+  /** Resumes the paused election once the member's own configuration makes it a listener, or at {@code until}. */
+  private void awaitListenerConf(long until) {
+    if (closed) {
+      return;
+    }
+    boolean learned = listenerInOwnConf();
+    if (!learned && System.nanoTime() - until < 0) {
+      executor.schedule(() -> awaitListenerConf(until), LISTENER_CONF_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      return;
+    }
+    String id = node.config().nodeId();
+    try {
+      if (learned) {
+        // Ratis gives the listener role only at start: a running follower told it is a listener stays a
+        // follower. Restarted from its log, which now says listener, it starts as one (and unpaused).
+        node.restartMember();
+        LOG.warn("node={}: has the configuration that makes it a listener; restarted as one: rejoined", id);
+      } else {
+        String[] problem = new String[1];
+        boolean resumed = ElectionPause.set(node, false, problem);
+        LOG.warn("node={}: still not told it is a listener {} s after restarting; resuming its leader election{}", id,
+            LISTENER_CONF_WAIT_MILLIS / 1000, resumed ? "" : " failed: " + problem[0]);
+      }
+      pending = false;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("node={}: restarting as a listener failed ({}); asking the leader again", id, e.toString());
+      schedule(KvNode.REJOIN_FIRST_MILLIS);
+    }
+  }
+
+  /**
+   * The member's configuration makes it a listener, and the entry that says so is on disk (a restart reads
+   * the configuration from the log; an entry appended but not yet flushed may not survive the restart).
+   */
+  private boolean listenerInOwnConf() {
+    RaftServer.Division d = node.divisionOrNull();
+    RaftPeerId self = RaftPeerId.valueOf(node.config().nodeId());
+    if (d == null) {
+      return false;
+    }
+    var conf = d.getRaftConf();
+    return conf.getCurrentPeers(RaftPeerRole.LISTENER).stream().anyMatch(p -> p.getId().equals(self))
+        && conf.getLogEntryIndex() <= d.getRaftLog().getFlushIndex();
+  }
+
+  /** This node's role in the leader's configuration; null if no leader answered. */
+  private Role roleAtLeader() {
     String id = node.config().nodeId();
     ByteString self = ByteString.copyFromUtf8(id);
     try (RaftClient client = RaftClient.newBuilder().setRaftGroup(node.group()).setProperties(new RaftProperties())
@@ -103,8 +178,9 @@ final class Rejoiner implements AutoCloseable {
           GroupInfoReply info = client.getGroupManagementApi(peer.getId()).info(node.groupId());
           if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER && info.getConf().isPresent()) {
             var conf = info.getConf().get();
-            return conf.getPeersList().stream().anyMatch(p -> p.getId().equals(self))
-                || conf.getListenersList().stream().anyMatch(p -> p.getId().equals(self));
+            return conf.getPeersList().stream().anyMatch(p -> p.getId().equals(self)) ? Role.VOTER
+                : conf.getListenersList().stream().anyMatch(p -> p.getId().equals(self)) ? Role.LISTENER
+                : Role.ABSENT;
           }
         } catch (IOException | RuntimeException e) {
           // unreachable or not a member: ask the next
