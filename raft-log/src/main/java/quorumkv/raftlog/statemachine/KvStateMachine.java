@@ -417,7 +417,10 @@ public class KvStateMachine extends BaseStateMachine {
 
   /** False once the store is closed, or before it is loaded; true while it is being replaced (liveness). */
   public boolean isStoreOpen() {
-    return store != null || replacing;
+    // reinitialize sets replacing, nulls store, opens the new one, clears replacing. Reading store, then
+    // replacing, can see null and then false when a swap ends in between; a second read of store after
+    // replacing sees the new store then.
+    return store != null || replacing || store != null;
   }
 
   @Override

@@ -314,6 +314,9 @@ final class NodeDoctor implements AutoCloseable {
           + " s although the disk has room (" + (lastRestartFailure == null ? describe(member, sm) : lastRestartFailure)
           + "): restart the node";
     }
+    if (closed) {
+      return; // the node is stopping: a member going down now is not news (and not an ERROR)
+    }
     NodeCondition previous = condition;
     condition = new NodeCondition(free, floor, belowFloor, member, raised, restarts, notReady, notAlive);
     if (!previous.notReady().equals(notReady) && !notReady.isEmpty()) {
@@ -340,6 +343,14 @@ final class NodeDoctor implements AutoCloseable {
   public void close() {
     closed = true;
     timer.shutdownNow();
+    try {
+      // A check under way finishes before the node closes its member, so it never reports that as a failure.
+      if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("node={}: the self-check did not stop within 5 s", config.nodeId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     alarms.close();
   }
 }
