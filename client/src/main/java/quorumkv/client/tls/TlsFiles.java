@@ -55,6 +55,8 @@ public final class TlsFiles implements AutoCloseable {
   private String lastReloadProblem;
   private final AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
   private final AdvancedTlsX509TrustManager trustManager;
+  /** Checks the certificates callers show a server: the chain only (a caller's address is not in its certificate). */
+  private final AdvancedTlsX509TrustManager callerTrustManager;
   /** The files' modification times and sizes as last loaded; a change means a rotation to load. */
   private String identityStamp;
   private String trustStamp;
@@ -67,11 +69,15 @@ public final class TlsFiles implements AutoCloseable {
     this.certificate = certificate;
     this.trustManager = AdvancedTlsX509TrustManager.newBuilder()
         .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION).build();
+    this.callerTrustManager = AdvancedTlsX509TrustManager.newBuilder()
+        .setVerification(AdvancedTlsX509TrustManager.Verification.CERTIFICATE_ONLY_VERIFICATION).build();
     this.identityStamp = stamp(certFile, keyFile);
     this.trustStamp = stamp(caFile);
     keyManager.updateIdentityCredentials(PemFiles.certificates(certFile).toArray(X509Certificate[]::new),
         PemFiles.privateKey(keyFile));
-    trustManager.updateTrustCredentials(PemFiles.certificates(caFile).toArray(X509Certificate[]::new));
+    X509Certificate[] cas = PemFiles.certificates(caFile).toArray(X509Certificate[]::new);
+    trustManager.updateTrustCredentials(cas);
+    callerTrustManager.updateTrustCredentials(cas);
     // gRPC's own file watching polls at most once a minute; this checks the files' times every reloadEvery.
     this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "quorumkv-tls-reload");
@@ -107,6 +113,14 @@ public final class TlsFiles implements AutoCloseable {
   /** Verifies peers against the current CA bundle, host names included; re-reads it when it changes. */
   public X509ExtendedTrustManager trustManager() {
     return trustManager;
+  }
+
+  /**
+   * For a server checking the certificates its callers show: the chain against the current CA bundle,
+   * no host name (a caller's address is not in its certificate). Re-reads the bundle when it changes.
+   */
+  public X509ExtendedTrustManager callerTrustManager() {
+    return callerTrustManager;
   }
 
   /** The certificate as it was when opened (its subject names this node or client). */
@@ -200,7 +214,9 @@ public final class TlsFiles implements AutoCloseable {
       }
       String trust = stamp(caFile);
       if (!trust.equals(trustStamp)) {
-        trustManager.updateTrustCredentials(PemFiles.certificates(caFile).toArray(X509Certificate[]::new));
+        X509Certificate[] cas = PemFiles.certificates(caFile).toArray(X509Certificate[]::new);
+        trustManager.updateTrustCredentials(cas);
+        callerTrustManager.updateTrustCredentials(cas);
         trustStamp = trust;
         LOG.info("TLS: loaded the changed CA bundle {}", caFile);
       }

@@ -48,6 +48,12 @@ public final class ConfigKeys {
   public static final String OPS_PORT = "quorumkv.ops.port";
   public static final String OPS_BIND_HOST = "quorumkv.ops.bind-host";
   public static final String OPS_MAX_CONNECTIONS = "quorumkv.ops.max-connections";
+  public static final String TLS_CA_FILE = "quorumkv.tls.ca-file";
+  public static final String TLS_CERT_FILE = "quorumkv.tls.cert-file";
+  public static final String TLS_KEY_FILE = "quorumkv.tls.key-file";
+  public static final String TLS_PROTOCOLS = "quorumkv.tls.protocols";
+  public static final String TLS_RELOAD_INTERVAL = "quorumkv.tls.reload-interval";
+  public static final String INSECURE_PLAINTEXT = "quorumkv.insecure-plaintext";
 
   /** Keys with their defaults (null: required) and one-line documentation, in documentation order. */
   public static final Map<String, String[]> DOCUMENTED = new LinkedHashMap<>();
@@ -89,6 +95,12 @@ public final class ConfigKeys {
     doc(OPS_PORT, "", "operations port: /health, /ready, /metrics only, with its own connections and threads, so probes answer while the data API is saturated; empty: the HTTP port + " + HttpDefaults.OPS_PORT_OFFSET);
     doc(OPS_BIND_HOST, "", "address the operations port binds; empty: the HTTP bind host");
     doc(OPS_MAX_CONNECTIONS, "32", "most open connections to the operations port; more are closed at once");
+    doc(TLS_CA_FILE, "", "CA bundle (PEM) that peer and client certificates must chain to; the three tls files are set together or not at all");
+    doc(TLS_CERT_FILE, "", "this node's certificate (PEM, leaf first): common name = the node id, usages serverAuth and clientAuth, subject alternative names for every address peers and clients dial (bin/quorumkv certs makes one)");
+    doc(TLS_KEY_FILE, "", "this node's private key (PEM, unencrypted PKCS#8; keep it readable only by the node's user)");
+    doc(TLS_PROTOCOLS, "TLSv1.3", "TLS versions offered and accepted, comma-separated: TLSv1.3, or TLSv1.3,TLSv1.2 for older clients (TLS 1.2 with ECDHE and AEAD suites only)");
+    doc(TLS_RELOAD_INTERVAL, "5s", "how often the node looks for rotated certificate, key and CA files; new connections use them, open ones keep working");
+    doc(INSECURE_PLAINTEXT, "false", "INSECURE: no TLS on any listener; anyone who reaches a port can read and write everything. Only for a trusted test network");
     doc(READY_MAX_APPLY_LAG, "1000", "/ready fails while this node's applied index is more than this many entries behind its commit index");
     doc(UNSAFE_FLUSH, "false", "DEVELOPMENT ONLY: acknowledge writes before the log is fsynced; a crash can lose acknowledged writes");
   }

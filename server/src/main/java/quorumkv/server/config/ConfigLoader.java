@@ -177,7 +177,44 @@ public final class ConfigLoader {
         Units.duration(ConfigKeys.DISK_CHECK_INTERVAL, v.get(ConfigKeys.DISK_CHECK_INTERVAL)),
         Units.duration(ConfigKeys.RECOVERY_DEADLINE, v.get(ConfigKeys.RECOVERY_DEADLINE)));
     return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store, http,
-        ops(v, raftPort, http), disk);
+        ops(v, raftPort, http), disk, tls(v));
+  }
+
+  /** The three TLS files together or none; insecure only when asked for, and never with TLS files. */
+  private static ServerConfig.TlsSettings tls(Map<String, String> v) {
+    List<String> fileKeys = List.of(ConfigKeys.TLS_CA_FILE, ConfigKeys.TLS_CERT_FILE, ConfigKeys.TLS_KEY_FILE);
+    List<String> set = fileKeys.stream().filter(k -> !v.getOrDefault(k, "").isBlank()).toList();
+    boolean insecure = Units.bool(ConfigKeys.INSECURE_PLAINTEXT, v.get(ConfigKeys.INSECURE_PLAINTEXT));
+    if (!set.isEmpty() && set.size() < fileKeys.size()) {
+      throw new ConfigException("TLS is half configured: " + String.join(", ", set) + " set but not "
+          + String.join(", ", fileKeys.stream().filter(k -> !set.contains(k)).toList())
+          + "; set all three (bin/quorumkv certs makes a development CA and node certificates)");
+    }
+    if (insecure && !set.isEmpty()) {
+      throw new ConfigException(ConfigKeys.INSECURE_PLAINTEXT + "=true contradicts the TLS files that are set ("
+          + String.join(", ", set) + "): choose one");
+    }
+    List<String> protocols = new ArrayList<>();
+    for (String p : v.getOrDefault(ConfigKeys.TLS_PROTOCOLS, "TLSv1.3").split(",")) {
+      String protocol = p.strip();
+      if (!protocol.equals("TLSv1.3") && !protocol.equals("TLSv1.2")) {
+        throw new ConfigException(ConfigKeys.TLS_PROTOCOLS + ": '" + (protocol.length() > 20 ? protocol.substring(0, 20) + "..." : protocol)
+            + "' is not allowed; use TLSv1.3 or TLSv1.3,TLSv1.2");
+      }
+      if (!protocols.contains(protocol)) {
+        protocols.add(protocol);
+      }
+    }
+    Duration reload = Units.duration(ConfigKeys.TLS_RELOAD_INTERVAL, v.get(ConfigKeys.TLS_RELOAD_INTERVAL));
+    if (set.isEmpty()) {
+      return new ServerConfig.TlsSettings(null, null, null, protocols, reload, insecure);
+    }
+    return new ServerConfig.TlsSettings(path(v, ConfigKeys.TLS_CA_FILE), path(v, ConfigKeys.TLS_CERT_FILE),
+        path(v, ConfigKeys.TLS_KEY_FILE), protocols, reload, false);
+  }
+
+  private static Path path(Map<String, String> v, String key) {
+    return Path.of(v.get(key).strip()).toAbsolutePath().normalize();
   }
 
   private static ServerConfig.OpsSettings ops(Map<String, String> v, int raftPort, ServerConfig.HttpSettings http) {

@@ -13,10 +13,26 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
     RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops,
-    DiskSettings disk) {
+    DiskSettings disk, TlsSettings tls) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
+  }
+
+  /**
+   * TLS for the node's listeners and Raft port: the CA bundle, the node's certificate and key, the
+   * versions allowed and how often rotated files are looked for. {@code caFile == null}: plaintext, which
+   * only {@code insecure} (quorumkv.insecure-plaintext) asks for explicitly.
+   */
+  public record TlsSettings(Path caFile, Path certFile, Path keyFile, List<String> protocols, Duration reloadInterval,
+      boolean insecure) {
+    public TlsSettings {
+      protocols = List.copyOf(protocols);
+    }
+
+    public boolean enabled() {
+      return caFile != null;
+    }
   }
 
   /** This node's own peer entry. */

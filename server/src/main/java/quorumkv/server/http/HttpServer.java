@@ -11,6 +11,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -26,8 +28,8 @@ import quorumkv.server.config.ServerConfig;
  * The node's HTTP/1.1 server (Netty). Per connection:
  *
  * <pre>
- * ConnectionLimiter ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ FlowControlHandler ─ BodyBudget ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
- *   (max-connections,   (idle-timeout)    (first-byte and    (line/header caps)  (holds pipelined    (max-inflight-  (max-body-bytes)   (one request at a time)
+ * ConnectionLimiter ─ [SslHandler ─ RefuseAfterHandshake] ─ IdleStateHandler ─ RequestDeadline ─ HttpServerCodec ─ FlowControlHandler ─ BodyBudget ─ BoundedAggregator ─ Dispatcher ─► worker pool ─► Handler
+ *   (max-connections,   (TLS listeners)                        (idle-timeout)    (first-byte and    (line/header caps)  (holds pipelined    (max-inflight-  (max-body-bytes)   (one request at a time)
  *    per address: 429)                     request timeouts)                      requests)           bytes: 429)
  * </pre>
  *
@@ -61,7 +63,7 @@ public final class HttpServer implements AutoCloseable {
    * {@code name} ("http", "ops") names the listener's threads; each listener has threads of its own.
    */
   public static HttpServer start(String name, String portKey, ServerConfig.HttpSettings settings, String nodeId,
-      Router router, Dispatcher.Observer observer) {
+      Router router, Dispatcher.Observer observer, SslContext tls) {
     String prefix = "quorumkv-" + nodeId + "-" + name;
     ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.workers(), settings.workers(), 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(settings.maxQueued()), threads(prefix + "-worker"));
@@ -69,7 +71,9 @@ public final class HttpServer implements AutoCloseable {
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads(prefix + "-accept"), NioIoHandler.newFactory());
     EventLoopGroup loops = new MultiThreadIoEventLoopGroup(name.equals("http") ? 2 : 1, threads(prefix + "-io"),
         NioIoHandler.newFactory());
-    ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress());
+    ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress(),
+        tls != null);
+    ConnectionLimiter.RefuseAfterHandshake refuseAfterHandshake = new ConnectionLimiter.RefuseAfterHandshake();
     BodyBudget.Pool budget = new BodyBudget.Pool(settings.maxInflightBytes());
     ServerBootstrap bootstrap = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 128)
@@ -77,8 +81,13 @@ public final class HttpServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             RequestDeadline deadline = new RequestDeadline(settings.firstByteTimeout(), settings.requestTimeout());
+            ch.pipeline().addLast("limit", limiter);
+            if (tls != null) {
+              SslHandler handler = tls.newHandler(ch.alloc());
+              handler.setHandshakeTimeoutMillis(settings.firstByteTimeout().toMillis());
+              ch.pipeline().addLast("tls", handler).addLast("refuse", refuseAfterHandshake);
+            }
             ch.pipeline()
-                .addLast("limit", limiter)
                 .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("deadline", deadline)
                 .addLast("codec", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_BYTES, 64 * 1024))
@@ -93,8 +102,8 @@ public final class HttpServer implements AutoCloseable {
         });
     try {
       Channel channel = bootstrap.bind(new InetSocketAddress(settings.bindHost(), settings.port())).sync().channel();
-      LOG.info("node={} {} on {}:{}", nodeId, name.equals("http") ? "HTTP" : "operations (/health, /ready, /metrics)",
-          settings.bindHost(), settings.port());
+      LOG.info("node={} {} on {}:{}{}", nodeId, name.equals("http") ? "HTTP" : "operations (/health, /ready, /metrics)",
+          settings.bindHost(), settings.port(), tls == null ? " (plaintext)" : " (TLS)");
       return new HttpServer(boss, loops, workers, channel, budget);
     } catch (Exception e) {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.tls.NodeTls;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.http.Dispatcher;
 import quorumkv.server.http.HttpServer;
@@ -84,10 +85,12 @@ public final class KvServer implements AutoCloseable {
           new DefaultThreadFactory("quorumkv-" + config.nodeId() + "-metrics-sampler", true));
       sampler.scheduleWithFixedDelay(() -> sample(node, metrics), 100, 100, TimeUnit.MILLISECONDS);
       Dispatcher.Observer observer = (op, statusCode, nanos) -> metrics.request(op, outcome(statusCode), nanos);
+      // The data API takes only callers with a certificate from the CA; probes and scrapes need none.
+      NodeTls tls = node.tls();
       ops = HttpServer.start("ops", ConfigKeys.OPS_PORT, config.ops().asHttp(config.http()), config.nodeId(),
-          Routes.operations(node, metrics, readiness), observer);
+          Routes.operations(node, metrics, readiness), observer, tls == null ? null : tls.httpServerContext(false));
       HttpServer http = HttpServer.start("http", ConfigKeys.HTTP_PORT, config.http(), config.nodeId(),
-          Routes.data(node, client), observer);
+          Routes.data(node, client), observer, tls == null ? null : tls.httpServerContext(true));
       metrics.registerHttpBudget(http::inflightBytes, http.inflightLimit(), http::refusedForBytes);
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {

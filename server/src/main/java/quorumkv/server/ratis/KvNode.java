@@ -32,7 +32,9 @@ import quorumkv.server.backup.BackupWriter;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.PeerSpec;
+import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.tls.NodeTls;
 import quorumkv.server.status.LeaderView;
 import quorumkv.server.status.NodeCondition;
 import quorumkv.server.status.Liveness;
@@ -56,6 +58,7 @@ public final class KvNode implements AutoCloseable {
   public static final long REJOIN_FIRST_MILLIS = 1_000;
   public static final long REJOIN_MAX_MILLIS = 10_000;
 
+  private final NodeTls tls;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -70,8 +73,10 @@ public final class KvNode implements AutoCloseable {
   private final StatusReader statusReader = new StatusReader(this);
   private volatile boolean closing;
 
-  private KvNode(ServerConfig config, StateMachineListener listener, String rejoinReason) throws IOException {
+  private KvNode(ServerConfig config, StateMachineListener listener, String rejoinReason, NodeTls tls)
+      throws IOException {
     this.config = config;
+    this.tls = tls;
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
     this.listener = new RejoiningListener(listener);
@@ -124,7 +129,20 @@ public final class KvNode implements AutoCloseable {
     if (healed != null) {
       LOG.warn("node={}: {}", config.nodeId(), healed);
     }
-    return new KvNode(config, listener, LostEntries.pending(config.dataDir()));
+    NodeTls tls = NodeTls.open(config);
+    if (tls == null) {
+      LOG.warn("node={}: INSECURE: TLS is off ({}): its listeners take plaintext from anyone who can reach"
+          + " them", config.nodeId(), config.tls().insecure() ? ConfigKeys.INSECURE_PLAINTEXT + "=true"
+          : "no quorumkv.tls.* files are set");
+    }
+    try {
+      return new KvNode(config, listener, LostEntries.pending(config.dataDir()), tls);
+    } catch (IOException | RuntimeException e) {
+      if (tls != null) {
+        tls.close();
+      }
+      throw e;
+    }
   }
 
   private KvStateMachine newStateMachine() {
@@ -215,6 +233,11 @@ public final class KvNode implements AutoCloseable {
     } catch (IOException e) {
       throw new ConfigException("port " + port + " is in use (" + e.getMessage() + "); is another node running?");
     }
+  }
+
+  /** The node's TLS files and contexts; null when it runs plaintext ({@code quorumkv.insecure-plaintext}). */
+  public NodeTls tls() {
+    return tls;
   }
 
   public ServerConfig config() {
@@ -369,6 +392,9 @@ public final class KvNode implements AutoCloseable {
     doctor.close();
     rejoiner.close();
     server.close();
+    if (tls != null) {
+      tls.close();
+    }
     LOG.info("node={} stopped", config.nodeId());
   }
 

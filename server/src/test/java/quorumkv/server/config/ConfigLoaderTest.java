@@ -78,6 +78,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsFilesComeTogetherAndInsecureIsAnExplicitChoice() {
+    String[] base = {"--node.id=n1", "--raft.peers=" + PEERS, "--storage.data-dir=" + dir};
+    ServerConfig plain = load(Map.of(), base);
+    assertEquals(false, plain.tls().enabled());
+    assertEquals(List.of("TLSv1.3"), plain.tls().protocols());
+    ServerConfig tls = load(Map.of("QUORUMKV_TLS_CA_FILE", "ca.pem", "QUORUMKV_TLS_CERT_FILE", "n1.pem",
+        "QUORUMKV_TLS_KEY_FILE", "n1.key", "QUORUMKV_TLS_PROTOCOLS", "TLSv1.3, TLSv1.2"), base);
+    assertTrue(tls.tls().enabled() && tls.tls().caFile().isAbsolute());
+    assertEquals(List.of("TLSv1.3", "TLSv1.2"), tls.tls().protocols());
+    String[] half = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.stream.Stream.of(
+        "--tls.ca-file=ca.pem", "--tls.cert-file=n1.pem")).toArray(String[]::new);
+    assertError("TLS is half configured: quorumkv.tls.ca-file, quorumkv.tls.cert-file set but not quorumkv.tls.key-file",
+        half);
+    String[] both = java.util.stream.Stream.concat(java.util.Arrays.stream(half), java.util.stream.Stream.of(
+        "--tls.key-file=n1.key", "--insecure-plaintext=true")).toArray(String[]::new);
+    assertError("contradicts the TLS files", both);
+    assertError("'TLSv1.1' is not allowed", "--node.id=n1", "--raft.peers=" + PEERS, "--storage.data-dir=" + dir,
+        "--tls.protocols=TLSv1.1");
+    assertTrue(load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS, "--storage.data-dir=" + dir,
+        "--insecure-plaintext=true").tls().insecure());
+  }
+
+  @Test
   void everyDocumentedKeyHasAnEnvironmentName() {
     for (String key : ConfigKeys.DOCUMENTED.keySet()) {
       assertTrue(ConfigKeys.envName(key).matches("QUORUMKV_[A-Z0-9_]+"), key);

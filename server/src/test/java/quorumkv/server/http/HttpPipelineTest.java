@@ -39,7 +39,7 @@ class HttpPipelineTest {
     Router router = new Router()
         .exact("slow", "/slow", Set.of("GET"), request -> answer("slow", 300))
         .exact("fast", "/fast", Set.of("GET"), request -> answer("fast", 0));
-    server = HttpServer.start("http", "quorumkv.http.port", settings, "t1", router, (op, status, nanos) -> {});
+    server = HttpServer.start("http", "quorumkv.http.port", settings, "t1", router, (op, status, nanos) -> {}, null);
   }
 
   @AfterEach

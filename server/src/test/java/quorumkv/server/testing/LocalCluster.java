@@ -86,7 +86,8 @@ public final class LocalCluster implements AutoCloseable {
       settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
       settings.put(ConfigKeys.OPS_PORT, String.valueOf(freePorts(1).get(0)));
     }
-    settings.putAll(overrides);
+    // "{node}" in an override is this node's id (per-node files such as TLS certificates).
+    overrides.forEach((key, value) -> settings.put(key, value.replace("{node}", "n" + (index + 1))));
     return ConfigLoader.fromMap(settings);
   }
 
