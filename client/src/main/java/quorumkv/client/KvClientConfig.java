@@ -1,5 +1,6 @@
 package quorumkv.client;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,9 +32,39 @@ import quorumkv.raftlog.command.RequestLimits;
  * @param writeBatching how single-key writes (put, delete, compare-and-set, put-if-absent) of concurrent
  *     calls share Raft log entries (default {@link WriteBatching#DEFAULT}; {@link WriteBatching#OFF}: one
  *     entry per call)
+ * @param tls the CA bundle to trust and this client's certificate and key (mutual TLS to every node), or
+ *     {@link Tls#PLAINTEXT} for a cluster that runs without TLS
  */
 public record KvClientConfig(List<String> addresses, String clusterId, Duration deadline, Duration rpcTimeout,
-    Duration backoffBase, Duration backoffMax, RequestLimits limits, WriteBatching writeBatching) {
+    Duration backoffBase, Duration backoffMax, RequestLimits limits, WriteBatching writeBatching, Tls tls) {
+
+  /**
+   * Mutual TLS to the nodes: the CA bundle the nodes' certificates must chain to (each node's certificate
+   * must hold the address this client dials), and this client's certificate and key (PEM; the key unencrypted
+   * PKCS#8), whose common name is the identity the cluster knows it by. The files are re-read when they
+   * change (every {@code reloadEvery}): new connections use a rotated certificate, open ones keep theirs.
+   */
+  public record Tls(Path caFile, Path certFile, Path keyFile, List<String> protocols, Duration reloadEvery) {
+    /** No TLS: only for a cluster started with {@code quorumkv.insecure-plaintext=true}. */
+    public static final Tls PLAINTEXT = new Tls(null, null, null, List.of(), Duration.ofSeconds(5));
+
+    public Tls {
+      protocols = List.copyOf(protocols);
+      if ((caFile == null) != (certFile == null) || (caFile == null) != (keyFile == null)) {
+        throw new IllegalArgumentException("TLS needs the CA bundle, the certificate and the key together");
+      }
+      positive(reloadEvery, "reloadEvery");
+    }
+
+    /** TLS 1.3 with the given files, checked for rotation every 5 s. */
+    public static Tls of(Path caFile, Path certFile, Path keyFile) {
+      return new Tls(caFile, certFile, keyFile, List.of("TLSv1.3"), Duration.ofSeconds(5));
+    }
+
+    public boolean enabled() {
+      return caFile != null;
+    }
+  }
 
   /**
    * Group commit for writes: while {@code inFlight} batches of this client are waiting for their commit,
@@ -90,6 +121,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(writeBatching, "writeBatching");
+    Objects.requireNonNull(tls, "tls");
   }
 
   public static Builder builder() {
@@ -99,7 +131,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
   /** A builder starting from this config. */
   public Builder toBuilder() {
     return new Builder().addresses(addresses).clusterId(clusterId).deadline(deadline).rpcTimeout(rpcTimeout)
-        .backoff(backoffBase, backoffMax).limits(limits).writeBatching(writeBatching);
+        .backoff(backoffBase, backoffMax).limits(limits).writeBatching(writeBatching).tls(tls);
   }
 
   private static void checkAddress(String address) {
@@ -133,6 +165,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     private Duration backoffMax = DEFAULT_BACKOFF_MAX;
     private RequestLimits limits = RequestLimits.DEFAULTS;
     private WriteBatching writeBatching = WriteBatching.DEFAULT;
+    private Tls tls = Tls.PLAINTEXT;
 
     private Builder() {}
 
@@ -178,9 +211,15 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
       return this;
     }
 
+    /** Mutual TLS to the nodes (see {@link Tls}); default {@link Tls#PLAINTEXT}. */
+    public Builder tls(Tls tls) {
+      this.tls = tls;
+      return this;
+    }
+
     public KvClientConfig build() {
       return new KvClientConfig(addresses, clusterId, deadline, rpcTimeout, backoffBase, backoffMax, limits,
-          writeBatching);
+          writeBatching, tls);
     }
   }
 }

@@ -74,7 +74,7 @@ public final class ClientCore implements KvClient {
     this.timer.setRemoveOnCancelPolicy(true);
     this.callbacks = Executors.newCachedThreadPool(threads(name + "-callback"));
     this.transport = new RaftTransport(ClientId.randomId(), groupId, members.seeds(), config.rpcTimeout(),
-        config.deadline(), local, callbacks);
+        config.deadline(), local, callbacks, config.tls());
     this.calls = new CallRunner.Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
         timer, callbacks, config.rpcTimeout());
     this.writes = new WritePath(name, calls, config);

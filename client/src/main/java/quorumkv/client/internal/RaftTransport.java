@@ -19,7 +19,9 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.RaftClientRpc;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcFactory;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.proto.RaftProtos.ReplicationLevel;
 import org.apache.ratis.protocol.ClientId;
@@ -39,6 +41,8 @@ import org.apache.ratis.rpc.CallId;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.tls.TlsFiles;
 
 /**
  * Sends single Ratis RPCs: one attempt, one RPC, no retries inside Ratis. The retry loop, leader
@@ -77,6 +81,9 @@ final class RaftTransport implements AutoCloseable {
 
   private final ClientId clientId;
   private final RaftGroupId groupId;
+  /** The client's TLS files (null: plaintext) and the Ratis parameters that carry them to every channel. */
+  private final TlsFiles tlsFiles;
+  private final Parameters parameters;
   private final RaftProperties properties;
   private final Set<RaftPeer> peers = ConcurrentHashMap.newKeySet();
   private final Map<RaftPeerId, AtomicLong> generations = new ConcurrentHashMap<>();
@@ -89,8 +96,20 @@ final class RaftTransport implements AutoCloseable {
   private volatile boolean closed;
 
   RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, Duration rpcTimeout,
-      Duration deadline, Local local, Executor callbacks) {
+      Duration deadline, Local local, Executor callbacks, KvClientConfig.Tls tls) {
     this.clientId = clientId;
+    this.tlsFiles = tls.enabled() ? TlsFiles.open(tls.caFile(), tls.certFile(), tls.keyFile(), tls.reloadEvery()) : null;
+    this.parameters = new Parameters();
+    if (tlsFiles != null) {
+      // Mutual TLS on every channel, data and admin alike: nodes are checked with the host names dialed,
+      // this client shows its certificate. Re-read when rotated (TlsFiles).
+      GrpcConfigKeys.TLS.setConf(parameters, GrpcTlsConfig.newBuilder()
+          .setKeyManager(tlsFiles.keyManager())
+          .setTrustManager(tlsFiles.trustManager())
+          .setMutualTls(true)
+          .setProtocols(tls.protocols())
+          .build());
+    }
     this.groupId = groupId;
     this.local = local;
     this.callbacks = callbacks;
@@ -109,10 +128,11 @@ final class RaftTransport implements AutoCloseable {
         .setClientId(clientId)
         .setRaftGroup(RaftGroup.valueOf(groupId, new ArrayList<>(peers)))
         .setProperties(properties)
+        .setParameters(parameters)
         // Never used by our single RPCs; stated so that nothing in Ratis retries forever on our behalf.
         .setRetryPolicy(RetryPolicies.noRetry());
     if (local != null) {
-      b.setClientRpc(new InProcessRpc(new GrpcFactory(new Parameters()).newRaftClientRpc(clientId, properties),
+      b.setClientRpc(new InProcessRpc(new GrpcFactory(parameters).newRaftClientRpc(clientId, properties),
           local, callbacks));
     }
     return b.build();
@@ -231,6 +251,7 @@ final class RaftTransport implements AutoCloseable {
         .setClientId(ClientId.randomId())
         .setRaftGroup(RaftGroup.valueOf(groupId, new ArrayList<>(peers)))
         .setProperties(p)
+        .setParameters(parameters)
         .setRetryPolicy(RetryPolicies.noRetry())
         .build();
   }
@@ -243,6 +264,9 @@ final class RaftTransport implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     closeQuietly(client);
+    if (tlsFiles != null) {
+      tlsFiles.close();
+    }
   }
 
   private static void closeQuietly(RaftClient c) {

@@ -123,6 +123,15 @@ public final class TlsFiles implements AutoCloseable {
     return callerTrustManager;
   }
 
+  /**
+   * For an endpoint that both serves and dials with one TLS configuration (a Raft node: its port, and its
+   * channels to peers): servers it dials are checked with host names ({@link #trustManager}), callers by
+   * their chain ({@link #callerTrustManager}).
+   */
+  public X509ExtendedTrustManager twoWayTrustManager() {
+    return new TwoWayTrust(trustManager, callerTrustManager);
+  }
+
   /** The certificate as it was when opened (its subject names this node or client). */
   public X509Certificate certificate() {
     return certificate;
@@ -241,5 +250,57 @@ public final class TlsFiles implements AutoCloseable {
   @Override
   public void close() {
     reloader.shutdownNow();
+  }
+
+  /** Server checks with host names, client checks by chain. */
+  private static final class TwoWayTrust extends X509ExtendedTrustManager {
+    private final X509ExtendedTrustManager servers;
+    private final X509ExtendedTrustManager callers;
+
+    TwoWayTrust(X509ExtendedTrustManager servers, X509ExtendedTrustManager callers) {
+      this.servers = servers;
+      this.callers = callers;
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+        throws java.security.cert.CertificateException {
+      callers.checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+        throws java.security.cert.CertificateException {
+      callers.checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      callers.checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket)
+        throws java.security.cert.CertificateException {
+      servers.checkServerTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, javax.net.ssl.SSLEngine engine)
+        throws java.security.cert.CertificateException {
+      servers.checkServerTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws java.security.cert.CertificateException {
+      servers.checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return callers.getAcceptedIssuers();
+    }
   }
 }

@@ -45,7 +45,7 @@ final class AlarmSender implements AutoCloseable {
       return;
     }
     if (client == null) {
-      client = RaftClient.newBuilder().setRaftGroup(node.group()).setProperties(RaftPropertiesFactory.forNodeClient())
+      client = RaftClient.newBuilder().setRaftGroup(node.group()).setParameters(node.raftParameters()).setProperties(RaftPropertiesFactory.forNodeClient())
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
           .build();
     }

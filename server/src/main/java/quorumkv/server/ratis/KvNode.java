@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -59,6 +60,8 @@ public final class KvNode implements AutoCloseable {
   public static final long REJOIN_MAX_MILLIS = 10_000;
 
   private final NodeTls tls;
+  /** Ratis parameters (TLS) of the node's server and of the Raft clients it runs itself. */
+  private final Parameters raftParameters;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -77,6 +80,7 @@ public final class KvNode implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.tls = tls;
+    this.raftParameters = RaftPropertiesFactory.parameters(tls);
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
     this.listener = new RejoiningListener(listener);
@@ -93,6 +97,7 @@ public final class KvNode implements AutoCloseable {
         .setStateMachineRegistry(gid -> gid.equals(groupId) ? newStateMachine()
             : new org.apache.ratis.statemachine.impl.BaseStateMachine())
         .setProperties(RaftPropertiesFactory.create(config))
+        .setParameters(raftParameters)
         .setOption(recover ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     try {
@@ -240,6 +245,11 @@ public final class KvNode implements AutoCloseable {
     return tls;
   }
 
+  /** The Ratis parameters (TLS) for a Raft client this node runs itself. */
+  Parameters raftParameters() {
+    return raftParameters;
+  }
+
   public ServerConfig config() {
     return config;
   }
@@ -368,8 +378,13 @@ public final class KvNode implements AutoCloseable {
         addresses.add(p.address());
       }
     }
+    var tls = config.tls();
     return KvClientConfig.builder().addresses(addresses).clusterId(config.clusterId())
-        .deadline(config.http().callTimeout()).limits(config.limits()).build();
+        .deadline(config.http().callTimeout()).limits(config.limits())
+        // The node's own client (HTTP front, self-healing) shows the node's certificate.
+        .tls(tls.enabled() ? new KvClientConfig.Tls(tls.caFile(), tls.certFile(), tls.keyFile(), tls.protocols(),
+            tls.reloadInterval()) : KvClientConfig.Tls.PLAINTEXT)
+        .build();
   }
 
   private <T> T withStore(StoreCall<T> call) throws IOException {

@@ -3,13 +3,16 @@ package quorumkv.server.ratis;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.server.config.ServerConfig;
+import quorumkv.server.tls.NodeTls;
 
 /**
  * The only place where our settings become Ratis {@link RaftProperties}; nothing else writes raw Ratis
@@ -88,5 +91,32 @@ public final class RaftPropertiesFactory {
 
   private static TimeDuration millis(long ms) {
     return TimeDuration.valueOf(ms, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * The Ratis parameters of this node's server and of the Raft clients it runs itself (alarms, rejoin):
+   * with TLS, one mutual-TLS configuration for everything on the Raft port and every channel the node
+   * dials. Ratis uses its server configuration both for the port and for the channels to peers, so the
+   * node's certificate serves and dials (serverAuth and clientAuth), dialed servers are checked with host
+   * names, callers by their chain. Empty parameters without TLS.
+   */
+  public static Parameters parameters(NodeTls tls) {
+    Parameters p = new Parameters();
+    if (tls != null) {
+      GrpcConfigKeys.TLS.setConf(p, grpcTls(tls));
+    }
+    return p;
+  }
+
+  static GrpcTlsConfig grpcTls(NodeTls tls) {
+    GrpcTlsConfig.Builder b = GrpcTlsConfig.newBuilder()
+        .setKeyManager(tls.files().keyManager())
+        .setTrustManager(tls.files().twoWayTrustManager())
+        .setMutualTls(true)
+        .setProtocols(tls.protocols());
+    if (tls.protocols().contains("TLSv1.2")) {
+      b.setCipherSuites(tls.cipherSuites()); // BoringSSL's TLS 1.3 suites are fixed; this limits TLS 1.2's
+    }
+    return b.build();
   }
 }

@@ -168,7 +168,7 @@ final class Rejoiner implements AutoCloseable {
   private Role roleAtLeader() {
     String id = node.config().nodeId();
     ByteString self = ByteString.copyFromUtf8(id);
-    try (RaftClient client = RaftClient.newBuilder().setRaftGroup(node.group()).setProperties(new RaftProperties())
+    try (RaftClient client = RaftClient.newBuilder().setRaftGroup(node.group()).setParameters(node.raftParameters()).setProperties(new RaftProperties())
         .setRetryPolicy(RetryPolicies.noRetry()).build()) {
       for (RaftPeer peer : node.group().getPeers()) {
         if (peer.getId().toString().equals(id)) {

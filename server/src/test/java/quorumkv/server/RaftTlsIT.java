@@ -1,0 +1,163 @@
+package quorumkv.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.KvException;
+import quorumkv.client.KvUnavailableException;
+import quorumkv.client.connect.KvClients;
+import quorumkv.client.tls.TlsFiles;
+import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.testing.Eventually;
+import quorumkv.server.testing.LocalCluster;
+import quorumkv.server.tls.DevPki;
+
+/**
+ * The Raft port over mutual TLS (Ratis's gRPC with its shaded BoringSSL): a three-node cluster with
+ * certificates from one development CA elects a leader and serves a client that has a certificate from
+ * that CA; a plaintext client and a client with a certificate from another CA are refused; a TLS 1.2-only
+ * handshake is refused while 1.2 is off; a node whose certificate comes from another CA cannot join.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RaftTlsIT {
+  private static final Duration SHORT = Duration.ofSeconds(3);
+  private LocalCluster cluster;
+  private DevPki pki;
+  private DevPki stranger;
+  private Path dir;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    this.dir = dir;
+    pki = DevPki.openOrCreate(dir.resolve("pki"), "test");
+    for (String node : List.of("n1", "n2", "n3")) {
+      pki.issueNode(node, List.of(), Duration.ofDays(1));
+    }
+    pki.issueClient("app", Duration.ofDays(1));
+    stranger = DevPki.openOrCreate(dir.resolve("stranger"), "other");
+    stranger.issueClient("app", Duration.ofDays(1));
+    stranger.issueNode("n3", List.of(), Duration.ofDays(1));
+    cluster = LocalCluster.start(3, dir.resolve("cluster"), HttpTlsIT.tlsSettings(pki.dir()));
+    cluster.waitForLeader(Duration.ofSeconds(30));
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static KvClientConfig.Tls tls(DevPki ca, String name) {
+    return KvClientConfig.Tls.of(ca.dir().resolve(DevPki.CA_CERT), ca.dir().resolve(name + ".pem"),
+        ca.dir().resolve(name + ".key"));
+  }
+
+  @Test
+  void aClientWithACertificateFromTheCaWritesAndReads() throws Exception {
+    try (KvClient client = KvClients.connect(cluster.clientConfig().tls(tls(pki, "app")).build())) {
+      client.put("tls/k", "v");
+      assertEquals("v", client.get("tls/k").valueUtf8());
+      assertEquals(3, client.admin().clusterStatus().members().size());
+    }
+  }
+
+  @Test
+  void plaintextAndForeignCertificatesAreRefused() throws Exception {
+    for (KvClientConfig.Tls tls : List.of(KvClientConfig.Tls.PLAINTEXT, tls(stranger, "app"))) {
+      try (KvClient client = KvClients.connect(cluster.clientConfig().tls(tls).deadline(SHORT).build())) {
+        // The client cannot tell a refused connection from a lost answer: unavailable or indeterminate.
+        assertThrows(KvException.class, () -> client.put("tls/refused", "x"), "refused: " + tls);
+      } catch (KvUnavailableException connectRefused) {
+        // connecting already needs the cluster: refused there
+      }
+    }
+    try (KvClient client = KvClients.connect(cluster.clientConfig().tls(tls(pki, "app")).build())) {
+      assertTrue(!client.get("tls/refused").isPresent(), "no refused write was applied");
+    }
+  }
+
+  /** BoringSSL ignores the JDK's jdk.tls.* settings: the protocols come from the node's configuration. */
+  @Test
+  void tls12HandshakeIsRefusedWhileItIsOff() throws Exception {
+    int port = cluster.config(0).bindPort();
+    assertEquals("TLSv1.3", handshake(port, "TLSv1.3"), "the positive control: TLS 1.3 with a client certificate");
+    assertThrows(IOException.class, () -> handshake(port, "TLSv1.2"));
+  }
+
+  private String handshake(int port, String protocol) throws Exception {
+    try (TlsFiles app = TlsFiles.open(pki.dir().resolve(DevPki.CA_CERT), pki.dir().resolve("app.pem"),
+        pki.dir().resolve("app.key"), Duration.ofSeconds(5))) {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {app.keyManager()}, new TrustManager[] {app.trustManager()}, null);
+      try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
+          port)) {
+        socket.setSoTimeout(10_000);
+        socket.setEnabledProtocols(new String[] {protocol});
+        var params = socket.getSSLParameters();
+        params.setApplicationProtocols(new String[] {"h2"});
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(params);
+        socket.startHandshake();
+        return socket.getSession().getProtocol();
+      }
+    }
+  }
+
+  @Test
+  void aNodeWithACertificateFromAnotherCaCannotJoin() throws Exception {
+    // Per-node CA files: n1 and n2 trust the cluster's CA, n3 holds a certificate (and CA) from another one.
+    Path mixed = Files.createDirectories(dir.resolve("mixed"));
+    for (String node : List.of("n1", "n2")) {
+      copy(pki.dir(), node + ".pem", mixed, node + ".pem");
+      copy(pki.dir(), node + ".key", mixed, node + ".key");
+      copy(pki.dir(), DevPki.CA_CERT, mixed, node + "-ca.pem");
+    }
+    copy(stranger.dir(), "n3.pem", mixed, "n3.pem");
+    copy(stranger.dir(), "n3.key", mixed, "n3.key");
+    copy(stranger.dir(), DevPki.CA_CERT, mixed, "n3-ca.pem");
+    Map<String, String> settings = new HashMap<>(HttpTlsIT.tlsSettings(mixed));
+    settings.put(ConfigKeys.TLS_CA_FILE, mixed.resolve("{node}-ca.pem").toString());
+    try (LocalCluster two = LocalCluster.start(3, dir.resolve("mixed-cluster"), settings);
+         KvClient client = KvClients.connect(KvClientConfig.builder().addresses(two.addresses().subList(0, 2)).clusterId(two.clusterId())
+             .tls(tls(pki, "app")).build())) {
+      int leader = two.waitForLeader(Duration.ofSeconds(30));
+      assertTrue(leader != 2, "the outsider n3 never leads");
+      long index = 0;
+      for (int i = 0; i < 20; i++) {
+        index = client.put("mixed/" + i, "v").index();
+      }
+      long written = index;
+      Eventually.assertTrue(Duration.ofSeconds(10), () -> two.node(0).appliedIndex() >= written
+          && two.node(1).appliedIndex() >= written, "n1 and n2 apply the writes");
+      Thread.sleep(2_000);
+      assertTrue(two.node(2).appliedIndex() < written, "n3 received nothing: applied " + two.node(2).appliedIndex());
+      assertTrue(!two.node(2).isLeader());
+    }
+  }
+
+  private static void copy(Path fromDir, String from, Path toDir, String to) throws IOException {
+    Files.copy(fromDir.resolve(from), toDir.resolve(to), StandardCopyOption.REPLACE_EXISTING);
+  }
+}
