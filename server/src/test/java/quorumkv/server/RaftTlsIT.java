@@ -22,6 +22,23 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.proto.RaftProtos;
+import org.apache.ratis.proto.grpc.RaftServerProtocolServiceGrpc;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+import org.apache.ratis.thirdparty.io.grpc.netty.GrpcSslContexts;
+import org.apache.ratis.thirdparty.io.grpc.netty.NettyChannelBuilder;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvException;
@@ -29,6 +46,7 @@ import quorumkv.client.KvUnavailableException;
 import quorumkv.client.connect.KvClients;
 import quorumkv.client.tls.TlsFiles;
 import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.tls.DevPki;
@@ -123,6 +141,97 @@ class RaftTlsIT {
         return socket.getSession().getProtocol();
       }
     }
+  }
+
+  /** Ratis parameters for a raw Raft client or channel with {@code name}'s certificate from the cluster's CA. */
+  private Parameters rawClientTls(TlsFiles files) {
+    Parameters p = new Parameters();
+    GrpcConfigKeys.TLS.setConf(p, GrpcTlsConfig.newBuilder().setKeyManager(files.keyManager())
+        .setTrustManager(files.trustManager()).setMutualTls(true).build());
+    return p;
+  }
+
+  private TlsFiles files(String name) {
+    return TlsFiles.open(pki.dir().resolve(DevPki.CA_CERT), pki.dir().resolve(name + ".pem"),
+        pki.dir().resolve(name + ".key"), Duration.ofSeconds(5));
+  }
+
+  /**
+   * The direct path: a raw Ratis client with a valid certificate that is neither a member's nor an admin's
+   * tries a membership change, a leadership transfer, a group removal and a vote with a higher term; each
+   * is refused and the cluster's term and membership stay as they were. It may read the group's info (how
+   * clients find the leader). An admin's certificate ("root") may transfer leadership.
+   */
+  @Test
+  void aClientWithoutAdminRightsCannotChangeTheClusterOnTheRaftPort() throws Exception {
+    pki.issueClient("root", Duration.ofDays(1));
+    int leader = cluster.waitForLeader(Duration.ofSeconds(30));
+    RaftServer.Division division = NodeInternals.division(cluster.node(leader));
+    RaftGroup group = division.getGroup();
+    long term = division.getInfo().getCurrentTerm();
+    var voters = List.copyOf(division.getRaftConf().getCurrentPeers());
+    RaftPeerId leaderId = division.getId();
+    RaftPeerId other = voters.stream().map(RaftPeer::getId).filter(id -> !id.equals(leaderId)).findFirst().orElseThrow();
+    long deniedBefore = deniedOnAllNodes();
+    try (TlsFiles app = files("app"); RaftClient raw = RaftClient.newBuilder().setRaftGroup(group)
+        .setParameters(rawClientTls(app)).setProperties(new RaftProperties()).setLeaderId(leaderId)
+        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+      assertTrue(raw.getGroupManagementApi(leaderId).info(group.getGroupId()).isSuccess(), "group info is allowed");
+      assertDenied(() -> raw.admin().setConfiguration(voters.subList(0, 2)));
+      assertDenied(() -> raw.admin().transferLeadership(other, 2_000));
+      assertDenied(() -> raw.getGroupManagementApi(other).remove(group.getGroupId(), true, false));
+      var channel = NettyChannelBuilder.forAddress("127.0.0.1", cluster.config(leader).bindPort())
+          .sslContext(GrpcSslContexts.forClient().keyManager(app.keyManager()).trustManager(app.trustManager()).build())
+          .build();
+      try {
+        var vote = RaftProtos.RequestVoteRequestProto.newBuilder()
+            .setServerRequest(RaftProtos.RaftRpcRequestProto.newBuilder()
+                .setRequestorId(RaftPeerId.valueOf("n3").toByteString()).setReplyId(leaderId.toByteString())
+                .setRaftGroupId(RaftProtos.RaftGroupIdProto.newBuilder().setId(group.getGroupId().toByteString()))
+                .setCallId(1))
+            .setCandidateTerm(term + 10)
+            .setCandidateLastEntry(RaftProtos.TermIndexProto.newBuilder().setTerm(term + 10).setIndex(1_000_000))
+            .build();
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+            () -> RaftServerProtocolServiceGrpc.newBlockingStub(channel).requestVote(vote));
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), e.toString());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    RaftServer.Division after = NodeInternals.division(cluster.node(leader));
+    assertEquals(term, after.getInfo().getCurrentTerm(), "the term did not move");
+    assertTrue(after.getInfo().isLeader(), "the leader still leads");
+    assertEquals(3, after.getRaftConf().getCurrentPeers().size(), "membership unchanged");
+    assertEquals(deniedBefore + 4, deniedOnAllNodes(), "the four refusals are counted");
+
+    try (TlsFiles root = files("root"); RaftClient admin = RaftClient.newBuilder().setRaftGroup(group)
+        .setParameters(rawClientTls(root)).setProperties(new RaftProperties()).setLeaderId(leaderId)
+        .setRetryPolicy(RetryPolicies.noRetry()).build()) {
+      assertTrue(admin.admin().transferLeadership(other, 5_000).isSuccess(), "an admin may transfer leadership");
+    }
+  }
+
+  private long deniedOnAllNodes() {
+    long denied = 0;
+    for (int i = 0; i < 3; i++) {
+      denied += cluster.node(i).raftCallsDenied();
+    }
+    return denied;
+  }
+
+  private static void assertDenied(ThrowingCall call) {
+    try {
+      RaftClientReply reply = call.run();
+      assertTrue(!reply.isSuccess(), "refused: " + reply);
+    } catch (IOException | RuntimeException e) {
+      assertTrue(String.valueOf(e).contains("PERMISSION_DENIED") || String.valueOf(e.getCause()).contains("PERMISSION_DENIED"),
+          "refused with PERMISSION_DENIED: " + e);
+    }
+  }
+
+  private interface ThrowingCall {
+    RaftClientReply run() throws IOException;
   }
 
   @Test

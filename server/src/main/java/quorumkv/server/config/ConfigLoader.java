@@ -206,11 +206,13 @@ public final class ConfigLoader {
       }
     }
     Duration reload = Units.duration(ConfigKeys.TLS_RELOAD_INTERVAL, v.get(ConfigKeys.TLS_RELOAD_INTERVAL));
+    List<String> admins = java.util.Arrays.stream(v.getOrDefault(ConfigKeys.AUTH_ADMINS, "root").split(","))
+        .map(String::strip).filter(a -> !a.isEmpty()).toList();
     if (set.isEmpty()) {
-      return new ServerConfig.TlsSettings(null, null, null, protocols, reload, insecure);
+      return new ServerConfig.TlsSettings(null, null, null, protocols, reload, insecure, admins);
     }
     return new ServerConfig.TlsSettings(path(v, ConfigKeys.TLS_CA_FILE), path(v, ConfigKeys.TLS_CERT_FILE),
-        path(v, ConfigKeys.TLS_KEY_FILE), protocols, reload, false);
+        path(v, ConfigKeys.TLS_KEY_FILE), protocols, reload, false, admins);
   }
 
   private static Path path(Map<String, String> v, String key) {

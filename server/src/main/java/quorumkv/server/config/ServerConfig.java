@@ -22,12 +22,14 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
   /**
    * TLS for the node's listeners and Raft port: the CA bundle, the node's certificate and key, the
    * versions allowed and how often rotated files are looked for. {@code caFile == null}: plaintext, which
-   * only {@code insecure} (quorumkv.insecure-plaintext) asks for explicitly.
+   * only {@code insecure} (quorumkv.insecure-plaintext) asks for explicitly. {@code admins}: client
+   * certificate names with admin rights on the Raft port.
    */
   public record TlsSettings(Path caFile, Path certFile, Path keyFile, List<String> protocols, Duration reloadInterval,
-      boolean insecure) {
+      boolean insecure, List<String> admins) {
     public TlsSettings {
       protocols = List.copyOf(protocols);
+      admins = List.copyOf(admins);
     }
 
     public boolean enabled() {

@@ -62,6 +62,7 @@ public final class KvNode implements AutoCloseable {
   private final NodeTls tls;
   /** Ratis parameters (TLS) of the node's server and of the Raft clients it runs itself. */
   private final Parameters raftParameters;
+  private final RaftPortGuard raftPortGuard;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -80,7 +81,9 @@ public final class KvNode implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.tls = tls;
-    this.raftParameters = RaftPropertiesFactory.parameters(tls);
+    this.raftPortGuard = new RaftPortGuard(config.nodeId(),
+        new RaftPortPolicy(this::isMemberNow, new java.util.HashSet<>(config.tls().admins())));
+    this.raftParameters = RaftPropertiesFactory.parameters(tls, raftPortGuard);
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
     this.listener = new RejoiningListener(listener);
@@ -243,6 +246,27 @@ public final class KvNode implements AutoCloseable {
   /** The node's TLS files and contexts; null when it runs plaintext ({@code quorumkv.insecure-plaintext}). */
   public NodeTls tls() {
     return tls;
+  }
+
+  /**
+   * Whether {@code id} is in this member's Raft configuration now (voter or listener, old or new during a
+   * change): who may call the peer service. False while the member is stopped.
+   */
+  private boolean isMemberNow(String id) {
+    RaftServer.Division d = divisionOrNull();
+    if (d == null) {
+      return false;
+    }
+    RaftPeerId peer = RaftPeerId.valueOf(id);
+    var conf = d.getRaftConf();
+    return conf.getAllPeers().stream().anyMatch(p -> p.getId().equals(peer))
+        || conf.getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).stream()
+            .anyMatch(p -> p.getId().equals(peer));
+  }
+
+  /** Calls the Raft port refused (see {@link RaftPortPolicy}). */
+  public long raftCallsDenied() {
+    return raftPortGuard.denied();
   }
 
   /** The Ratis parameters (TLS) for a Raft client this node runs itself. */

@@ -6,6 +6,7 @@ import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
+import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -98,12 +99,14 @@ public final class RaftPropertiesFactory {
    * with TLS, one mutual-TLS configuration for everything on the Raft port and every channel the node
    * dials. Ratis uses its server configuration both for the port and for the channels to peers, so the
    * node's certificate serves and dials (serverAuth and clientAuth), dialed servers are checked with host
-   * names, callers by their chain. Empty parameters without TLS.
+   * names, callers by their chain; {@code guard} checks every call on the port (the Raft clients ignore it).
+   * Empty parameters without TLS.
    */
-  public static Parameters parameters(NodeTls tls) {
+  static Parameters parameters(NodeTls tls, GrpcServices.Customizer guard) {
     Parameters p = new Parameters();
     if (tls != null) {
       GrpcConfigKeys.TLS.setConf(p, grpcTls(tls));
+      GrpcConfigKeys.Server.setServicesCustomizer(p, guard);
     }
     return p;
   }

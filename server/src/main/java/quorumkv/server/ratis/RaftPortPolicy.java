@@ -1,0 +1,52 @@
+package quorumkv.server.ratis;
+
+import java.util.Set;
+import java.util.function.Predicate;
+import quorumkv.server.tls.CertificateIdentity;
+
+/**
+ * Who may call what on the Raft port (one port serves Ratis's peer, client and admin services). Ratis's
+ * state machine never sees the caller's certificate, and its peer and admin calls never reach the state
+ * machine, so this is checked in front of every call, on the verified certificate:
+ * <ul>
+ *   <li>the peer service (append entries, votes, snapshots, read index, leader election) takes only a
+ *       member of the current configuration: a node certificate whose name is a member id;</li>
+ *   <li>the admin service's reads (group info and list: how clients find the leader) take any caller with
+ *       a certificate from the CA; its changes (membership, leadership transfer, group management, which
+ *       can delete a node's group directory, snapshots, election pause) only members and admins;</li>
+ *   <li>the client service takes any caller with a certificate from the CA.</li>
+ * </ul>
+ */
+final class RaftPortPolicy {
+  static final String PEER_SERVICE = "ratis.grpc.RaftServerProtocolService";
+  static final String CLIENT_SERVICE = "ratis.grpc.RaftClientProtocolService";
+  static final String ADMIN_SERVICE = "ratis.grpc.AdminProtocolService";
+  private static final Set<String> ADMIN_READS = Set.of("groupInfo", "groupList");
+
+  private final Predicate<String> isMember;
+  private final Set<String> admins;
+
+  RaftPortPolicy(Predicate<String> isMember, Set<String> admins) {
+    this.isMember = isMember;
+    this.admins = Set.copyOf(admins);
+  }
+
+  /** Null if {@code caller} may call {@code service}/{@code method}; otherwise why not, in one line. */
+  String denial(String service, String method, CertificateIdentity caller) {
+    boolean member = caller.node() && isMember.test(caller.name());
+    switch (service) {
+      case PEER_SERVICE:
+        return member ? null : "only members of the cluster may call the Raft peer service (" + method + "); "
+            + caller + " is " + (caller.node() ? "not a member of the current configuration" : "not a node certificate");
+      case ADMIN_SERVICE:
+        if (ADMIN_READS.contains(method) || member || admins.contains(caller.name())) {
+          return null;
+        }
+        return "only members and admins may call " + method + "; " + caller + " is neither";
+      case CLIENT_SERVICE:
+        return null;
+      default:
+        return "unknown service on the Raft port";
+    }
+  }
+}
