@@ -88,6 +88,11 @@ class HttpTlsIT {
   /** The status line of {@code GET path} over TLS; {@code identity}: the client certificate, or none. */
   private String get(int port, DevPki trust, DevPki identityCa, String identity, String protocol, String path)
       throws Exception {
+    return call(port, trust, identityCa, identity, protocol, "GET", path);
+  }
+
+  private String call(int port, DevPki trust, DevPki identityCa, String identity, String protocol, String method,
+      String path) throws Exception {
     SSLContext context = SSLContext.getInstance("TLS");
     TlsFiles trustFiles = identityCa == null
         ? TlsFiles.open(trust.dir().resolve(DevPki.CA_CERT), pki.dir().resolve("n1.pem"), pki.dir().resolve("n1.key"),
@@ -104,7 +109,8 @@ class HttpTlsIT {
         var params = socket.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(params);
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            + "Content-Length: 0\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         String response = readAll(socket.getInputStream());
@@ -170,6 +176,19 @@ class HttpTlsIT {
       old.waitForLeader(Duration.ofSeconds(30));
       assertEquals("HTTP/1.1 200 OK", get(port(old.httpAddress(0)), pki, pki, "app", "TLSv1.2", "/v1/cluster"));
     }
+  }
+
+  /** Membership changes, leadership transfers and backups are for admins; reads of membership are not. */
+  @Test
+  void adminResourcesNeedAnAdminCertificate() throws Exception {
+    pki.issueClient("root", Duration.ofDays(1));
+    int http = port(cluster.httpAddress(0));
+    assertEquals("HTTP/1.1 200 OK", call(http, pki, pki, "app", "TLSv1.3", "GET", "/v1/cluster/members"));
+    assertEquals("HTTP/1.1 403 Forbidden", call(http, pki, pki, "app", "TLSv1.3", "GET", "/v1/backup"));
+    assertEquals("HTTP/1.1 403 Forbidden", call(http, pki, pki, "app", "TLSv1.3", "POST", "/v1/cluster/leader?to=n2"));
+    assertEquals("HTTP/1.1 403 Forbidden", call(http, pki, pki, "app", "TLSv1.3", "DELETE", "/v1/cluster/members/n3"));
+    assertEquals(3, cluster.node(0).status().members().size(), "nothing was removed");
+    assertEquals("HTTP/1.1 200 OK", call(http, pki, pki, "root", "TLSv1.3", "GET", "/v1/backup"), "an admin may");
   }
 
   /** Over TLS a refused connection gets its 429 after the handshake, and holds no slot meanwhile. */

@@ -2,6 +2,7 @@ package quorumkv.server.http;
 
 import java.util.List;
 import java.util.Map;
+import quorumkv.server.tls.CertificateIdentity;
 
 /**
  * One complete HTTP request, copied out of Netty's buffers (bounded by the max body size) so handlers run
@@ -9,12 +10,20 @@ import java.util.Map;
  *
  * @param path the raw (still percent-encoded) path, without the query
  * @param query decoded query parameters; values are UTF-8 text (see {@link Percent})
+ * @param caller who sent it, from the client certificate the TLS handshake verified; null on a plaintext
+ *     listener (quorumkv.insecure-plaintext), where nobody is identified
  */
-public record ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, byte[] body) {
+public record ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, byte[] body,
+    CertificateIdentity caller) {
+
+  /** A request with no identified caller (plaintext). */
+  public ApiRequest(String method, String path, Map<String, List<String>> query, String contentType, byte[] body) {
+    this(method, path, query, contentType, body, null);
+  }
 
   /** The same request as a GET (a HEAD request is served as GET, then sent without its body). */
   ApiRequest asGet() {
-    return new ApiRequest("GET", path, query, contentType, body);
+    return new ApiRequest("GET", path, query, contentType, body, caller);
   }
 
   /** The single value of {@code name}, or null; a parameter given twice is a 400. */

@@ -17,12 +17,17 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.LoggerFactory;
+import quorumkv.server.tls.CertificateIdentity;
 
 /**
  * Turns a complete request into an {@link ApiRequest}, routes it and runs its handler on the worker pool
@@ -32,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * work. A full pool answers 429 at once.
  */
 public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final AttributeKey<CertificateIdentity> CALLER = AttributeKey.valueOf("quorumkv.caller");
+  private static final CertificateIdentity ANONYMOUS = new CertificateIdentity("", false);
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   /** Told of every answered request, for metrics. */
@@ -67,7 +74,7 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
     ApiRequest api;
     Router.Match match;
     try {
-      api = toApi(request);
+      api = toApi(request, caller(ctx));
       match = router.match(api.method(), api.path());
       if (match.error() != null) {
         throw match.error();
@@ -103,7 +110,32 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
   }
 
-  private static ApiRequest toApi(FullHttpRequest request) throws ApiException {
+  /**
+   * The verified client certificate's identity, read once per connection; null on a plaintext listener.
+   * A TLS listener that asks for no certificate (the operations port) gives an empty name.
+   */
+  private static CertificateIdentity caller(ChannelHandlerContext ctx) {
+    SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+    if (ssl == null) {
+      return null;
+    }
+    CertificateIdentity known = ctx.channel().attr(CALLER).get();
+    if (known != null) {
+      return known;
+    }
+    CertificateIdentity identity;
+    try {
+      var chain = ssl.engine().getSession().getPeerCertificates();
+      identity = chain.length > 0 && chain[0] instanceof X509Certificate leaf ? CertificateIdentity.of(leaf)
+          : ANONYMOUS;
+    } catch (SSLPeerUnverifiedException e) {
+      identity = ANONYMOUS;
+    }
+    ctx.channel().attr(CALLER).set(identity);
+    return identity;
+  }
+
+  private static ApiRequest toApi(FullHttpRequest request, CertificateIdentity caller) throws ApiException {
     String uri = request.uri();
     if (!uri.startsWith("/")) {
       throw ApiException.badRequest("bad_request", "the request target must be a path starting with /");
@@ -113,7 +145,8 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
     var query = Percent.query(q < 0 ? null : uri.substring(q + 1));
     byte[] body = new byte[request.content().readableBytes()];
     request.content().getBytes(request.content().readerIndex(), body);
-    return new ApiRequest(request.method().name(), path, query, request.headers().get(HttpHeaderNames.CONTENT_TYPE), body);
+    return new ApiRequest(request.method().name(), path, query, request.headers().get(HttpHeaderNames.CONTENT_TYPE), body,
+        caller);
   }
 
   private void send(ChannelHandlerContext ctx, ApiResponse r, boolean keepAlive, String op, long started) {

@@ -5,6 +5,7 @@ import quorumkv.client.KvClient;
 import quorumkv.server.metrics.NodeMetrics;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.status.Readiness;
+import quorumkv.server.tls.CertificateIdentity;
 
 /**
  * Every resource of the two HTTP listeners, in one table each (README's "HTTP API" section lists the
@@ -18,7 +19,8 @@ public final class Routes {
   public static Router data(KvNode node, KvClient client) {
     String nodeId = node.config().nodeId();
     RangeHandler range = new RangeHandler(client, nodeId);
-    MembersHandler members = new MembersHandler(client.admin(), node, node.config().http().callTimeout());
+    Set<String> admins = Set.copyOf(node.config().tls().admins());
+    Handler members = adminChanges(new MembersHandler(client.admin(), node, node.config().http().callTimeout()), admins);
     return new Router()
         .prefix("kv", KvHandler.PREFIX, Set.of("GET", "PUT", "DELETE"), new KvHandler(client, nodeId))
         .exact("range", "/v1/kv", Set.of("GET"), range)
@@ -27,8 +29,8 @@ public final class Routes {
         .exact("cluster", "/v1/cluster", Set.of("GET"), new ClusterHandler(node))
         .exact("members", MembersHandler.PATH, Set.of("GET", "POST"), members)
         .prefix("members", MembersHandler.PATH + "/", Set.of("POST", "DELETE"), members)
-        .exact("leader", "/v1/cluster/leader", Set.of("POST"), new LeaderHandler(client.admin()))
-        .exact("backup", "/v1/backup", Set.of("GET"), new BackupHandler(node, client))
+        .exact("leader", "/v1/cluster/leader", Set.of("POST"), adminOnly(new LeaderHandler(client.admin()), admins))
+        .exact("backup", "/v1/backup", Set.of("GET"), adminOnly(new BackupHandler(node, client), admins))
         .exact("moved", "/health", Set.of("GET"), movedToOperations(node))
         .exact("moved", "/ready", Set.of("GET"), movedToOperations(node))
         .exact("moved", "/metrics", Set.of("GET"), movedToOperations(node));
@@ -43,6 +45,28 @@ public final class Routes {
         .exact("health", "/health", Set.of("GET"), new HealthHandler(node))
         .exact("ready", "/ready", Set.of("GET"), new ReadyHandler(node, readiness))
         .exact("metrics", "/metrics", Set.of("GET"), new MetricsHandler(metrics));
+  }
+
+  /**
+   * Membership, leadership and backups (every key and value) are for the admins named in
+   * quorumkv.auth.admins: the node's own client, which carries them out, acts as a member, so the HTTP
+   * caller is checked here. A plaintext listener identifies nobody and checks nothing.
+   */
+  static Handler adminOnly(Handler handler, Set<String> admins) {
+    return request -> {
+      CertificateIdentity caller = request.caller();
+      if (caller != null && !admins.contains(caller.name())) {
+        throw new ApiException(403, "permission_denied", request.method() + " " + Quote.of(request.path())
+            + " is for admins (quorumkv.auth.admins); the client certificate " + caller + " is not one");
+      }
+      return handler.handle(request);
+    };
+  }
+
+  /** Reads (GET) for any caller, changes for admins only. */
+  static Handler adminChanges(Handler handler, Set<String> admins) {
+    Handler guarded = adminOnly(handler, admins);
+    return request -> request.method().equals("GET") ? handler.handle(request) : guarded.handle(request);
   }
 
   private static Handler movedToOperations(KvNode node) {
