@@ -18,7 +18,7 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update && apt-get install -y --no-install-recommends curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /data quorumkv \
-    && mkdir -p /data /opt/quorumkv && chown quorumkv /data
+    && mkdir -p /data /pki /opt/quorumkv && chown quorumkv /data /pki
 COPY --from=build /src/server/target/quorumkv-server.jar /opt/quorumkv/
 COPY --from=build /src/server/target/lib /opt/quorumkv/lib
 USER quorumkv
@@ -31,8 +31,10 @@ VOLUME /data
 # 9871: Raft and clients (gRPC); 8080: HTTP data API; 9080: operations (/health, /ready, /metrics), on
 # their own port and threads so that the probe answers while the data API is saturated.
 EXPOSE 9871 8080 9080
-# Ready = member of the group, a leader known, applied index close to the commit index.
+# Ready = member of the group, a leader known, applied index close to the commit index. The probe asks over
+# TLS (the operations port needs no client certificate; -k: a loopback probe carries no secret), or plain
+# HTTP for a node started with quorumkv.insecure-plaintext set to true.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=3 \
-    CMD curl -fsS http://127.0.0.1:9080/ready >/dev/null || exit 1
+    CMD curl -fsSk https://127.0.0.1:9080/ready >/dev/null || curl -fsS http://127.0.0.1:9080/ready >/dev/null || exit 1
 ENTRYPOINT ["java", "-jar", "/opt/quorumkv/quorumkv-server.jar"]
 CMD ["server"]

@@ -1,5 +1,6 @@
 package quorumkv.server.cli;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +21,21 @@ final class ClientOptions {
           + " default " + DEFAULT_ENDPOINTS)
   String endpoints;
 
+  @Option(names = "--cacert", paramLabel = "FILE", description = "CA bundle (PEM) the nodes' certificates chain to;"
+      + " env QUORUMKV_CACERT; default: the local cluster's development CA (" + DevCerts.DEFAULT_HINT + ")")
+  Path caFile;
+
+  @Option(names = "--cert", paramLabel = "FILE", description = "this client's certificate (PEM); env QUORUMKV_CERT;"
+      + " default: the local cluster's development certificate 'root'")
+  Path certFile;
+
+  @Option(names = "--key", paramLabel = "FILE", description = "its private key (PEM, PKCS#8); env QUORUMKV_KEY")
+  Path keyFile;
+
+  @Option(names = "--insecure-plaintext", description = "INSECURE: plain HTTP, for a cluster started with"
+      + " quorumkv.insecure-plaintext=true")
+  boolean insecure;
+
   @Option(names = "--json", description = "print the server's JSON reply instead of human-readable text")
   boolean json;
 
@@ -38,6 +54,7 @@ final class ClientOptions {
     if (parsed.isEmpty() || timeoutSeconds < 1) {
       throw new CliException(ExitCodes.USAGE, "--endpoints needs at least one host:port and --timeout at least 1");
     }
-    return new HttpApi(parsed, Duration.ofSeconds(timeoutSeconds));
+    return new HttpApi(parsed, Duration.ofSeconds(timeoutSeconds), insecure ? null
+        : DevCerts.resolve(caFile, certFile, keyFile, System.getenv()));
   }
 }

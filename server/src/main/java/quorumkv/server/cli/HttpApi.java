@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import quorumkv.client.tls.PemFiles;
+import quorumkv.client.tls.TlsConfigException;
+import quorumkv.client.tls.TlsFiles;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -31,11 +34,31 @@ final class HttpApi {
   private final List<String> endpoints;
   private final Duration timeout;
   private final HttpClient http;
+  private final String scheme;
 
-  HttpApi(List<String> endpoints, Duration timeout) {
+  /** {@code tls}: the CA bundle, certificate and key for HTTPS with a client certificate; null: plain HTTP. */
+  HttpApi(List<String> endpoints, Duration timeout, DevCerts.Files3 tls) throws CliException {
     this.endpoints = endpoints;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+        .version(HttpClient.Version.HTTP_1_1);
+    if (tls != null) {
+      try {
+        // A one-shot process: the files' reload thread is a daemon and never runs in a CLI call's time.
+        TlsFiles files = TlsFiles.open(tls.caFile(), tls.certFile(), tls.keyFile(), Duration.ofHours(1));
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(new javax.net.ssl.KeyManager[] {files.keyManager()},
+            new javax.net.ssl.TrustManager[] {files.trustManager()}, null);
+        b.sslContext(context).sslParameters(new javax.net.ssl.SSLParameters(null, new String[] {"TLSv1.3", "TLSv1.2"}));
+      } catch (TlsConfigException e) {
+        throw new CliException(ExitCodes.USAGE, e.getMessage());
+      } catch (java.security.GeneralSecurityException e) {
+        throw new CliException(ExitCodes.USAGE, "cannot use the TLS files " + tls.certFile() + ", " + tls.keyFile()
+            + " and " + tls.caFile() + ": " + PemFiles.oneLine(e));
+      }
+    }
+    this.scheme = tls == null ? "http://" : "https://";
+    this.http = b.build();
   }
 
   List<String> endpoints() {
@@ -68,7 +91,7 @@ final class HttpApi {
       }
       unavailable = null;
       for (String endpoint : targets) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://" + endpoint + pathAndQuery)).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(scheme + endpoint + pathAndQuery)).timeout(timeout)
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
           b.header("Content-Type", contentType);
@@ -118,7 +141,7 @@ final class HttpApi {
   /** Downloads to {@code target} from one endpoint; returns the HTTP status. */
   int download(String endpoint, String path, Path target) throws CliException {
     try {
-      HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create("http://" + endpoint + path))
+      HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(scheme + endpoint + path))
           .timeout(timeout.multipliedBy(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(target));
       return r.statusCode();
     } catch (IOException e) {

@@ -22,10 +22,12 @@ public final class QuorumkvCommand implements Runnable {
   }
 
   /** Client options that may also come before the command: {@code quorumkv --endpoints H:P get k}. */
-  private static final java.util.Set<String> GLOBAL_WITH_VALUE = java.util.Set.of("--endpoints", "--timeout");
+  private static final java.util.Set<String> GLOBAL_WITH_VALUE = java.util.Set.of("--endpoints", "--timeout",
+      "--cacert", "--cert", "--key");
 
   /**
-   * Moves client options given before the command ({@code --endpoints}, {@code --timeout}, {@code --json})
+   * Moves client options given before the command ({@code --endpoints}, {@code --timeout}, {@code --json},
+   * the TLS files and {@code --insecure-plaintext})
    * to its end, where picocli expects them; everything else is left as it is.
    */
   public static String[] hoistClientOptions(String[] args) {
@@ -33,7 +35,7 @@ public final class QuorumkvCommand implements Runnable {
     int i = 0;
     while (i < args.length) {
       String a = args[i];
-      if (a.equals("--json") || GLOBAL_WITH_VALUE.stream().anyMatch(o -> a.startsWith(o + "="))) {
+      if (a.equals("--json") || a.equals("--insecure-plaintext") || GLOBAL_WITH_VALUE.stream().anyMatch(o -> a.startsWith(o + "="))) {
         hoisted.add(a);
         i++;
       } else if (GLOBAL_WITH_VALUE.contains(a) && i + 1 < args.length) {

@@ -24,7 +24,8 @@ import quorumkv.raftlog.store.StoreOptions;
 public final class ConfigLoader {
   private static final String ENV_PREFIX = "QUORUMKV_";
   /** Variables of the launch scripts and the CLI, not settings: config file, JVM options, CLI endpoints. */
-  private static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS", "QUORUMKV_ENDPOINTS");
+  private static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS", "QUORUMKV_ENDPOINTS",
+      "QUORUMKV_DEV_PKI", "QUORUMKV_CACERT", "QUORUMKV_CERT", "QUORUMKV_KEY");
 
   private ConfigLoader() {}
 

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedFile;
 import io.netty.util.AttributeKey;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -187,7 +188,17 @@ public final class Dispatcher extends SimpleChannelInboundHandler<FullHttpReques
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType()).set(HttpHeaderNames.CONTENT_LENGTH, length)
         .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
     ctx.write(head);
-    ctx.write(new DefaultFileRegion(r.file().toFile(), 0, length));
+    if (ctx.pipeline().get(SslHandler.class) == null) {
+      ctx.write(new DefaultFileRegion(r.file().toFile(), 0, length));   // zero-copy in plaintext
+    } else {
+      // TLS must encrypt every byte: the file goes as chunks through the pipeline's ChunkedWriteHandler.
+      try {
+        ctx.write(new ChunkedFile(r.file().toFile(), 64 * 1024));
+      } catch (IOException e) {
+        return ctx.writeAndFlush(Responses.full(new ApiException(500, "internal", "backup file vanished").toResponse(),
+            false));
+      }
+    }
     ChannelFuture done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     done.addListener(f -> Files.deleteIfExists(r.file()));
     return done;

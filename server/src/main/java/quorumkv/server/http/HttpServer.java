@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -96,8 +97,11 @@ public final class HttpServer implements AutoCloseable {
                 // they are budgeted, aggregated, continued (100) and served one by one, in order.
                 .addLast("in-order", new FlowControlHandler())
                 .addLast("budget", new BodyBudget(budget, settings.maxBodyBytes()))
-                .addLast("aggregate", new BoundedAggregator(settings.maxBodyBytes()))
-                .addLast("dispatch", new Dispatcher(router, workers, observer, deadline));
+                .addLast("aggregate", new BoundedAggregator(settings.maxBodyBytes()));
+            if (tls != null) {
+              ch.pipeline().addLast("chunked", new ChunkedWriteHandler()); // files (backups) through TLS
+            }
+            ch.pipeline().addLast("dispatch", new Dispatcher(router, workers, observer, deadline));
           }
         });
     try {

@@ -46,7 +46,7 @@ class HttpApiTest {
   void anOverloadedNodeIsSkippedForTheNext() throws Exception {
     AtomicInteger a = new AtomicInteger();
     AtomicInteger b = new AtomicInteger();
-    HttpApi api = new HttpApi(List.of(node(n -> 429, a), node(n -> 200, b)), Duration.ofSeconds(5));
+    HttpApi api = new HttpApi(List.of(node(n -> 429, a), node(n -> 200, b)), Duration.ofSeconds(5), null);
     HttpApi.Reply r = api.send("PUT", "/v1/kv/k", "application/json", "{}".getBytes(StandardCharsets.UTF_8), true);
     assertEquals(200, r.status());
     assertEquals(1, a.get());
@@ -57,7 +57,7 @@ class HttpApiTest {
   void whenEveryNodeIsOverloadedItWaitsOnceThenTriesThemAgain() throws Exception {
     AtomicInteger a = new AtomicInteger();
     AtomicInteger b = new AtomicInteger();
-    HttpApi api = new HttpApi(List.of(node(n -> n == 1 ? 429 : 200, a), node(n -> 429, b)), Duration.ofSeconds(5));
+    HttpApi api = new HttpApi(List.of(node(n -> n == 1 ? 429 : 200, a), node(n -> 429, b)), Duration.ofSeconds(5), null);
     long t0 = System.nanoTime();
     assertEquals(200, api.get("/v1/kv/k").status());
     long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -69,7 +69,7 @@ class HttpApiTest {
   @Test
   void stillOverloadedAfterTheWaitIsUnavailableNotARetryLoop() throws Exception {
     AtomicInteger a = new AtomicInteger();
-    HttpApi api = new HttpApi(List.of(node(n -> 429, a)), Duration.ofSeconds(5));
+    HttpApi api = new HttpApi(List.of(node(n -> 429, a)), Duration.ofSeconds(5), null);
     CliException e = assertThrows(CliException.class, () -> api.get("/v1/kv/k"));
     assertEquals(ExitCodes.UNAVAILABLE, e.exitCode());
     assertEquals(2, a.get(), "one call, then one more after the wait");

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import quorumkv.client.tls.TlsFiles;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,7 +45,6 @@ class ClusterScriptIT {
   Path dir;
   private final int raftBase = 20_000 + 10 * ThreadLocalRandom.current().nextInt(500);
   private final int httpBase = raftBase + 5_000;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @AfterEach
   void down() throws Exception {
@@ -70,6 +73,7 @@ class ClusterScriptIT {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
     pb.environment().put("QUORUMKV_ENDPOINTS", endpoints());
+    pb.environment().put("QUORUMKV_CLUSTER_DIR", dir.toString());   // where the CLI finds the cluster's certificates
     Process p = pb.start();
     assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), String.join(" ", cmd) + " did not end");
     return p.exitValue();
@@ -93,12 +97,20 @@ class ClusterScriptIT {
     throw new AssertionError("no leader in status: " + run(30, "bin/quorumkv-cluster", "status"));
   }
 
+  /** GET over HTTPS with the cluster's development CA and its app client certificate. */
   private String httpGet(int node, String key) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + (httpBase + node) + "/v1/kv/" + key)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    return r.body();
+    Path pki = dir.resolve("pki");
+    try (TlsFiles app = TlsFiles.open(pki.resolve("ca.pem"), pki.resolve("app.pem"), pki.resolve("app.key"),
+        Duration.ofMinutes(1))) {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(new KeyManager[] {app.keyManager()}, new TrustManager[] {app.trustManager()}, null);
+      HttpClient https = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<String> r = https.send(HttpRequest.newBuilder(
+          URI.create("https://127.0.0.1:" + (httpBase + node) + "/v1/kv/" + key)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      return r.body();
+    }
   }
 
   private static String[] words(String command) {
@@ -124,9 +136,11 @@ class ClusterScriptIT {
           assertTrue(httpGet(node, "hello").contains("\"value\":\"world\""), "n" + node + " serves the key");
         }
       });
-      steps.put("curl -s http://127.0.0.1:8082/v1/kv/hello", c -> {
-        assertTrue(c.contains(":8082/"), c);
-        String out = run(60, words(c.replace(":8082/", ":" + (httpBase + 2) + "/")));
+      steps.put("curl -s --cacert .quorumkv/cluster/pki/ca.pem --cert .quorumkv/cluster/pki/app.pem --key"
+          + " .quorumkv/cluster/pki/app.key https://127.0.0.1:8082/v1/kv/hello", c -> {
+        assertTrue(c.contains(":8082/") && c.contains(".quorumkv/cluster/pki/"), c);
+        String out = run(60, words(c.replace(":8082/", ":" + (httpBase + 2) + "/")
+            .replace(".quorumkv/cluster/pki/", dir.resolve("pki") + "/")));
         assertTrue(out.contains("\"key\":\"hello\",\"value\":\"world\""), out);
       });
       steps.put("bin/quorumkv-cluster status", c -> {

@@ -149,8 +149,12 @@ class ReadmeCommandsIT {
     requireFreePorts(9871, 9872, 9873, 9874, 10871, 10872, 10873, 10874);
     long t0 = System.nanoTime();
 
-    List<String> startLines = readme.block(MANUAL_START);
-    assertEquals(3, startLines.size(), "three start lines: " + startLines);
+    List<String> startLines = new ArrayList<>(readme.block(MANUAL_START));
+    assertEquals(4, startLines.size(), "the certs line and three start lines: " + startLines);
+    String certs = startLines.remove(0);
+    assertTrue(certs.startsWith("bin/quorumkv certs --dir /tmp/qkv/pki "), certs);
+    expectExit(0, certs.replace("/tmp/qkv/", dir.resolve("qkv") + "/"));
+    http = HttpCalls.tls(pki().resolve("ca.pem"), pki().resolve("root.pem"), pki().resolve("root.key"));
     for (String line : startLines) {
       assertTrue(line.endsWith(" &") && line.contains("--storage.data-dir=/tmp/qkv/"), "start line as expected: " + line);
       String command = line.substring(0, line.length() - 2).replace("/tmp/qkv/", dir.resolve("qkv") + "/");
@@ -161,7 +165,7 @@ class ReadmeCommandsIT {
     }
     for (int ops = 11871; ops <= 11873; ops++) {   // the operations ports: HTTP port + 1000
       String address = "127.0.0.1:" + ops;
-      Eventually.assertTrue(Duration.ofSeconds(60), () -> HttpCalls.get(address, "/ready").status() == 200,
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> http.get(address, "/ready").status() == 200,
           address + " ready");
     }
     assertOwnNodesAlive("start");
@@ -186,6 +190,14 @@ class ReadmeCommandsIT {
   private interface Step {
     void run(String readmeCommand) throws Exception;
   }
+
+  /** The development CA README's certs line makes (under this test's stand-in for /tmp/qkv). */
+  private Path pki() {
+    return dir.resolve("qkv").resolve("pki");
+  }
+
+  /** HTTPS with README's CA and its admin client certificate, once the certs line ran. */
+  private HttpCalls.Client http;
 
   private long putRevision;
   private long casRevision;
@@ -215,7 +227,7 @@ class ReadmeCommandsIT {
     s.put("bin/quorumkv del app/config --prev-revision N", c -> {
       assertTrue(expectExit(3, replaceOnce(c, " N", " " + putRevision)).out().contains("compare failed"));
       assertTrue(expectExit(0, replaceOnce(c, " N", " " + casRevision)).out().contains("deleted revision="));
-      assertEquals(404, HttpCalls.get(n1(), "/v1/kv/app/config").status());
+      assertEquals(404, http.get(n1(), "/v1/kv/app/config").status());
     });
     s.put("bin/quorumkv del app/config", c -> {
       httpPut("app/config", "v3");
@@ -234,10 +246,10 @@ class ReadmeCommandsIT {
       assertEquals("app/a", expectExit(0, "bin/quorumkv scan --start app/a --end app/b --keys-only").out().strip());
     });
     s.put("bin/quorumkv get k --consistency follower", c -> {
-      long index = HttpCalls.putJson(n1(), "/v1/kv/k", "{\"value\":\"follower-read\"}").json().get("index").asLong();
+      long index = http.putJson(n1(), "/v1/kv/k", "{\"value\":\"follower-read\"}").json().get("index").asLong();
       // A follower read may trail: wait (over HTTP, no JVM per try) until n1, the first endpoint, applied it.
       Eventually.assertTrue(Duration.ofSeconds(30),
-          () -> HttpCalls.get(n1(), "/v1/kv/k?consistency=follower&min_index=" + index).status() == 200, "n1 applied");
+          () -> http.get(n1(), "/v1/kv/k?consistency=follower&min_index=" + index).status() == 200, "n1 applied");
       assertEquals("follower-read", expectExit(0, c).out().strip());
     });
     s.put("bin/quorumkv txn --file txn.json", c -> {
@@ -245,7 +257,7 @@ class ReadmeCommandsIT {
           + "\"success\":[{\"op\":\"put\",\"key\":\"k\",\"value\":\"from-txn\"}],\"failure\":[{\"op\":\"get\",\"key\":\"k\"}]}";
       Files.writeString(dir.resolve("txn.json"), txn);
       assertTrue(expectExit(0, c).out().startsWith("SUCCESS"));
-      assertEquals("from-txn", HttpCalls.get(n1(), "/v1/kv/k").json().get("value").asText());
+      assertEquals("from-txn", http.get(n1(), "/v1/kv/k").json().get("value").asText());
       // README's comment: "stdin without --file"; the guard no longer holds: exit 3.
       Result again = run(List.of(QUORUMKV, "txn"), txn);
       assertEquals(3, again.exit(), again.toString());
@@ -286,7 +298,7 @@ class ReadmeCommandsIT {
       startN4("n4-again");
       assertTrue(memberLine("n4", "voter").matcher(expectExit(0, replaceOnce(c, "host:", "127.0.0.1:")).out()).find());
       httpPut("after-n4-joined", "ok");
-      Eventually.assertTrue(Duration.ofSeconds(30), () -> HttpCalls.get("127.0.0.1:10874",
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> http.get("127.0.0.1:10874",
           "/v1/kv/after-n4-joined?consistency=follower").status() == 200, "n4 replicates as a voter");
       // Back to three voters before n4 stops, so that the rest runs on README's cluster.
       assertFalse(expectExit(0, "bin/quorumkv member remove n4").out().contains("n4"));
@@ -295,12 +307,12 @@ class ReadmeCommandsIT {
     s.put("bin/quorumkv leader transfer n2", c -> {
       if ("n2".equals(leader())) {
         // Make the transfer a real one.
-        assertEquals(200, HttpCalls.send(n1(), "POST", "/v1/cluster/leader", "application/json", "{\"to\":\"n1\"}").status());
+        assertEquals(200, http.send(n1(), "POST", "/v1/cluster/leader", "application/json", "{\"to\":\"n1\"}").status());
         Eventually.assertTrue(Duration.ofSeconds(15), () -> "n1".equals(leader()), "n1 leads");
       }
       assertEquals("leader is now n2", expectExit(0, c).out().strip());
       Eventually.assertTrue(Duration.ofSeconds(15),
-          () -> "leader".equals(HttpCalls.get("127.0.0.1:10872", "/v1/cluster").json().get("role").asText()), "n2 leads");
+          () -> "leader".equals(http.get("127.0.0.1:10872", "/v1/cluster").json().get("role").asText()), "n2 leads");
     });
     s.put("bin/quorumkv snapshot save backup.qkv", c -> {
       Result r = expectExit(0, c);
@@ -322,13 +334,14 @@ class ReadmeCommandsIT {
         stop(id);
       }
       start("restored-n1", "bin/quorumkv server --node.id=n1 --raft.peers=n1=127.0.0.1:9871 --storage.data-dir="
-          + restoredDir);
+          + restoredDir + " --tls.ca-file=" + pki().resolve("ca.pem") + " --tls.cert-file=" + pki().resolve("n1.pem")
+          + " --tls.key-file=" + pki().resolve("n1.key"));
       awaitLog("restored-n1", Pattern.compile("node=n1 leader=n1"));
-      Eventually.assertTrue(Duration.ofSeconds(60), () -> HttpCalls.get("127.0.0.1:11871", "/ready").status() == 200,
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> http.get("127.0.0.1:11871", "/ready").status() == 200,
           "restored n1 ready");
-      assertEquals("1", HttpCalls.get(n1(), "/v1/kv/app/a").json().get("value").asText());
-      assertEquals("from-txn", HttpCalls.get(n1(), "/v1/kv/k").json().get("value").asText());
-      long next = HttpCalls.putJson(n1(), "/v1/kv/after-restore", "{\"value\":\"x\"}").json().get("revision").asLong();
+      assertEquals("1", http.get(n1(), "/v1/kv/app/a").json().get("value").asText());
+      assertEquals("from-txn", http.get(n1(), "/v1/kv/k").json().get("value").asText());
+      long next = http.putJson(n1(), "/v1/kv/after-restore", "{\"value\":\"x\"}").json().get("revision").asLong();
       assertTrue(next > backupRevision, "revisions continue above the backup's: " + next + " > " + backupRevision);
     });
     return s;
@@ -344,11 +357,16 @@ class ReadmeCommandsIT {
 
   /** Starts n4 as README says a new node starts: the group's members plus itself as a listener. */
   private void startN4(String name) throws Exception {
-    String n3 = readme.block(MANUAL_START).get(2);
+    String n3 = readme.block(MANUAL_START).get(3);   // after the certs line and n1, n2
     assertTrue(n3.contains("--node.id=n3 ") && n3.contains(",n3=127.0.0.1:9873 "), n3);
+    if (!Files.exists(pki().resolve("n4.key"))) {
+      expectExit(0, "bin/quorumkv certs --dir " + pki() + " --node n4");   // n4's certificate from README's CA
+    }
     String n4 = n3.substring(0, n3.length() - 2)
         .replace("--node.id=n3 ", "--node.id=n4 ")
         .replace(",n3=127.0.0.1:9873 ", ",n3=127.0.0.1:9873,n4=127.0.0.1:9874:listener ")
+        .replace("/tmp/qkv/pki/n3.", pki() + "/n4.")
+        .replace("/tmp/qkv/pki/", pki() + "/")
         .replace("/tmp/qkv/n3", dir.resolve("qkv/n4").toString());
     start(name, n4);
     awaitLog(name, Pattern.compile("node=n4 HTTP on"));
@@ -364,12 +382,12 @@ class ReadmeCommandsIT {
     return "127.0.0.1:10871";
   }
 
-  private static String leader() {
-    return HttpCalls.get(n1(), "/v1/cluster").json().get("leader").asText();
+  private String leader() {
+    return http.get(n1(), "/v1/cluster").json().get("leader").asText();
   }
 
-  private static void httpPut(String key, String value) {
-    HttpCalls.Reply r = HttpCalls.putJson(n1(), "/v1/kv/" + key, "{\"value\":\"" + value + "\"}");
+  private void httpPut(String key, String value) {
+    HttpCalls.Reply r = http.putJson(n1(), "/v1/kv/" + key, "{\"value\":\"" + value + "\"}");
     assertEquals(200, r.status(), r.body());
   }
 
@@ -424,6 +442,7 @@ class ReadmeCommandsIT {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
     pb.environment().put("QUORUMKV_ENDPOINTS", ENDPOINTS);
+    pb.environment().put("QUORUMKV_DEV_PKI", pki().toString());   // README: QUORUMKV_DEV_PKI=/tmp/qkv/pki
     return pb;
   }
 

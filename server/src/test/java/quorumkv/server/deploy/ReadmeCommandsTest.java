@@ -99,7 +99,8 @@ class ReadmeCommandsTest {
     INVENTORY.put("bin/quorumkv-cluster up", runsBlock(CLUSTER_SCRIPT_IT, "QUICK_START", ReadmeCommands.QUICK_START));
     INVENTORY.put("mvn -B verify", ciStep("README's test command; .ci/run runs exactly it"));
     for (String c : List.of("bin/quorumkv put hello world", "bin/quorumkv get hello",
-        "curl -s http://127.0.0.1:8082/v1/kv/hello", "bin/quorumkv-cluster status", "bin/quorumkv-cluster kill 1",
+        "curl -s --cacert .quorumkv/cluster/pki/ca.pem --cert .quorumkv/cluster/pki/app.pem --key"
+            + " .quorumkv/cluster/pki/app.key https://127.0.0.1:8082/v1/kv/hello", "bin/quorumkv-cluster status", "bin/quorumkv-cluster kill 1",
         "bin/quorumkv-cluster down")) {
       INVENTORY.put(c, runsBlock(CLUSTER_SCRIPT_IT, "QUICK_START_EXAMPLES", ReadmeCommands.QUICK_START_EXAMPLES));
     }
@@ -112,9 +113,12 @@ class ReadmeCommandsTest {
 
     // Starting nodes by hand, and the CLI.
     INVENTORY.put("bin/quorumkv server --help", runsLiteral(README_COMMANDS_IT, "exit 0, lists the settings"));
+    INVENTORY.put("bin/quorumkv certs --dir /tmp/qkv/pki --node n1 --node n2 --node n3 --client root",
+        runsBlock(README_COMMANDS_IT, "MANUAL_START", ReadmeCommands.MANUAL_START));
     for (String node : List.of("n1", "n2", "n3")) {
       INVENTORY.put("bin/quorumkv server --node.id=" + node + " --raft.peers=n1=127.0.0.1:9871,n2=127.0.0.1:9872,"
-          + "n3=127.0.0.1:9873 --storage.data-dir=/tmp/qkv/" + node + " &",
+          + "n3=127.0.0.1:9873 --storage.data-dir=/tmp/qkv/" + node + " --tls.ca-file=/tmp/qkv/pki/ca.pem"
+          + " --tls.cert-file=/tmp/qkv/pki/" + node + ".pem --tls.key-file=/tmp/qkv/pki/" + node + ".key &",
           runsBlock(README_COMMANDS_IT, "MANUAL_START", ReadmeCommands.MANUAL_START));
     }
     INVENTORY.put("mvn -pl client -am dependency:tree -Dscope=runtime", ciStep("checks that the client's tree lists"
