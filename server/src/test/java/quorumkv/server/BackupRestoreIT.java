@@ -53,7 +53,10 @@ class BackupRestoreIT {
       System.out.printf("150 sequential HTTP writes (round-robin over the nodes) in %d ms%n",
           (System.nanoTime() - started) / 1_000_000);
       long saveStarted = System.nanoTime();
-      Cli.Run save = Cli.run("snapshot", "save", file.toString(), "--endpoints", endpoints);
+      Path pki = source.pki();
+      Cli.Run save = Cli.run("snapshot", "save", file.toString(), "--endpoints", endpoints, "--cacert",
+          pki.resolve("ca.pem").toString(), "--cert", pki.resolve("root.pem").toString(), "--key",
+          pki.resolve("root.key").toString());
       System.out.printf("snapshot save under writes took %d ms%n", (System.nanoTime() - saveStarted) / 1_000_000);
       long afterSave = written(acknowledged, failed);
       Eventually.assertTrue(Duration.ofSeconds(30), () -> written(acknowledged, failed) >= afterSave + 50,
@@ -72,8 +75,8 @@ class BackupRestoreIT {
       String address = source.httpAddress(i % 3);
       boolean delete = i % 7 == 6;
       HttpCalls.Reply r = delete
-          ? HttpCalls.send(address, "DELETE", "/v1/kv/" + key, null, null)
-          : HttpCalls.putJson(address, "/v1/kv/" + key, "{\"value\":\"v" + i + "\"}");
+          ? source.http().send(address, "DELETE", "/v1/kv/" + key, null, null)
+          : source.http().putJson(address, "/v1/kv/" + key, "{\"value\":\"v" + i + "\"}");
       if (r.status() != 200) {
         throw new AssertionError("write failed: " + r);
       }
@@ -103,7 +106,7 @@ class BackupRestoreIT {
     try (LocalCluster copy = LocalCluster.startWithHttp(3, restored, Map.of())) {
       int leader = copy.waitForLeader(Duration.ofSeconds(20));
       String address = copy.httpAddress((leader + 1) % 3);
-      JsonNode all = HttpCalls.get(address, "/v1/kv?prefix=w/&limit=1000").json();
+      JsonNode all = copy.http().get(address, "/v1/kv?prefix=w/&limit=1000").json();
       Map<String, Write> actual = new TreeMap<>();
       for (JsonNode kv : all.get("kvs")) {
         actual.put(kv.get("key").asText(), new Write(kv.get("mod_revision").asLong(), kv.get("key").asText(),
@@ -112,11 +115,11 @@ class BackupRestoreIT {
       assertEquals(expected, actual, "restored state = acknowledged writes up to revision " + revision);
       assertEquals(backup.entries(), actual.size());
 
-      HttpCalls.Reply next = HttpCalls.putJson(address, "/v1/kv/after-restore", "{\"value\":\"x\"}");
+      HttpCalls.Reply next = copy.http().putJson(address, "/v1/kv/after-restore", "{\"value\":\"x\"}");
       assertEquals(200, next.status(), next.body());
       assertTrue(next.json().get("revision").asLong() > revision, "revisions continue above the backup's: " + next.body());
       Write any = expected.values().iterator().next();
-      HttpCalls.Reply cas = HttpCalls.putJson(address, "/v1/kv/" + any.key() + "?prev_revision=" + any.revision(),
+      HttpCalls.Reply cas = copy.http().putJson(address, "/v1/kv/" + any.key() + "?prev_revision=" + any.revision(),
           "{\"value\":\"cas\"}");
       assertEquals(200, cas.status(), "CAS against a backed-up mod revision: " + cas.body());
     }

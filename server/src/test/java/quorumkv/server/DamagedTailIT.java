@@ -114,11 +114,11 @@ class DamagedTailIT {
   private void assertHeals(int node, AckedWriter writer) {
     String id = cluster.nodeId(node);
     Eventually.assertTrue(HEAL, () -> {
-      HttpCalls.Reply health = HttpCalls.get(cluster.opsAddress(node), "/health");
+      HttpCalls.Reply health = cluster.http().get(cluster.opsAddress(node), "/health");
       assertEquals(200, health.status(), id + " healing, /health: " + health.body());
       return cluster.node(node).listenerRejoinStatus() == null
           && client.admin().clusterStatus().member(id).orElseThrow().isVoter()
-          && HttpCalls.get(cluster.opsAddress(node), "/ready").status() == 200;
+          && cluster.http().get(cluster.opsAddress(node), "/ready").status() == 200;
     }, id + " a ready voter again (rejoin: " + cluster.node(node).listenerRejoinStatus() + ")");
     int acked = writer.ackedCount();
     Eventually.assertTrue(HEAL, () -> writer.ackedCount() > acked + 10, "writes go on after " + id + " returned");
@@ -129,7 +129,7 @@ class DamagedTailIT {
     // A node that found at run time that it lost acknowledged entries rejoins as a listener: a voter again at the end.
     Eventually.assertTrue(HEAL, () -> cluster.node(node).listenerRejoinStatus() == null
         && client.admin().clusterStatus().member(id).orElseThrow().isVoter()
-        && HttpCalls.get(cluster.opsAddress(node), "/ready").status() == 200,
+        && cluster.http().get(cluster.opsAddress(node), "/ready").status() == 200,
         id + " a ready voter at the end (rejoin: " + cluster.node(node).listenerRejoinStatus() + ")");
   }
 

@@ -126,7 +126,7 @@ class DiskFillPointsIT {
 
   private static boolean ready(LocalCluster cluster, int index) {
     try {
-      return HttpCalls.get(cluster.opsAddress(index), "/ready").status() == 200;
+      return cluster.http().get(cluster.opsAddress(index), "/ready").status() == 200;
     } catch (UncheckedIOException | IllegalStateException e) {
       return false;
     }

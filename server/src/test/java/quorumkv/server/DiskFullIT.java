@@ -76,7 +76,7 @@ class DiskFullIT {
         long started = System.nanoTime();
         assertThrows(KvNoSpaceException.class, () -> client.put("probe", "x"));
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(5).toNanos(), "a refused write fails fast");
-        HttpCalls.Reply http = HttpCalls.send(cluster.httpAddress(healthy), "PUT", "/v1/kv/probe", "text/plain", "x");
+        HttpCalls.Reply http = cluster.http().send(cluster.httpAddress(healthy), "PUT", "/v1/kv/probe", "text/plain", "x");
         assertEquals(507, http.status(), http.body());
         assertEquals("no_space", http.json().get("error").asText());
         String first = writer.acked.keySet().iterator().next();
@@ -93,7 +93,7 @@ class DiskFullIT {
         Tmpfs.empty(dataDir(full));
         for (int i = 0; i < 3; i++) {
           int node = i;
-          Eventually.assertTrue(HEAL, () -> HttpCalls.get(cluster.opsAddress(node), "/ready").status() == 200,
+          Eventually.assertTrue(HEAL, () -> cluster.http().get(cluster.opsAddress(node), "/ready").status() == 200,
               "node " + node + " ready again");
         }
         int resumed = writer.acked.size();
@@ -138,7 +138,7 @@ class DiskFullIT {
 
         Tmpfs.empty(dataDir(follower));
         Eventually.assertTrue(HEAL, () -> state(cluster, follower) == MemberState.RUNNING, "the member restarted");
-        Eventually.assertTrue(HEAL, () -> HttpCalls.get(cluster.opsAddress(follower), "/ready").status() == 200,
+        Eventually.assertTrue(HEAL, () -> cluster.http().get(cluster.opsAddress(follower), "/ready").status() == 200,
             "the follower is ready again");
         writer.close();
         long target = cluster.node(cluster.waitForLeader(Duration.ofSeconds(10))).appliedIndex();
@@ -160,10 +160,10 @@ class DiskFullIT {
   }
 
   private static void assertNotReadyButHealthy(LocalCluster cluster, int index, String why) {
-    HttpCalls.Reply ready = HttpCalls.get(cluster.opsAddress(index), "/ready");
+    HttpCalls.Reply ready = cluster.http().get(cluster.opsAddress(index), "/ready");
     assertEquals(503, ready.status(), ready.body());
     assertTrue(ready.body().contains(why), ready.body());
-    HttpCalls.Reply health = HttpCalls.get(cluster.opsAddress(index), "/health");
+    HttpCalls.Reply health = cluster.http().get(cluster.opsAddress(index), "/health");
     assertEquals(200, health.status(), "a node that heals itself stays healthy: " + health.body());
   }
 }

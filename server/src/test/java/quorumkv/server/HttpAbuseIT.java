@@ -42,7 +42,8 @@ class HttpAbuseIT {
   @BeforeContainer
   static void start() throws IOException {
     dir = Files.createTempDirectory("http-abuse-it");
-    cluster = LocalCluster.startWithHttp(3, dir, Map.of(ConfigKeys.HTTP_MAX_BODY, "64KB",
+    // Plaintext, named so: the HTTP parsing and limits under test are the same behind TLS (HttpTlsIT).
+    cluster = LocalCluster.startWithHttp(3, dir, Map.of(ConfigKeys.INSECURE_PLAINTEXT, "true", ConfigKeys.HTTP_MAX_BODY, "64KB",
         ConfigKeys.HTTP_REQUEST_TIMEOUT, "1s", ConfigKeys.HTTP_IDLE_TIMEOUT, "2s", ConfigKeys.HTTP_MAX_CONNECTIONS, "16",
         ConfigKeys.HTTP_CALL_TIMEOUT, "3s", ConfigKeys.HTTP_MAX_CONNECTIONS_PER_ADDRESS, "12",
         ConfigKeys.HTTP_FIRST_BYTE_TIMEOUT, "1s"));

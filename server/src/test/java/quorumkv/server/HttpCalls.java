@@ -45,6 +45,11 @@ public final class HttpCalls {
     return PLAIN.putJson(address, path, json);
   }
 
+  /** The plain HTTP client. */
+  public static Client plain() {
+    return PLAIN;
+  }
+
   /** A client for HTTPS listeners: trusts {@code caFile}, shows the certificate {@code certFile}. */
   public static Client tls(Path caFile, Path certFile, Path keyFile) {
     try (TlsFiles files = TlsFiles.open(caFile, certFile, keyFile, Duration.ofHours(1))) {

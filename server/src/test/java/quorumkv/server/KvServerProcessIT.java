@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.testing.RawKv;
 
 /** Real server processes: one-line errors and exit code 2 on bad setup; kill -9 of the leader; SIGTERM. */
@@ -85,7 +86,7 @@ class KvServerProcessIT {
     for (int i = 0; i < 3; i++) {
       nodes[i] = launch("n" + (i + 1), peers, dir.resolve("n" + (i + 1)));
     }
-    try (RawKv kv = new RawKv("quorumkv", addresses)) {
+    try (RawKv kv = new RawKv("quorumkv", addresses, LocalCluster.raftClientParameters(null))) {
       for (int i = 0; i < 30; i++) {
         kv.put("a" + i, "v" + i);
       }

@@ -45,6 +45,8 @@ class OperatorCallsDuringSnapshotInstallIT {
 
   @TempDir
   Path dir;
+  /** HTTPS with the cluster's admin certificate (backups are for admins). */
+  private static volatile HttpCalls.Client http;
 
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -57,6 +59,7 @@ class OperatorCallsDuringSnapshotInstallIT {
     ErrLog errLog = ErrLog.capture();
     ExecutorService loops = Executors.newFixedThreadPool(Endpoint.values().length);
     try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir, small); KvClient client = cluster.connect()) {
+      http = cluster.http();
       int leader = cluster.waitForLeader(Duration.ofSeconds(20));
       int follower = (leader + 1) % 3;
       client.put("before", "down");
@@ -132,7 +135,7 @@ class OperatorCallsDuringSnapshotInstallIT {
   }
 
   private static double installsSeen(String address) {
-    HttpCalls.Reply r = HttpCalls.get(address, "/metrics");
+    HttpCalls.Reply r = http.get(address, "/metrics");
     return r.status() == 200 ? PrometheusText.parse(r.body()).value("quorumkv_snapshot_installs_total") : 0;
   }
 
@@ -182,7 +185,7 @@ class OperatorCallsDuringSnapshotInstallIT {
         boolean beforeInstall = !installed.get();
         HttpCalls.Reply r;
         try {
-          r = HttpCalls.get(address, endpoint.path);
+          r = http.get(address, endpoint.path);
         } catch (RuntimeException e) {
           if (answered.get() > 0) {
             failures.add(endpoint + ": " + e);

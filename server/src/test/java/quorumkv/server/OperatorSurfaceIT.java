@@ -38,7 +38,8 @@ class OperatorSurfaceIT {
   @BeforeAll
   void start() throws IOException {
     dir = Files.createTempDirectory("operator-it");
-    cluster = LocalCluster.startWithHttp(3, dir, Map.of());
+    // Plaintext, named so: the HTTP API's answers under test are the same behind TLS (HttpTlsIT).
+    cluster = LocalCluster.startWithHttp(3, dir, LocalCluster.INSECURE_PLAINTEXT);
     leader = cluster.waitForLeader(Duration.ofSeconds(20));
   }
 
@@ -213,21 +214,21 @@ class OperatorSurfaceIT {
   @Order(7)
   void cliDataCommands() {
     String ep = endpoints();
-    Cli.Run put = Cli.run("put", "cli/a", "hello", "--endpoints", ep);
+    Cli.Run put = plainCli("put", "cli/a", "hello", "--endpoints", ep);
     assertEquals(ExitCodes.OK, put.exitCode(), put.toString());
     long rev = Long.parseLong(put.out().trim().replace("OK revision=", ""));
-    Cli.Run get = Cli.run("--endpoints", ep, "get", "cli/a");
+    Cli.Run get = plainCli("--endpoints", ep, "get", "cli/a");
     assertEquals("hello", get.out().trim(), get.toString());
-    assertEquals(ExitCodes.NEGATIVE, Cli.run("get", "cli/none", "--endpoints", ep).exitCode());
-    assertEquals(ExitCodes.NEGATIVE, Cli.run("cas", "cli/a", String.valueOf(rev - 1), "x", "--endpoints", ep).exitCode());
-    assertEquals(ExitCodes.OK, Cli.run("cas", "cli/a", String.valueOf(rev), "world", "--endpoints", ep).exitCode());
-    Cli.Run json = Cli.run("get", "cli/a", "--json", "--consistency", "follower", "--endpoints", ep);
+    assertEquals(ExitCodes.NEGATIVE, plainCli("get", "cli/none", "--endpoints", ep).exitCode());
+    assertEquals(ExitCodes.NEGATIVE, plainCli("cas", "cli/a", String.valueOf(rev - 1), "x", "--endpoints", ep).exitCode());
+    assertEquals(ExitCodes.OK, plainCli("cas", "cli/a", String.valueOf(rev), "world", "--endpoints", ep).exitCode());
+    Cli.Run json = plainCli("get", "cli/a", "--json", "--consistency", "follower", "--endpoints", ep);
     assertTrue(json.out().contains("\"value\""), json.toString());
-    assertEquals(ExitCodes.OK, Cli.run("put", "--base64", "AAE=", "AP8=", "--endpoints", ep).exitCode());
-    assertEquals("AP8=", Cli.run("get", "--base64", "AAE=", "--endpoints", ep).out().trim());
-    Cli.Run scan = Cli.run("scan", "--prefix", "cli/", "--endpoints", ep);
+    assertEquals(ExitCodes.OK, plainCli("put", "--base64", "AAE=", "AP8=", "--endpoints", ep).exitCode());
+    assertEquals("AP8=", plainCli("get", "--base64", "AAE=", "--endpoints", ep).out().trim());
+    Cli.Run scan = plainCli("scan", "--prefix", "cli/", "--endpoints", ep);
     assertTrue(scan.out().contains("cli/a = world"), scan.toString());
-    Cli.Run del = Cli.run("del", "cli/a", "--endpoints", ep);
+    Cli.Run del = plainCli("del", "cli/a", "--endpoints", ep);
     assertTrue(del.out().startsWith("deleted"), del.toString());
     Path txn = dir.resolve("txn.json");
     try {
@@ -236,10 +237,10 @@ class OperatorSurfaceIT {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    assertEquals(ExitCodes.NEGATIVE, Cli.run("txn", "--file", txn.toString(), "--endpoints", ep).exitCode());
-    assertEquals(ExitCodes.OK, Cli.run("txn", "--file", txn.toString(), "--endpoints", ep).exitCode());
-    assertEquals(ExitCodes.REJECTED, Cli.run("put", "k".repeat(5000), "v", "--endpoints", ep).exitCode());
-    assertEquals(ExitCodes.UNAVAILABLE, Cli.run("get", "x", "--endpoints", "127.0.0.1:1").exitCode());
+    assertEquals(ExitCodes.NEGATIVE, plainCli("txn", "--file", txn.toString(), "--endpoints", ep).exitCode());
+    assertEquals(ExitCodes.OK, plainCli("txn", "--file", txn.toString(), "--endpoints", ep).exitCode());
+    assertEquals(ExitCodes.REJECTED, plainCli("put", "k".repeat(5000), "v", "--endpoints", ep).exitCode());
+    assertEquals(ExitCodes.UNAVAILABLE, plainCli("get", "x", "--endpoints", "127.0.0.1:1").exitCode());
     assertEquals(ExitCodes.USAGE, Cli.run("get").exitCode());
     assertEquals(ExitCodes.USAGE, Cli.run("frobnicate").exitCode());
   }
@@ -248,15 +249,15 @@ class OperatorSurfaceIT {
   @Order(8)
   void cliClusterStatusAndSnapshotSave() throws IOException {
     currentLeader();
-    Cli.Run status = Cli.run("cluster", "status", "--endpoints", http(follower()) + "," + http(leader));
+    Cli.Run status = plainCli("cluster", "status", "--endpoints", http(follower()) + "," + http(leader));
     assertEquals(ExitCodes.OK, status.exitCode(), status.toString());
     assertTrue(status.out().contains("leader n" + (leader + 1)), status.out());
     assertFalse(status.out().contains("lag unknown"), "the leader's view was used: " + status.out());
-    Cli.Run json = Cli.run("cluster", "status", "--json", "--endpoints", http(follower()));
+    Cli.Run json = plainCli("cluster", "status", "--json", "--endpoints", http(follower()));
     assertTrue(json.out().contains("\"members\""), json.toString());
 
     Path file = dir.resolve("backup.qkv");
-    Cli.Run save = Cli.run("snapshot", "save", file.toString(), "--endpoints", endpoints());
+    Cli.Run save = plainCli("snapshot", "save", file.toString(), "--endpoints", endpoints());
     assertEquals(ExitCodes.OK, save.exitCode(), save.toString());
     BackupReader.Verified v = BackupReader.verify(file);
     assertTrue(v.entries() >= 3, "keys written above are in the backup: " + v);
@@ -268,28 +269,28 @@ class OperatorSurfaceIT {
     String ep = endpoints();
     int target = follower();
     String targetId = "n" + (target + 1);
-    Cli.Run transfer = Cli.run("leader", "transfer", targetId, "--endpoints", ep);
+    Cli.Run transfer = plainCli("leader", "transfer", targetId, "--endpoints", ep);
     assertEquals(ExitCodes.OK, transfer.exitCode(), transfer.toString());
     Eventually.assertTrue(Duration.ofSeconds(10), () -> cluster.node(target).isLeader(), targetId + " leads");
     leader = target;
 
     int other = (leader + 1) % 3;
     String otherId = "n" + (other + 1);
-    Cli.Run demote = Cli.run("member", "demote", otherId, "--endpoints", ep);
+    Cli.Run demote = plainCli("member", "demote", otherId, "--endpoints", ep);
     assertEquals(ExitCodes.OK, demote.exitCode(), demote.toString());
     assertTrue(demote.out().contains(otherId + "       listener"), demote.out());
-    assertEquals(ExitCodes.REJECTED, Cli.run("member", "demote", otherId, "--endpoints", ep).exitCode());
-    Cli.Run promote = Cli.run("member", "promote", otherId, "--endpoints", ep);
+    assertEquals(ExitCodes.REJECTED, plainCli("member", "demote", otherId, "--endpoints", ep).exitCode());
+    Cli.Run promote = plainCli("member", "promote", otherId, "--endpoints", ep);
     assertEquals(ExitCodes.OK, promote.exitCode(), promote.toString());
     assertTrue(promote.out().contains(otherId + "       voter"), promote.out());
 
     String address = cluster.addresses().get(other);
-    Cli.Run remove = Cli.run("member", "remove", otherId, "--endpoints", http(leader));
+    Cli.Run remove = plainCli("member", "remove", otherId, "--endpoints", http(leader));
     assertEquals(ExitCodes.OK, remove.exitCode(), remove.toString());
     assertFalse(remove.out().contains(otherId), remove.out());
-    Cli.Run add = Cli.run("member", "add", otherId, address, "--endpoints", http(leader));
+    Cli.Run add = plainCli("member", "add", otherId, address, "--endpoints", http(leader));
     assertEquals(ExitCodes.OK, add.exitCode(), add.toString());
-    Cli.Run list = Cli.run("member", "list", "--endpoints", http(leader));
+    Cli.Run list = plainCli("member", "list", "--endpoints", http(leader));
     assertTrue(list.out().contains(otherId), list.out());
     assertEquals(200, HttpCalls.putJson(http(other), "/v1/kv/after-membership", "{\"value\":\"ok\"}").status(),
         "the re-added member serves writes");
@@ -311,5 +312,12 @@ class OperatorSurfaceIT {
     cluster.restart(a);
     cluster.restart(b);
     Eventually.assertTrue(Duration.ofSeconds(20), () -> HttpCalls.get(ops(survivor), "/ready").status() == 200, "ready again");
+  }
+
+  /** The CLI against this plaintext cluster: it must be told so (--insecure-plaintext), as an operator would. */
+  private static Cli.Run plainCli(String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = "--insecure-plaintext";
+    return Cli.run(all);
   }
 }

@@ -43,6 +43,7 @@ final class RatisCommands implements AutoCloseable {
       group.add(RaftPeer.newBuilder().setId(id).setAddress(cluster.addresses().get(i)).build());
     }
     client = RaftClient.newBuilder().setProperties(new RaftProperties())
+        .setParameters(cluster.raftClientParameters())
         .setRaftGroup(RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(cluster.clusterId())), group))
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(20, TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
         .build();

@@ -37,7 +37,8 @@ final class ClientItKit {
 
   /** A config for {@code cluster}: every node's address and its cluster id; adjust it further as needed. */
   static KvClientConfig.Builder configFor(LocalCluster cluster) {
-    return KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId());
+    return KvClientConfig.builder().addresses(cluster.addresses()).clusterId(cluster.clusterId())
+        .tls(cluster.clientTls(LocalCluster.ADMIN_CLIENT));
   }
 
   /** A client of {@code cluster} with default settings. */

@@ -150,7 +150,7 @@ class KvClientIT {
     int leader = cluster.waitForLeader(Duration.ofSeconds(10));
     String follower = cluster.addresses().get((leader + 1) % 3);
     try (KvClient c = KvClients.connect(KvClientConfig.builder().addresses(follower)
-        .clusterId(cluster.clusterId()).build())) {
+        .clusterId(cluster.clusterId()).tls(cluster.clientTls(LocalCluster.ADMIN_CLIENT)).build())) {
       long t0 = System.nanoTime();
       c.put("follower-only/k", "v");
       assertEquals("v", c.get("follower-only/k").valueUtf8());

@@ -86,21 +86,22 @@ class RatisFailuresIT {
   void notLeaderFollowsTheHintAndMayHaveApplied() throws Exception {
     int leader = cluster.waitForLeader(Duration.ofSeconds(10));
     int follower = (leader + 1) % cluster.size();
-    try (RaftClient raw = rawClient(groupOf(cluster), RetryPolicies.noRetry())) {
+    try (RaftClient raw = rawClient(groupOf(cluster), RetryPolicies.noRetry(), cluster.raftClientParameters())) {
       Failure f = send(raw, write(raw, groupOf(cluster).getGroupId(), cluster.nodeId(follower)));
       assertInstanceOf(NotLeaderException.class, f.exception());
       assertNotNull(((NotLeaderException) f.exception()).getSuggestedLeader(), "names the leader");
       assertEquals(new Verdict("RETRY_OTHER", true, null), f.verdict(), "a deposed leader answers appended requests so");
     }
     try (KvClient onlyFollower = KvClients.connect(KvClientConfig.builder()
-        .addresses(cluster.addresses().get(follower)).clusterId(cluster.clusterId()).build())) {
+        .addresses(cluster.addresses().get(follower)).clusterId(cluster.clusterId())
+        .tls(cluster.clientTls(LocalCluster.ADMIN_CLIENT)).build())) {
       assertTrue(onlyFollower.put("failures/not-leader", "v").index() > 0, "followed the hint to the leader");
     }
   }
 
   @Test
   void staleReadIsDefiniteAndRetriedUntilTheDeadline() throws Exception {
-    try (RaftClient raw = rawClient(groupOf(cluster), RetryPolicies.noRetry())) {
+    try (RaftClient raw = rawClient(groupOf(cluster), RetryPolicies.noRetry(), cluster.raftClientParameters())) {
       RaftClientRequest read = request(raw, groupOf(cluster).getGroupId(), cluster.nodeId(0))
           .setType(RaftClientRequest.staleReadRequestType(Long.MAX_VALUE / 2)).build();
       Failure f = send(raw, read);
@@ -116,7 +117,7 @@ class RatisFailuresIT {
   @Test
   void groupMismatchIsDefinite() throws Exception {
     RaftGroup other = RaftGroup.valueOf(RaftGroupId.randomId(), groupOf(cluster).getPeers());
-    try (RaftClient raw = rawClient(other, RetryPolicies.noRetry())) {
+    try (RaftClient raw = rawClient(other, RetryPolicies.noRetry(), cluster.raftClientParameters())) {
       Failure f = send(raw, write(raw, other.getGroupId(), cluster.nodeId(0)));
       assertTrue(causedBy(f.exception(), GroupMismatchException.class), "got " + f.exception());
       assertEquals("RETRY_OTHER", f.verdict().action());
@@ -144,7 +145,7 @@ class RatisFailuresIT {
   @Test
   void closedStreamMessageIsTheOneMatchedByText() throws Exception {
     try (LocalCluster one = ClientItKit.startCluster(1, 0, dir.resolve("closed"), Map.of());
-        RaftClient raw = rawClient(groupOf(one), RetryPolicies.noRetry())) {
+        RaftClient raw = rawClient(groupOf(one), RetryPolicies.noRetry(), one.raftClientParameters())) {
       RaftGroupId group = groupOf(one).getGroupId();
       assertNotNull(raw.getClientRpc().sendRequestAsyncUnordered(staleRead(raw, group, one.nodeId(0))).get(10,
           TimeUnit.SECONDS), "the stream is open");
@@ -278,9 +279,20 @@ class RatisFailuresIT {
   }
 
   private static RaftClient rawClient(RaftGroup group, RetryPolicy policy, Duration requestTimeout) {
+    return rawClient(group, policy, requestTimeout, new org.apache.ratis.conf.Parameters());   // RawRatisNode: no TLS
+  }
+
+  /** A raw client of a LocalCluster: {@code tls} from {@link LocalCluster#raftClientParameters()}. */
+  private static RaftClient rawClient(RaftGroup group, RetryPolicy policy, org.apache.ratis.conf.Parameters tls) {
+    return rawClient(group, policy, Duration.ofSeconds(5), tls);
+  }
+
+  private static RaftClient rawClient(RaftGroup group, RetryPolicy policy, Duration requestTimeout,
+      org.apache.ratis.conf.Parameters parameters) {
     RaftProperties p = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(requestTimeout.toMillis(), TimeUnit.MILLISECONDS));
-    return RaftClient.newBuilder().setRaftGroup(group).setProperties(p).setRetryPolicy(policy).build();
+    return RaftClient.newBuilder().setRaftGroup(group).setProperties(p).setParameters(parameters).setRetryPolicy(policy)
+        .build();
   }
 
   private static RaftClientRequest.Builder request(RaftClient raw, RaftGroupId group, String target) {

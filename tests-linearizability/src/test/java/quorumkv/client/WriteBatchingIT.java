@@ -101,7 +101,8 @@ class WriteBatchingIT {
   void batchesRefusedAsTooBigByTheNodesShrinkUntilAccepted(@TempDir Path own) throws Exception {
     try (LocalCluster strict = LocalCluster.start(3, own, Map.of("quorumkv.limits.max-operations", "8"));
         KvClient client = KvClients.connect(KvClientConfig.builder().addresses(strict.addresses())
-            .clusterId(strict.clusterId()).deadline(DEADLINE).writeBatching(MOST).build())) {
+            .clusterId(strict.clusterId()).deadline(DEADLINE).writeBatching(MOST)
+            .tls(strict.clientTls(LocalCluster.ADMIN_CLIENT)).build())) {
       strict.waitForLeader(Duration.ofSeconds(30));
       int writes = 200;
       Set<Long> revisions = putNewKeysAtOnce(client, "strict/k", writes);

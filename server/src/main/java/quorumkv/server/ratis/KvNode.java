@@ -82,7 +82,8 @@ public final class KvNode implements AutoCloseable {
     this.config = config;
     this.tls = tls;
     this.raftPortGuard = new RaftPortGuard(config.nodeId(),
-        new RaftPortPolicy(this::isMemberNow, new java.util.HashSet<>(config.tls().admins())));
+        new RaftPortPolicy(this::isMemberNow, config.peers().stream().map(PeerSpec::id).collect(
+            java.util.stream.Collectors.toSet()), new java.util.HashSet<>(config.tls().admins())));
     this.raftParameters = RaftPropertiesFactory.parameters(tls, raftPortGuard);
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftGroup.valueOf(groupId, peers(config.peers()));

@@ -13,7 +13,9 @@ import quorumkv.server.tls.CertificateIdentity;
  *       member of the current configuration: a node certificate whose name is a member id;</li>
  *   <li>the admin service's reads (group info and list: how clients find the leader) take any caller with
  *       a certificate from the CA; its changes (membership, leadership transfer, group management, which
- *       can delete a node's group directory, snapshots, election pause) only members and admins;</li>
+ *       can delete a node's group directory, snapshots, election pause) only members, nodes of the
+ *       configured peer list (a node that took itself out to rejoin as a listener must add itself back) and
+ *       admins;</li>
  *   <li>the client service takes any caller with a certificate from the CA.</li>
  * </ul>
  */
@@ -24,10 +26,12 @@ final class RaftPortPolicy {
   private static final Set<String> ADMIN_READS = Set.of("groupInfo", "groupList");
 
   private final Predicate<String> isMember;
+  private final Set<String> configuredPeers;
   private final Set<String> admins;
 
-  RaftPortPolicy(Predicate<String> isMember, Set<String> admins) {
+  RaftPortPolicy(Predicate<String> isMember, Set<String> configuredPeers, Set<String> admins) {
     this.isMember = isMember;
+    this.configuredPeers = Set.copyOf(configuredPeers);
     this.admins = Set.copyOf(admins);
   }
 
@@ -39,10 +43,11 @@ final class RaftPortPolicy {
         return member ? null : "only members of the cluster may call the Raft peer service (" + method + "); "
             + caller + " is " + (caller.node() ? "not a member of the current configuration" : "not a node certificate");
       case ADMIN_SERVICE:
-        if (ADMIN_READS.contains(method) || member || admins.contains(caller.name())) {
+        boolean configuredNode = caller.node() && configuredPeers.contains(caller.name());
+        if (ADMIN_READS.contains(method) || member || configuredNode || admins.contains(caller.name())) {
           return null;
         }
-        return "only members and admins may call " + method + "; " + caller + " is neither";
+        return "only members, configured nodes and admins may call " + method + "; " + caller + " is none of them";
       case CLIENT_SERVICE:
         return null;
       default:

@@ -10,7 +10,8 @@ import quorumkv.server.tls.CertificateIdentity;
 
 /** The Raft port's rules, service by service, for members, impostors, clients and admins. */
 class RaftPortPolicyTest {
-  private final RaftPortPolicy policy = new RaftPortPolicy(Set.of("n1", "n2", "n3")::contains, Set.of("root"));
+  private final RaftPortPolicy policy = new RaftPortPolicy(Set.of("n1", "n2", "n3")::contains,
+      Set.of("n1", "n2", "n3", "n4"), Set.of("root"));
   private static final String PEER = RaftPortPolicy.PEER_SERVICE;
   private static final String ADMIN = RaftPortPolicy.ADMIN_SERVICE;
   private static final String CLIENT = RaftPortPolicy.CLIENT_SERVICE;
@@ -20,7 +21,7 @@ class RaftPortPolicyTest {
     assertNull(policy.denial(PEER, "appendEntries", new CertificateIdentity("n2", true)));
     String clientNamedLikeAMember = policy.denial(PEER, "requestVote", new CertificateIdentity("n2", false));
     assertTrue(clientNamedLikeAMember.contains("not a node certificate"), clientNamedLikeAMember);
-    String removed = policy.denial(PEER, "requestVote", new CertificateIdentity("n4", true));
+    String removed = policy.denial(PEER, "requestVote", new CertificateIdentity("n4", true));   // configured, not a member
     assertTrue(removed.contains("not a member of the current configuration"), removed);
     assertNotNull(policy.denial(PEER, "appendEntries", new CertificateIdentity("root", false)), "admins are not peers");
   }
@@ -36,6 +37,9 @@ class RaftPortPolicyTest {
       assertNull(policy.denial(ADMIN, change, new CertificateIdentity("root", false)), change);
       assertNull(policy.denial(ADMIN, change, new CertificateIdentity("n3", true)), change);
       assertNotNull(policy.denial(ADMIN, change, new CertificateIdentity("n3", false)), change);
+      // n4 is configured but not a member now (it took itself out to rejoin as a listener): it may add itself
+      assertNull(policy.denial(ADMIN, change, new CertificateIdentity("n4", true)), change);
+      assertNotNull(policy.denial(ADMIN, change, new CertificateIdentity("n5", true)), change);
     }
   }
 

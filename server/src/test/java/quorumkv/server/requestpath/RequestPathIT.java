@@ -53,8 +53,7 @@ class RequestPathIT {
     try (LocalCluster cluster = LocalCluster.start(3, dir)) {
       cluster.waitForLeader(Duration.ofSeconds(30));
       for (WriteBatching batching : List.of(WriteBatching.OFF, WriteBatching.DEFAULT)) {
-        KvClientConfig config = KvClientConfig.builder().addresses(cluster.addresses())
-            .clusterId(cluster.clusterId()).deadline(Duration.ofSeconds(20)).writeBatching(batching).build();
+        KvClientConfig config = cluster.clientConfig().deadline(Duration.ofSeconds(20)).writeBatching(batching).build();
         try (KvClient client = KvClients.connect(config)) {
           client.put("warm-up", "v");   // leader found, session open: later puts take the steady path
           StackProbe.clear();

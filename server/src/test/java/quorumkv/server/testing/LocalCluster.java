@@ -3,6 +3,7 @@ package quorumkv.server.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.node.KvServer;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.tls.DevPki;
 import quorumkv.server.ratis.NodeInternals;
 
 /**
@@ -34,6 +36,11 @@ import quorumkv.server.ratis.NodeInternals;
  * <p>Nodes are n1, n2, ... by index (index 0 = n1). {@link #start(int, int, Path, Map)} makes the last ones
  * listeners (non-voting asynchronous followers); {@link #addNode} starts a brand-new node whose config
  * lists the current nodes plus itself, to be added to the running group with a membership change.
+ *
+ * <p>Secure by default, as a real cluster: every node gets a certificate from a development CA made in
+ * {@code <baseDir>/pki} (mutual TLS on its Raft port and HTTP listeners), and {@link #clientConfig} shows the
+ * admin client certificate {@code root}. A test that needs plaintext says so with
+ * {@code quorumkv.insecure-plaintext=true} in its overrides.
  */
 public final class LocalCluster implements AutoCloseable {
   private final Path baseDir;
@@ -43,6 +50,8 @@ public final class LocalCluster implements AutoCloseable {
   /** With HTTP: the whole node (Raft node plus HTTP API) per index; null entries otherwise. */
   private final List<KvServer> servers = new ArrayList<>();
   private final boolean withHttp;
+  /** The development CA and its certificates; null when the overrides ask for plaintext. */
+  private final DevPki pki;
   /** Per node index: where its state machine reports events (clusters without HTTP only). */
   private final Map<Integer, StateMachineListener> stateMachineListeners = new HashMap<>();
 
@@ -57,6 +66,7 @@ public final class LocalCluster implements AutoCloseable {
     this.baseDir = baseDir;
     this.overrides = Map.copyOf(overrides);
     this.withHttp = httpPorts != null;
+    this.pki = "true".equals(overrides.get(ConfigKeys.INSECURE_PLAINTEXT)) ? null : devPki(baseDir, count);
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < count; i++) {
       peers.append(i == 0 ? "" : ",").append(peerEntry(i, advertised.get(i), i >= count - listeners));
@@ -67,6 +77,82 @@ public final class LocalCluster implements AutoCloseable {
       nodes.add(null);
       servers.add(null);
     }
+  }
+
+  /** A development CA in {@code <baseDir>/pki} with certificates n1..n{count} and the clients root and app. */
+  private static DevPki devPki(Path baseDir, int count) {
+    try {
+      DevPki pki = DevPki.openOrCreate(baseDir.resolve("pki"), "test");
+      for (int i = 1; i <= count; i++) {
+        issueNode(pki, "n" + i);
+      }
+      for (String client : List.of(ADMIN_CLIENT, "app")) {
+        if (!Files.exists(pki.dir().resolve(client + ".key"))) {
+          pki.issueClient(client, Duration.ofDays(2));
+        }
+      }
+      return pki;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void issueNode(DevPki pki, String id) throws IOException {
+    if (!Files.exists(pki.dir().resolve(id + ".key"))) {
+      pki.issueNode(id, List.of(), Duration.ofDays(2));
+    }
+  }
+
+  /**
+   * Ratis parameters for a raw Raft client of this cluster: mutual TLS with the admin certificate, or none
+   * for a plaintext cluster.
+   */
+  public org.apache.ratis.conf.Parameters raftClientParameters() {
+    return raftClientParameters(pki == null ? null : pki.dir());
+  }
+
+  /** As {@link #raftClientParameters()} for the development CA in {@code pkiDir} (null: plaintext). */
+  public static org.apache.ratis.conf.Parameters raftClientParameters(Path pkiDir) {
+    org.apache.ratis.conf.Parameters p = new org.apache.ratis.conf.Parameters();
+    if (pkiDir != null) {
+      // The reload thread is a daemon; the managers stay valid after the files object is dropped.
+      quorumkv.client.tls.TlsFiles files = quorumkv.client.tls.TlsFiles.open(pkiDir.resolve(DevPki.CA_CERT),
+          pkiDir.resolve(ADMIN_CLIENT + ".pem"), pkiDir.resolve(ADMIN_CLIENT + ".key"), Duration.ofHours(1));
+      org.apache.ratis.grpc.GrpcConfigKeys.TLS.setConf(p, org.apache.ratis.grpc.GrpcTlsConfig.newBuilder()
+          .setKeyManager(files.keyManager()).setTrustManager(files.trustManager()).setMutualTls(true).build());
+      files.close();
+    }
+    return p;
+  }
+
+  /** An HTTP client for this cluster's listeners: HTTPS with the admin certificate, or plain HTTP. */
+  public synchronized quorumkv.server.HttpCalls.Client http() {
+    if (http == null) {
+      http = pki == null ? quorumkv.server.HttpCalls.plain() : quorumkv.server.HttpCalls.tls(
+          pki.dir().resolve(DevPki.CA_CERT), pki.dir().resolve(ADMIN_CLIENT + ".pem"),
+          pki.dir().resolve(ADMIN_CLIENT + ".key"));
+    }
+    return http;
+  }
+
+  private quorumkv.server.HttpCalls.Client http;
+
+  /** Overrides for a cluster that runs plaintext: for tests of the HTTP layer's parsing and limits, which
+   *  TLS does not change (HttpTlsIT covers TLS itself). Named so, as the setting is. */
+  public static final Map<String, String> INSECURE_PLAINTEXT = Map.of(ConfigKeys.INSECURE_PLAINTEXT, "true");
+
+  /** The admin client certificate {@link #clientConfig} shows. */
+  public static final String ADMIN_CLIENT = "root";
+
+  /** The development CA's directory; null for a plaintext cluster. */
+  public Path pki() {
+    return pki == null ? null : pki.dir();
+  }
+
+  /** Client TLS with {@code name}'s certificate from this cluster's CA, or plaintext for a plaintext cluster. */
+  public KvClientConfig.Tls clientTls(String name) {
+    return pki == null ? KvClientConfig.Tls.PLAINTEXT : KvClientConfig.Tls.of(pki.dir().resolve(DevPki.CA_CERT),
+        pki.dir().resolve(name + ".pem"), pki.dir().resolve(name + ".key"));
   }
 
   private static String peerEntry(int index, int port, boolean listener) {
@@ -85,6 +171,12 @@ public final class LocalCluster implements AutoCloseable {
       settings.put(ConfigKeys.HTTP_PORT, String.valueOf(httpPort));
       settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
       settings.put(ConfigKeys.OPS_PORT, String.valueOf(freePorts(1).get(0)));
+    }
+    if (pki != null) {
+      String id = "n" + (index + 1);
+      settings.put(ConfigKeys.TLS_CA_FILE, pki.dir().resolve(DevPki.CA_CERT).toString());
+      settings.put(ConfigKeys.TLS_CERT_FILE, pki.dir().resolve(id + ".pem").toString());
+      settings.put(ConfigKeys.TLS_KEY_FILE, pki.dir().resolve(id + ".key").toString());
     }
     // "{node}" in an override is this node's id (per-node files such as TLS certificates).
     overrides.forEach((key, value) -> settings.put(key, value.replace("{node}", "n" + (index + 1))));
@@ -135,6 +227,9 @@ public final class LocalCluster implements AutoCloseable {
    */
   public synchronized int addNode(boolean asListener) throws IOException {
     int index = configs.size();
+    if (pki != null) {
+      issueNode(pki, "n" + (index + 1));
+    }
     List<Integer> ports = freePorts(withHttp ? 2 : 1);
     StringBuilder peers = new StringBuilder();
     for (ServerConfig c : configs) {
@@ -203,7 +298,7 @@ public final class LocalCluster implements AutoCloseable {
    * cluster id, the client library's defaults otherwise; add a deadline or limits before {@code build()}.
    */
   public KvClientConfig.Builder clientConfig() {
-    return KvClientConfig.builder().addresses(addresses()).clusterId(clusterId());
+    return KvClientConfig.builder().addresses(addresses()).clusterId(clusterId()).tls(clientTls(ADMIN_CLIENT));
   }
 
   /** A client of this cluster with the client library's defaults; the caller closes it. */
@@ -331,7 +426,8 @@ public final class LocalCluster implements AutoCloseable {
   public long takeSnapshot(int index) throws IOException {
     ServerConfig c = config(index);
     RaftGroup group = NodeInternals.division(node(index)).getGroup();
-    try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).build()) {
+    try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+        .setParameters(raftClientParameters()).build()) {
       var reply = client.getSnapshotManagementApi(RaftPeerId.valueOf(c.nodeId())).create(true, 30_000);
       if (!reply.isSuccess()) {
         throw new IOException("snapshot on " + c.nodeId() + " failed: " + reply.getException());

@@ -34,17 +34,21 @@ public final class RawKv implements AutoCloseable {
   private volatile String lastServer;
 
   public RawKv(LocalCluster cluster) {
-    this(cluster.clusterId(), cluster.addresses());
+    this(cluster.clusterId(), cluster.addresses(), cluster.raftClientParameters());
   }
 
-  /** @param addresses host:port of nodes n1, n2, ... in order */
-  public RawKv(String clusterId, List<String> addresses) {
+  /**
+   * @param addresses host:port of nodes n1, n2, ... in order
+   * @param parameters Ratis parameters: TLS (see {@link LocalCluster#raftClientParameters(java.nio.file.Path)})
+   */
+  public RawKv(String clusterId, List<String> addresses, org.apache.ratis.conf.Parameters parameters) {
     List<RaftPeer> peers = new java.util.ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {
       peers.add(RaftPeer.newBuilder().setId("n" + (i + 1)).setAddress(addresses.get(i)).build());
     }
     RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(clusterId)), peers);
     this.client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+        .setParameters(parameters)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(200, TimeDuration.valueOf(100,
             java.util.concurrent.TimeUnit.MILLISECONDS)))
         .build();

@@ -74,7 +74,17 @@ public interface ClusterControl extends AutoCloseable {
    */
   private quorumkv.client.KvClient adminClient() {
     return quorumkv.client.connect.KvClients.connect(quorumkv.client.KvClientConfig.builder().addresses(clientAddresses())
-        .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(60)).build());
+        .clusterId(clusterId()).deadline(java.time.Duration.ofSeconds(60)).tls(clientTls()).build());
+  }
+
+  /** TLS for this cluster's clients (the admin certificate), or plaintext where its nodes run without. */
+  default quorumkv.client.KvClientConfig.Tls clientTls() {
+    return quorumkv.client.KvClientConfig.Tls.PLAINTEXT;
+  }
+
+  /** Ratis parameters (TLS) for raw Raft clients of this cluster. */
+  default org.apache.ratis.conf.Parameters raftClientParameters() {
+    return new org.apache.ratis.conf.Parameters();
   }
 
   /**

@@ -52,6 +52,16 @@ public final class InProcessClusterControl implements ClusterControl {
     }
   }
 
+  @Override
+  public quorumkv.client.KvClientConfig.Tls clientTls() {
+    return cluster.clientTls(LocalCluster.ADMIN_CLIENT);
+  }
+
+  @Override
+  public org.apache.ratis.conf.Parameters raftClientParameters() {
+    return cluster.raftClientParameters();
+  }
+
   public LocalCluster cluster() {
     return cluster;
   }
@@ -189,6 +199,7 @@ public final class InProcessClusterControl implements ClusterControl {
       throw new IOException("no node running");
     }
     try (RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties())
+        .setParameters(cluster.raftClientParameters())
         .setRaftGroup(NodeInternals.division(any).getGroup()).build()) {
       var reply = client.admin().transferLeadership(RaftPeerId.valueOf(id(i)), 10_000);
       if (!reply.isSuccess()) {

@@ -42,7 +42,8 @@ public final class BankRun {
   public static Result run(ClusterControl cluster, BankWorkload bank, int workers, Duration duration,
       List<FaultStep> schedule, long seed) throws Exception {
     KvClientConfig config = KvClientConfig.builder().addresses(cluster.clientAddresses())
-        .clusterId(cluster.clusterId()).deadline(Duration.ofSeconds(3)).rpcTimeout(Duration.ofSeconds(1)).build();
+        .clusterId(cluster.clusterId()).deadline(Duration.ofSeconds(3)).rpcTimeout(Duration.ofSeconds(1))
+        .tls(cluster.clientTls()).build();
     List<String> violations = Collections.synchronizedList(new ArrayList<>());
     Map<BankWorkload.TransferOutcome, AtomicLong> outcomes = new EnumMap<>(BankWorkload.TransferOutcome.class);
     for (BankWorkload.TransferOutcome o : BankWorkload.TransferOutcome.values()) {

@@ -44,6 +44,7 @@ final class StaleReads implements RecordingClient.StaleReader, AutoCloseable {
     }
     RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(cluster.clusterId())), peers);
     RaftClient client = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+        .setParameters(cluster.raftClientParameters())
         .setRetryPolicy(RetryPolicies.noRetry()).build();
     return new StaleReads(client, peers.stream().map(RaftPeer::getId).toList());
   }
