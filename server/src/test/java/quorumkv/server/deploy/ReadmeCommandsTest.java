@@ -145,6 +145,7 @@ class ReadmeCommandsTest {
         "server/src/test/java/quorumkv/server/cli/CertsCommandTest.java", "\"certs\", \"--dir\"",
         "CertsCommandTest runs the command through the CLI's parser (not the launcher script) with real names and"
         + " uses what it makes for mutual TLS"));
+    INVENTORY.put("bin/quorumkv certs", sameAs("bin/quorumkv certs --dir DIR --node n1 --host HOST --client NAME"));
     INVENTORY.put("bin/quorumkv snapshot save FILE", sameAs("bin/quorumkv snapshot save backup.qkv"));
     INVENTORY.put("bin/quorumkv snapshot restore FILE <server settings>",
         sameAs("bin/quorumkv snapshot restore backup.qkv --node.id=n1 --raft.peers=... --storage.data-dir=..."));
