@@ -61,7 +61,7 @@ class HttpFailoverIT {
   void putsInFlightWhenTheLeaderIsKilledAreAnsweredAndAppliedOnce() throws Exception {
     int leader = startCluster();
     String entry = cluster.http((leader + 1) % 3);
-    Writers writers = new Writers(entry);
+    Writers writers = new Writers(entry, cluster.client());
     long killStart;
     long killEnd;
     try {
@@ -82,7 +82,7 @@ class HttpFailoverIT {
     assertFalse(straddling.isEmpty(), "some put was in flight while the leader was killed");
     assertTrue(straddling.stream().anyMatch(p -> p.millis() >= 200),
         "some put in flight at the kill waited for the new leader (an election takes at least 300 ms)");
-    String newLeader = HttpCalls.get(entry, "/v1/cluster").json().get("leader").asText();
+    String newLeader = cluster.client().get(entry, "/v1/cluster").json().get("leader").asText();
     assertNotEquals("n" + (leader + 1), newLeader, "the survivors elected a new leader");
     assertAppliedOnce(entry, puts);
   }
@@ -92,13 +92,13 @@ class HttpFailoverIT {
     int leader = startCluster();
     String entry = cluster.http((leader + 1) % 3);
     String target = "n" + ((leader + 2) % 3 + 1);
-    Writers writers = new Writers(entry);
+    Writers writers = new Writers(entry, cluster.client());
     long transferStart;
     long transferEnd;
     try {
       writers.await(60);
       transferStart = System.nanoTime();
-      HttpCalls.Reply transfer = HttpCalls.send(entry, "POST", "/v1/cluster/leader", "application/json",
+      HttpCalls.Reply transfer = cluster.client().send(entry, "POST", "/v1/cluster/leader", "application/json",
           "{\"to\":\"" + target + "\"}");
       transferEnd = System.nanoTime();
       assertEquals(200, transfer.status(), transfer.body());
@@ -113,7 +113,7 @@ class HttpFailoverIT {
     System.out.println(puts.size() + " puts; during the transfer from n" + (leader + 1) + " to " + target + " ("
         + (transferEnd - transferStart) / 1_000_000 + " ms): " + describe(during));
     assertFalse(during.isEmpty(), "some put ran while leadership moved");
-    assertEquals(target, HttpCalls.get(entry, "/v1/cluster").json().get("leader").asText());
+    assertEquals(target, cluster.client().get(entry, "/v1/cluster").json().get("leader").asText());
     assertAppliedOnce(entry, puts);
   }
 
@@ -132,10 +132,10 @@ class HttpFailoverIT {
   }
 
   /** Each acknowledged put is its key's only version, at the revision it was answered with. */
-  private static void assertAppliedOnce(String entry, List<Put> puts) {
+  private void assertAppliedOnce(String entry, List<Put> puts) {
     for (Put p : puts) {
       long revision = new HttpCalls.Reply(p.status(), p.body(), "").json().get("revision").asLong();
-      JsonNode kv = HttpCalls.get(entry, "/v1/kv/" + p.key()).json();
+      JsonNode kv = cluster.client().get(entry, "/v1/kv/" + p.key()).json();
       assertEquals(p.value(), kv.get("value").asText(), p.key());
       assertEquals(1, kv.get("version").asLong(), p.key() + " applied once: " + kv);
       assertEquals(revision, kv.get("mod_revision").asLong(), p.key() + " at the revision it was answered with");
@@ -154,7 +154,7 @@ class HttpFailoverIT {
     private final AtomicInteger done = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
 
-    Writers(String entry) {
+    Writers(String entry, HttpCalls.Client http) {
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
         Thread t = new Thread(() -> {
@@ -164,7 +164,7 @@ class HttpFailoverIT {
             long t0 = System.nanoTime();
             HttpCalls.Reply r;
             try {
-              r = HttpCalls.putJson(entry, "/v1/kv/" + key, "{\"value\":\"" + value + "\"}");
+              r = http.putJson(entry, "/v1/kv/" + key, "{\"value\":\"" + value + "\"}");
             } catch (RuntimeException e) {
               r = new HttpCalls.Reply(-1, e.toString(), "");
             }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.server.testing.LocalCluster;
+import quorumkv.server.tls.DevPki;
 import quorumkv.server.testing.RawKv;
 
 /** Real server processes: one-line errors and exit code 2 on bad setup; kill -9 of the leader; SIGTERM. */
@@ -33,7 +34,9 @@ class KvServerProcessIT {
   private Process launch(String node, String peers, Path dataDir, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
-        "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dataDir));
+        "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dataDir,
+        "--tls.ca-file=" + pki().resolve("ca.pem"), "--tls.cert-file=" + pki().resolve(node + ".pem"),
+        "--tls.key-file=" + pki().resolve(node + ".key")));
     cmd.addAll(List.of(extra));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(node + ".out").toFile())
         .redirectError(dir.resolve(node + ".err").toFile());
@@ -41,6 +44,37 @@ class KvServerProcessIT {
     Process p = pb.start();
     started.add(p);
     return p;
+  }
+
+  /** A development CA with n1..n3 and n9 (the bad-config case), made on first use. */
+  private Path pki() throws IOException {
+    Path at = dir.resolve("pki");
+    if (!Files.exists(at.resolve("n9.key"))) {
+      DevPki pki = DevPki.openOrCreate(at, "test");
+      for (String node : List.of("n1", "n2", "n3", "n9")) {
+        pki.issueNode(node, List.of(), java.time.Duration.ofDays(1));
+      }
+      pki.issueClient(LocalCluster.ADMIN_CLIENT, java.time.Duration.ofDays(1));
+    }
+    return at;
+  }
+
+  /** A node without TLS files and without the explicit insecure choice refuses to start, saying both ways out. */
+  @Test
+  void aNodeWithoutTlsRefusesToStartUnlessInsecureIsChosen() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx128m", "-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
+        "--node.id=n1", "--raft.peers=n1=127.0.0.1:" + freePort(), "--storage.data-dir=" + dir.resolve("plain")));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve("plain.out").toFile())
+        .redirectError(dir.resolve("plain.err").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+    Process p = pb.start();
+    started.add(p);
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, p.exitValue());
+    String err = Files.readString(dir.resolve("plain.err")).strip();
+    assertEquals(1, err.lines().count(), err);
+    assertTrue(err.contains("TLS is not configured") && err.contains("quorumkv.insecure-plaintext=true"), err);
   }
 
   private String stderr(String node) throws IOException {
@@ -86,7 +120,7 @@ class KvServerProcessIT {
     for (int i = 0; i < 3; i++) {
       nodes[i] = launch("n" + (i + 1), peers, dir.resolve("n" + (i + 1)));
     }
-    try (RawKv kv = new RawKv("quorumkv", addresses, LocalCluster.raftClientParameters(null))) {
+    try (RawKv kv = new RawKv("quorumkv", addresses, LocalCluster.raftClientParameters(pki()))) {
       for (int i = 0; i < 30; i++) {
         kv.put("a" + i, "v" + i);
       }

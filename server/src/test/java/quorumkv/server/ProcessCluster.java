@@ -13,17 +13,32 @@ import quorumkv.server.testing.Eventually;
 
 /**
  * Three nodes n1..n3 as real JVM processes (each with its own heap, so a test can starve one of memory or
- * kill it with SIGKILL), on loopback, with their HTTP and operations ports. Stops every process it
- * started on close.
+ * kill it with SIGKILL), on loopback, with their HTTP and operations ports; mutual TLS with a development
+ * CA unless the server flags include {@code --insecure-plaintext=true}. Stops every process it started on
+ * close.
  */
 final class ProcessCluster implements AutoCloseable {
   private final Path dir;
   private final List<String> http = new ArrayList<>();
   private final List<String> ops = new ArrayList<>();
   private final Process[] nodes = new Process[3];
+  /** Mutual TLS with a development CA in {@code <dir>/pki}, unless the server flags ask for plaintext. */
+  private final boolean tls;
+  private HttpCalls.Client client;
 
-  private ProcessCluster(Path dir) {
+  private ProcessCluster(Path dir, boolean tls) {
     this.dir = dir;
+    this.tls = tls;
+  }
+
+  /** HTTP calls to this cluster: HTTPS with the admin certificate root, or plain HTTP when it runs plaintext. */
+  public synchronized HttpCalls.Client client() {
+    if (client == null) {
+      Path pki = dir.resolve("pki");
+      client = tls ? HttpCalls.tls(pki.resolve("ca.pem"), pki.resolve("root.pem"), pki.resolve("root.key"))
+          : HttpCalls.plain();
+    }
+    return client;
   }
 
   /**
@@ -32,8 +47,16 @@ final class ProcessCluster implements AutoCloseable {
    */
   public static ProcessCluster start(Path dir, IntFunction<List<String>> jvmArgs, List<String> serverArgs)
       throws IOException {
-    ProcessCluster cluster = new ProcessCluster(dir);
+    boolean tls = !serverArgs.contains("--insecure-plaintext=true");
+    ProcessCluster cluster = new ProcessCluster(dir, tls);
     try {
+      if (tls) {
+        quorumkv.server.tls.DevPki pki = quorumkv.server.tls.DevPki.openOrCreate(dir.resolve("pki"), "test");
+        for (String node : List.of("n1", "n2", "n3")) {
+          pki.issueNode(node, List.of(), Duration.ofDays(1));
+        }
+        pki.issueClient("root", Duration.ofDays(1));
+      }
       int[] raft = {freePort(), freePort(), freePort()};
       String peers = "n1=127.0.0.1:" + raft[0] + ",n2=127.0.0.1:" + raft[1] + ",n3=127.0.0.1:" + raft[2];
       for (int i = 0; i < 3; i++) {
@@ -77,12 +100,12 @@ final class ProcessCluster implements AutoCloseable {
     int[] found = {-1};
     Eventually.assertTrue(timeout, () -> {
       for (String o : ops) {
-        if (HttpCalls.get(o, "/ready").status() != 200) {
+        if (client().get(o, "/ready").status() != 200) {
           return false;
         }
       }
       for (int i = 0; i < 3; i++) {
-        if ("leader".equals(HttpCalls.get(http.get(i), "/v1/cluster").json().get("role").asText())) {
+        if ("leader".equals(client().get(http.get(i), "/v1/cluster").json().get("role").asText())) {
           found[0] = i;
           return true;
         }
@@ -100,6 +123,11 @@ final class ProcessCluster implements AutoCloseable {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), KvServerMain.class.getName(), "server",
         "--node.id=" + node, "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(node),
         "--http.port=" + httpPort, "--http.bind-host=127.0.0.1", "--ops.port=" + opsPort));
+    if (tls) {
+      Path pki = dir.resolve("pki");
+      cmd.addAll(List.of("--tls.ca-file=" + pki.resolve("ca.pem"), "--tls.cert-file=" + pki.resolve(node + ".pem"),
+          "--tls.key-file=" + pki.resolve(node + ".key")));
+    }
     cmd.addAll(serverArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(dir.resolve(node + ".out").toFile())
         .redirectError(dir.resolve(node + ".err").toFile());

@@ -57,6 +57,11 @@ public final class BenchMain implements Callable<Integer> {
       description = "QuorumKV: Raft addresses host:port; etcd: client URLs http://host:port (required)")
   List<String> endpoints;
 
+  @Option(names = "--tls-dir", paramLabel = "DIR",
+      description = "QuorumKV: the development CA's directory (ca.pem, app.pem, app.key) for mutual TLS; without it"
+          + " the client talks plaintext (a cluster started with quorumkv.insecure-plaintext=true)")
+  java.nio.file.Path tlsDir;
+
   @Option(names = "--server-pids", paramLabel = "PID", split = ",",
       description = "the server processes whose CPU time each phase reports")
   List<Long> serverPids;
@@ -180,7 +185,9 @@ public final class BenchMain implements Callable<Integer> {
     List<BenchRow> rows = new ArrayList<>();
     try (BenchTarget target = system.equals("etcd")
         ? new EtcdTarget(endpoints, keys, opTimeout)
-        : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(writeBatching))) {
+        : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(writeBatching),
+            tlsDir == null ? quorumkv.client.KvClientConfig.Tls.PLAINTEXT : quorumkv.client.KvClientConfig.Tls.of(
+                tlsDir.resolve("ca.pem"), tlsDir.resolve("app.pem"), tlsDir.resolve("app.key")))) {
       PhaseRunner runner = new PhaseRunner(run, target, pids, valueBytes, opTimeout, maxOps, results, rows);
       System.out.printf("%s: %s, %d keys, %d-byte values, concurrency %s, warm-up %.0f s, puts %.0f s, gets %.0f s%n",
           system, endpoints, keys, valueBytes, Arrays.toString(concurrency), warmup, putSeconds, getSeconds);

@@ -18,9 +18,9 @@ final class QuorumKvTarget implements BenchTarget {
   private final Bytes[] keys;
 
   QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout,
-      KvClientConfig.WriteBatching writeBatching) {
+      KvClientConfig.WriteBatching writeBatching, KvClientConfig.Tls tls) {
     this.client = KvClients.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
-        .writeBatching(writeBatching).build());
+        .writeBatching(writeBatching).tls(tls).build());
     this.keys = new Bytes[keyCount];
     for (int i = 0; i < keyCount; i++) {
       keys[i] = Bytes.utf8(BenchTarget.keyName(i));

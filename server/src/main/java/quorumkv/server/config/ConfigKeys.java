@@ -96,7 +96,7 @@ public final class ConfigKeys {
     doc(OPS_PORT, "", "operations port: /health, /ready, /metrics only, with its own connections and threads, so probes answer while the data API is saturated; empty: the HTTP port + " + HttpDefaults.OPS_PORT_OFFSET);
     doc(OPS_BIND_HOST, "", "address the operations port binds; empty: the HTTP bind host");
     doc(OPS_MAX_CONNECTIONS, "32", "most open connections to the operations port; more are closed at once");
-    doc(TLS_CA_FILE, "", "CA bundle (PEM) that peer and client certificates must chain to; the three tls files are set together or not at all");
+    doc(TLS_CA_FILE, "", "CA bundle (PEM) that peer and client certificates must chain to; the three tls files are required (a node without them refuses to start) unless quorumkv.insecure-plaintext=true");
     doc(TLS_CERT_FILE, "", "this node's certificate (PEM, leaf first): common name = the node id, usages serverAuth and clientAuth, subject alternative names for every address peers and clients dial (bin/quorumkv certs makes one)");
     doc(TLS_KEY_FILE, "", "this node's private key (PEM, unencrypted PKCS#8; keep it readable only by the node's user)");
     doc(TLS_PROTOCOLS, "TLSv1.3", "TLS versions offered and accepted, comma-separated: TLSv1.3, or TLSv1.3,TLSv1.2 for older clients (TLS 1.2 with ECDHE and AEAD suites only)");

@@ -139,10 +139,15 @@ public final class KvNode implements AutoCloseable {
       LOG.warn("node={}: {}", config.nodeId(), healed);
     }
     NodeTls tls = NodeTls.open(config);
+    if (tls == null && !config.tls().insecure()) {
+      throw new ConfigException("TLS is not configured: set " + ConfigKeys.TLS_CA_FILE + ", " + ConfigKeys.TLS_CERT_FILE
+          + " and " + ConfigKeys.TLS_KEY_FILE + " (bin/quorumkv certs makes a development CA), or "
+          + ConfigKeys.INSECURE_PLAINTEXT + "=true to run without TLS (INSECURE: anyone who reaches a port can read"
+          + " and write everything)");
+    }
     if (tls == null) {
-      LOG.warn("node={}: INSECURE: TLS is off ({}): its listeners take plaintext from anyone who can reach"
-          + " them", config.nodeId(), config.tls().insecure() ? ConfigKeys.INSECURE_PLAINTEXT + "=true"
-          : "no quorumkv.tls.* files are set");
+      LOG.warn("node={}: INSECURE: TLS is off ({}=true): its listeners and Raft port take plaintext from anyone"
+          + " who can reach them, and nobody is identified", config.nodeId(), ConfigKeys.INSECURE_PLAINTEXT);
     }
     try {
       return new KvNode(config, listener, LostEntries.pending(config.dataDir()), tls);

@@ -29,21 +29,60 @@ public final class NamespaceClusterControl implements ClusterControl {
   private final NodeProcesses nodes;
   private final NodeDisks disks;
   private final RaftProbe raft;
-  /** HTTP/1.1: the default HTTP/2 upgrade attempt on plain http made /ready probes time out. */
-  private final java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-      .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(2)).build();
+  /** HTTPS to the operations ports with the run's CA (HTTP/1.1: an HTTP/2 upgrade attempt made probes time out). */
+  private final java.net.http.HttpClient http;
+  /** The run's development CA: node certificates name the namespace addresses the run picked. */
+  private final Path pki;
 
   private NamespaceClusterControl(int size, Path dir) {
     this.size = size;
     this.dir = dir;
     this.network = new NamespaceNetwork(size, this::id);
-    this.nodes = new NodeProcesses(size, network, dir, this::id);
+    this.pki = devPki(dir.resolve("pki"), size, network, this::id);
+    this.http = https(pki);
+    this.nodes = new NodeProcesses(size, network, dir, this::id, pki);
     this.disks = new NodeDisks(network.prefix(), dir, this::id);
     List<RaftPeer> peers = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       peers.add(RaftPeer.newBuilder().setId(id(i)).setAddress(network.address(i)).build());
     }
-    this.raft = new RaftProbe(clusterId(), peers);
+    this.raft = new RaftProbe(clusterId(), peers, raftClientParameters());
+  }
+
+  private static Path devPki(Path at, int size, NamespaceNetwork network, java.util.function.IntFunction<String> ids) {
+    try {
+      quorumkv.server.tls.DevPki pki = quorumkv.server.tls.DevPki.openOrCreate(at, "lin");
+      for (int i = 0; i < size; i++) {
+        pki.issueNode(ids.apply(i), List.of(network.ip(i)), java.time.Duration.ofDays(2));
+      }
+      pki.issueClient(quorumkv.server.testing.LocalCluster.ADMIN_CLIENT, java.time.Duration.ofDays(2));
+      return at;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static java.net.http.HttpClient https(Path pki) {
+    try (quorumkv.client.tls.TlsFiles files = quorumkv.client.tls.TlsFiles.open(pki.resolve("ca.pem"),
+        pki.resolve("root.pem"), pki.resolve("root.key"), java.time.Duration.ofHours(1))) {
+      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+      context.init(new javax.net.ssl.KeyManager[] {files.keyManager()},
+          new javax.net.ssl.TrustManager[] {files.trustManager()}, null);
+      return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .sslContext(context).connectTimeout(java.time.Duration.ofSeconds(2)).build();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public quorumkv.client.KvClientConfig.Tls clientTls() {
+    return quorumkv.client.KvClientConfig.Tls.of(pki.resolve("ca.pem"), pki.resolve("root.pem"), pki.resolve("root.key"));
+  }
+
+  @Override
+  public org.apache.ratis.conf.Parameters raftClientParameters() {
+    return quorumkv.server.testing.LocalCluster.raftClientParameters(pki);
   }
 
   /** Null if namespaces can be used here, else why not. */
@@ -303,7 +342,7 @@ public final class NamespaceClusterControl implements ClusterControl {
         + quorumkv.server.config.HttpDefaults.OPS_PORT_OFFSET;
     try {
       var reply = http.send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://" + network.ip(i) + ":" + port + "/ready"))
+          java.net.URI.create("https://" + network.ip(i) + ":" + port + "/ready"))
           .timeout(java.time.Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
       return reply.statusCode() == 200 ? null : reply.statusCode() + " " + reply.body();
     } catch (IOException e) {

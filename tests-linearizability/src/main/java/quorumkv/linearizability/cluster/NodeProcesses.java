@@ -22,7 +22,11 @@ final class NodeProcesses {
   private final Process[] processes;
   private final Set<Integer> paused = new HashSet<>();
 
-  NodeProcesses(int size, NamespaceNetwork network, Path dir, IntFunction<String> ids) {
+  /** The run's development CA (per run: its node certificates name the namespace addresses). */
+  private final Path pki;
+
+  NodeProcesses(int size, NamespaceNetwork network, Path dir, IntFunction<String> ids, Path pki) {
+    this.pki = pki;
     this.network = network;
     this.dir = dir;
     this.ids = ids;
@@ -57,7 +61,9 @@ final class NodeProcesses {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "quorumkv.server.KvServerMain", "server",
-        "--node.id=" + ids.apply(i), "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(ids.apply(i))));
+        "--node.id=" + ids.apply(i), "--raft.peers=" + peers, "--storage.data-dir=" + dir.resolve(ids.apply(i)),
+        "--tls.ca-file=" + pki.resolve("ca.pem"), "--tls.cert-file=" + pki.resolve(ids.apply(i) + ".pem"),
+        "--tls.key-file=" + pki.resolve(ids.apply(i) + ".key")));
     cmd.addAll(NodeDisks.nodeFlags());
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log(i).toFile()));

@@ -23,14 +23,14 @@ final class RaftProbe implements AutoCloseable {
   private final RaftClient admin;
   private final RaftClient probe;
 
-  RaftProbe(String clusterId, List<RaftPeer> peers) {
+  RaftProbe(String clusterId, List<RaftPeer> peers, org.apache.ratis.conf.Parameters tls) {
     this.group = RaftGroup.valueOf(RaftGroupId.valueOf(ClusterIds.groupId(clusterId)), peers);
     // Admin calls (leader transfer) may first reach a follower: retry a few times, bounded.
-    this.admin = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+    this.admin = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).setParameters(tls)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10,
             TimeDuration.valueOf(200, TimeUnit.MILLISECONDS))).build();
     // Status probes go to one named node and must not wait: no retries.
-    this.probe = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group)
+    this.probe = RaftClient.newBuilder().setProperties(new RaftProperties()).setRaftGroup(group).setParameters(tls)
         .setRetryPolicy(RetryPolicies.noRetry()).build();
   }
 

@@ -144,7 +144,7 @@ class NamespaceLinearizabilityIT {
 
   private KvClient client(Duration deadline) {
     return KvClients.connect(KvClientConfig.builder().addresses(cluster.clientAddresses())
-        .clusterId(cluster.clusterId()).deadline(deadline).build());
+        .clusterId(cluster.clusterId()).deadline(deadline).tls(cluster.clientTls()).build());
   }
 
   private Set<Integer> others(int node) {
