@@ -164,6 +164,27 @@ class HttpTlsIT {
     assertEquals(List.of(), errLog.lines(Pattern.compile("^\\s+at |Exception")), "no stack trace or exception logged");
   }
 
+  /** Failed handshakes are logged as one WARN line per 10 s per listener, never a flood. */
+  @Test
+  void failedHandshakesAreLoggedRateLimited() throws Exception {
+    int http = port(cluster.httpAddress(2));
+    for (int i = 0; i < 20; i++) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), http)) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        try {
+          readAll(socket.getInputStream());
+        } catch (IOException reset) {
+          // the node closed it
+        }
+      }
+    }
+    Thread.sleep(300);
+    long lines = errLog.lines(Pattern.compile("node=n3 http: TLS handshake from")).size();
+    assertTrue(lines >= 1 && lines <= 2, "20 failed handshakes, " + lines + " WARN lines (another test may have"
+        + " logged one for n3 within the same 10 s)");
+  }
+
   @Test
   void operationsPortServesProbesWithoutAClientCertificate() throws Exception {
     int ops = port(cluster.opsAddress(0));

@@ -96,11 +96,48 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return open.get();
   }
 
-  /** After the TLS handler: answers a connection the limiter refused once its handshake is done. */
+  /**
+   * After the TLS handler: answers a connection the limiter refused once its handshake is done, and logs a
+   * failed handshake (no certificate, another CA, plaintext, an old protocol) as one WARN line, at most one
+   * per 10 s per listener with the count of those not logged, so garbage cannot flood the log.
+   */
   @ChannelHandler.Sharable
   static final class RefuseAfterHandshake extends ChannelInboundHandlerAdapter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RefuseAfterHandshake.class);
+    private static final long LOG_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    private final String listener;
+    private final java.util.concurrent.atomic.AtomicLong nextLogNanos = new java.util.concurrent.atomic.AtomicLong(
+        System.nanoTime());
+    private final AtomicInteger notLogged = new AtomicInteger();
+
+    RefuseAfterHandshake(String listener) {
+      this.listener = listener;
+    }
+
+    private void handshakeFailed(ChannelHandlerContext ctx, Throwable cause) {
+      long now = System.nanoTime();
+      long next = nextLogNanos.get();
+      if (now - next < 0 || !nextLogNanos.compareAndSet(next, now + LOG_EVERY_NANOS)) {
+        notLogged.incrementAndGet();
+        return;
+      }
+      Throwable root = cause;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      String why = root.getMessage() == null ? "the connection closed during the handshake" : root.getMessage();
+      why = why.replaceAll("\\s+", " ");
+      int skipped = notLogged.getAndSet(0);
+      LOG.warn("{}: TLS handshake from {} failed: {}{}", listener, ctx.channel().remoteAddress(),
+          why.length() > 160 ? why.substring(0, 160) + "..." : why,
+          skipped > 0 ? " (" + skipped + " more failed handshakes not logged in the last 10 s)" : "");
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof SslHandshakeCompletionEvent done && !done.isSuccess()) {
+        handshakeFailed(ctx, done.cause());
+      }
       String refusal = ctx.channel().attr(REFUSAL).get();
       if (refusal != null && evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
         ctx.channel().config().setAutoRead(false);

@@ -74,7 +74,8 @@ public final class HttpServer implements AutoCloseable {
         NioIoHandler.newFactory());
     ConnectionLimiter limiter = new ConnectionLimiter(settings.maxConnections(), settings.maxConnectionsPerAddress(),
         tls != null);
-    ConnectionLimiter.RefuseAfterHandshake refuseAfterHandshake = new ConnectionLimiter.RefuseAfterHandshake();
+    ConnectionLimiter.RefuseAfterHandshake refuseAfterHandshake = new ConnectionLimiter.RefuseAfterHandshake(
+        "node=" + nodeId + " " + name);
     BodyBudget.Pool budget = new BodyBudget.Pool(settings.maxInflightBytes());
     ServerBootstrap bootstrap = new ServerBootstrap().group(boss, loops).channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 128)
