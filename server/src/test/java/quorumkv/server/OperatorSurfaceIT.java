@@ -261,6 +261,8 @@ class OperatorSurfaceIT {
     assertEquals(ExitCodes.OK, save.exitCode(), save.toString());
     BackupReader.Verified v = BackupReader.verify(file);
     assertTrue(v.entries() >= 3, "keys written above are in the backup: " + v);
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(file)), "a backup holds every key and value: owner-only");
   }
 
   @Test

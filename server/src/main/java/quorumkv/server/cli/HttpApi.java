@@ -141,8 +141,13 @@ final class HttpApi {
   /** Downloads to {@code target} from one endpoint; returns the HTTP status. */
   int download(String endpoint, String path, Path target) throws CliException {
     try {
+      // A backup holds every key and value: owner-only (0600) from its first byte, as keys are.
+      java.nio.file.Files.deleteIfExists(target);
+      java.nio.file.Files.createFile(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(scheme + endpoint + path))
-          .timeout(timeout.multipliedBy(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(target));
+          .timeout(timeout.multipliedBy(10)).GET().build(), HttpResponse.BodyHandlers.ofFile(target,
+              java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
       return r.statusCode();
     } catch (IOException e) {
       throw new CliException(ExitCodes.UNAVAILABLE, "download from " + endpoint + " failed: " + e);

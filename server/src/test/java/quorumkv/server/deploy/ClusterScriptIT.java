@@ -178,8 +178,29 @@ class ClusterScriptIT {
       for (Map.Entry<String, Step> step : steps.entrySet()) {
         step.getValue().run(step.getKey());
       }
+      assertNoSecretInLogs();
     } finally {
       bystander.destroyForcibly();
+    }
+  }
+
+  /** No private key, whole or in part, in anything the nodes logged. */
+  private void assertNoSecretInLogs() throws Exception {
+    List<String> secrets = new ArrayList<>();
+    try (var keys = Files.list(dir.resolve("pki"))) {
+      for (Path key : keys.filter(p -> p.toString().endsWith(".key")).toList()) {
+        Files.readAllLines(key).stream().filter(l -> !l.startsWith("-----") && l.length() > 20).forEach(secrets::add);
+      }
+    }
+    assertFalse(secrets.isEmpty(), "the cluster's keys were read");
+    try (var logs = Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        String text = Files.readString(log);
+        assertFalse(text.contains("PRIVATE KEY"), log + " holds a private key");
+        for (String secret : secrets) {
+          assertFalse(text.contains(secret), log + " holds a line of a private key");
+        }
+      }
     }
   }
 
