@@ -36,7 +36,10 @@ class RaftPortLogIT {
   void garbageConnectionsLogOneLineAndNoStackTrace() throws Exception {
     ErrLog err = ErrLog.capture();
     long before = RaftPortLog.linesLogged();
-    try (LocalCluster cluster = LocalCluster.start(1, dir); KvClient client = cluster.connect()) {
+    // Plaintext, named so: the garbage must reach gRPC's HTTP/2 parsing, which a TLS port puts behind the
+    // handshake (there, garbage fails the handshake; HttpTlsIT and RaftTlsIT cover TLS refusals).
+    try (LocalCluster cluster = LocalCluster.start(1, dir, LocalCluster.INSECURE_PLAINTEXT);
+         KvClient client = cluster.connect()) {
       cluster.waitForLeader(Duration.ofSeconds(20));
       client.put("before", "garbage");
       int port = cluster.config(0).bindPort();
@@ -72,7 +75,10 @@ class RaftPortLogIT {
     ErrLog err = ErrLog.capture();
     JulRecords jul = JulRecords.capture();
     long before = RaftPortLog.recordsTaken();
-    try (LocalCluster cluster = LocalCluster.start(1, dir); KvClient client = cluster.connect()) {
+    // Plaintext, named so: the garbage must reach gRPC's HTTP/2 parsing, which a TLS port puts behind the
+    // handshake (there, garbage fails the handshake; HttpTlsIT and RaftTlsIT cover TLS refusals).
+    try (LocalCluster cluster = LocalCluster.start(1, dir, LocalCluster.INSECURE_PLAINTEXT);
+         KvClient client = cluster.connect()) {
       cluster.waitForLeader(Duration.ofSeconds(20));
       int port = cluster.config(0).bindPort();
       // Valid connections, each with one stream gRPC refuses: it logged each with a stack trace.
