@@ -18,6 +18,7 @@ import quorumkv.server.http.HttpServer;
 import quorumkv.server.http.Routes;
 import quorumkv.server.metrics.NodeMetrics;
 import quorumkv.server.ratis.KvNode;
+import quorumkv.server.ratis.NodeClientConfig;
 import quorumkv.server.status.LeaderView;
 import quorumkv.server.status.Readiness;
 
@@ -114,7 +115,7 @@ public final class KvServer implements AutoCloseable {
    * request limits of the node, and the HTTP call timeout as the deadline of every call.
    */
   static KvClientConfig clientConfig(ServerConfig config) {
-    return KvNode.clientConfig(config);
+    return NodeClientConfig.of(config);
   }
 
   private static void sample(KvNode node, NodeMetrics metrics) {

@@ -5,15 +5,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -32,7 +29,6 @@ import quorumkv.server.backup.BackupFormat;
 import quorumkv.server.backup.BackupWriter;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.DataDirGuard;
-import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.tls.NodeTls;
@@ -81,16 +77,14 @@ public final class KvNode implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.tls = tls;
-    this.raftPortGuard = new RaftPortGuard(config.nodeId(),
-        new RaftPortPolicy(this::isMemberNow, config.peers().stream().map(PeerSpec::id).collect(
-            java.util.stream.Collectors.toSet()), new java.util.HashSet<>(config.tls().admins())));
+    this.raftPortGuard = RaftPortGuard.forNode(config, this::divisionOrNull);
     this.raftParameters = RaftPropertiesFactory.parameters(tls, raftPortGuard);
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
-    this.group = RaftGroup.valueOf(groupId, peers(config.peers()));
-    this.listener = new RejoiningListener(listener);
+    this.group = RaftPropertiesFactory.group(groupId, config);
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
     this.rejoiner = new Rejoiner(this);
     this.doctor = new NodeDoctor(this);
+    this.listener = new RejoiningListener(listener, rejoiner::shutDownByCluster, doctor::logFailed);
     // A node that lost log entries starts without its group and rejoins as a listener (ListenerRejoin).
     this.listenerRejoin = rejoinReason == null ? null : new ListenerRejoin(this, rejoinReason);
     this.server = RaftServer.newBuilder()
@@ -232,14 +226,6 @@ public final class KvNode implements AutoCloseable {
     rejoin.start();
   }
 
-  static List<RaftPeer> peers(List<PeerSpec> specs) {
-    return specs.stream().map(p -> RaftPeer.newBuilder()
-        .setId(p.id())
-        .setAddress(p.address())
-        .setStartupRole(p.role() == PeerSpec.Role.LISTENER ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER)
-        .build()).toList();
-  }
-
   private static void checkPortFree(int port) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
@@ -252,22 +238,6 @@ public final class KvNode implements AutoCloseable {
   /** The node's TLS files and contexts; null when it runs plaintext ({@code quorumkv.insecure-plaintext}). */
   public NodeTls tls() {
     return tls;
-  }
-
-  /**
-   * Whether {@code id} is in this member's Raft configuration now (voter or listener, old or new during a
-   * change): who may call the peer service. False while the member is stopped.
-   */
-  private boolean isMemberNow(String id) {
-    RaftServer.Division d = divisionOrNull();
-    if (d == null) {
-      return false;
-    }
-    RaftPeerId peer = RaftPeerId.valueOf(id);
-    var conf = d.getRaftConf();
-    return conf.getAllPeers().stream().anyMatch(p -> p.getId().equals(peer))
-        || conf.getAllPeers(org.apache.ratis.proto.RaftProtos.RaftPeerRole.LISTENER).stream()
-            .anyMatch(p -> p.getId().equals(peer));
   }
 
   /** Calls the Raft port refused (see {@link RaftPortPolicy}). */
@@ -399,24 +369,6 @@ public final class KvNode implements AutoCloseable {
     return rejoin == null ? null : rejoin.status();
   }
 
-  /** A client configuration for this node's cluster: its own address first, then the other peers. */
-  public static KvClientConfig clientConfig(ServerConfig config) {
-    java.util.List<String> addresses = new java.util.ArrayList<>();
-    addresses.add(config.self().address());
-    for (PeerSpec p : config.peers()) {
-      if (!addresses.contains(p.address())) {
-        addresses.add(p.address());
-      }
-    }
-    var tls = config.tls();
-    return KvClientConfig.builder().addresses(addresses).clusterId(config.clusterId())
-        .deadline(config.http().callTimeout()).limits(config.limits())
-        // The node's own client (HTTP front, self-healing) shows the node's certificate.
-        .tls(tls.enabled() ? new KvClientConfig.Tls(tls.caFile(), tls.certFile(), tls.keyFile(), tls.protocols(),
-            tls.reloadInterval()) : KvClientConfig.Tls.PLAINTEXT)
-        .build();
-  }
-
   private <T> T withStore(StoreCall<T> call) throws IOException {
     try {
       return stateMachine.withStore(call);
@@ -442,46 +394,4 @@ public final class KvNode implements AutoCloseable {
     }
     LOG.info("node={} stopped", config.nodeId());
   }
-
-  /** Passes every event on; starts a rejoin when the cluster shut this member down, and a check when the log failed. */
-  private final class RejoiningListener implements StateMachineListener {
-    private final StateMachineListener delegate;
-
-    RejoiningListener(StateMachineListener delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void leaderChanged(String leaderId) {
-      delegate.leaderChanged(leaderId);
-    }
-
-    @Override
-    public void applied(long index, long applyNanos, long commitNanos) {
-      delegate.applied(index, applyNanos, commitNanos);
-    }
-
-    @Override
-    public void snapshotTaken(long index, long durationNanos) {
-      delegate.snapshotTaken(index, durationNanos);
-    }
-
-    @Override
-    public void snapshotInstalled(long index) {
-      delegate.snapshotInstalled(index);
-    }
-
-    @Override
-    public void shutDownByCluster() {
-      delegate.shutDownByCluster();
-      rejoiner.shutDownByCluster();
-    }
-
-    @Override
-    public void logFailed(String cause) {
-      delegate.logFailed(cause);
-      doctor.logFailed();
-    }
-  }
 }
-

@@ -72,7 +72,7 @@ final class ListenerRejoin implements AutoCloseable {
     String id = node.config().nodeId();
     long wait = FIRST_WAIT_MILLIS;
     while (!closed && status != null) {
-      try (KvClient client = KvClients.connect(KvNode.clientConfig(node.config()))) {
+      try (KvClient client = KvClients.connect(NodeClientConfig.of(node.config()))) {
         ClusterStatus cluster = client.admin().clusterStatus();
         if (stuck()) {
           startOver(cluster);

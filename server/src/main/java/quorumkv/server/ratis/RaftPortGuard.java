@@ -6,9 +6,15 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.ratis.grpc.server.GrpcServices;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.thirdparty.io.grpc.Grpc;
 import org.apache.ratis.thirdparty.io.grpc.Metadata;
 import org.apache.ratis.thirdparty.io.grpc.ServerCall;
@@ -18,6 +24,8 @@ import org.apache.ratis.thirdparty.io.grpc.Status;
 import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.server.config.PeerSpec;
+import quorumkv.server.config.ServerConfig;
 import quorumkv.server.tls.CertificateIdentity;
 
 /**
@@ -39,6 +47,25 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
   RaftPortGuard(String nodeId, RaftPortPolicy policy) {
     this.nodeId = nodeId;
     this.policy = policy;
+  }
+
+  /**
+   * The guard of a node's Raft port: members are those in its member's configuration now (voters and
+   * listeners, old and new during a change; nobody while the member is stopped).
+   */
+  static RaftPortGuard forNode(ServerConfig config, Supplier<RaftServer.Division> division) {
+    Predicate<String> isMember = id -> {
+      RaftServer.Division d = division.get();
+      if (d == null) {
+        return false;
+      }
+      RaftPeerId peer = RaftPeerId.valueOf(id);
+      var conf = d.getRaftConf();
+      return conf.getAllPeers().stream().anyMatch(p -> p.getId().equals(peer))
+          || conf.getAllPeers(RaftPeerRole.LISTENER).stream().anyMatch(p -> p.getId().equals(peer));
+    };
+    Set<String> peers = config.peers().stream().map(PeerSpec::id).collect(Collectors.toSet());
+    return new RaftPortGuard(config.nodeId(), new RaftPortPolicy(isMember, peers, Set.copyOf(config.tls().admins())));
   }
 
   @Override

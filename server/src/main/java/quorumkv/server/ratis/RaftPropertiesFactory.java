@@ -7,11 +7,16 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.grpc.GrpcTlsConfig;
 import org.apache.ratis.grpc.server.GrpcServices;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.tls.NodeTls;
 
@@ -121,5 +126,14 @@ public final class RaftPropertiesFactory {
       b.setCipherSuites(tls.cipherSuites()); // BoringSSL's TLS 1.3 suites are fixed; this limits TLS 1.2's
     }
     return b.build();
+  }
+
+  /** The Raft group of {@code config}'s peers (listeners with Ratis's listener startup role). */
+  static RaftGroup group(RaftGroupId groupId, ServerConfig config) {
+    return RaftGroup.valueOf(groupId, config.peers().stream().map(p -> RaftPeer.newBuilder()
+        .setId(p.id())
+        .setAddress(p.address())
+        .setStartupRole(p.role() == PeerSpec.Role.LISTENER ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER)
+        .build()).toList());
   }
 }

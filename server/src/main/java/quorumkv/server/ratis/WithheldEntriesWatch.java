@@ -59,7 +59,7 @@ final class WithheldEntriesWatch {
       return;
     }
     long leaderCommit;
-    try (KvClient client = KvClients.connect(KvNode.clientConfig(config))) {
+    try (KvClient client = KvClients.connect(NodeClientConfig.of(config))) {
       ClusterStatus cluster = client.admin().clusterStatus();
       if (config.nodeId().equals(cluster.leaderId())) {
         return;

@@ -38,8 +38,8 @@ public final class NamespaceClusterControl implements ClusterControl {
     this.size = size;
     this.dir = dir;
     this.network = new NamespaceNetwork(size, this::id);
-    this.pki = devPki(dir.resolve("pki"), size, network, this::id);
-    this.http = https(pki);
+    this.pki = NamespacePki.create(dir.resolve("pki"), size, network, this::id);
+    this.http = NamespacePki.https(pki);
     this.nodes = new NodeProcesses(size, network, dir, this::id, pki);
     this.disks = new NodeDisks(network.prefix(), dir, this::id);
     List<RaftPeer> peers = new ArrayList<>();
@@ -47,32 +47,6 @@ public final class NamespaceClusterControl implements ClusterControl {
       peers.add(RaftPeer.newBuilder().setId(id(i)).setAddress(network.address(i)).build());
     }
     this.raft = new RaftProbe(clusterId(), peers, raftClientParameters());
-  }
-
-  private static Path devPki(Path at, int size, NamespaceNetwork network, java.util.function.IntFunction<String> ids) {
-    try {
-      quorumkv.server.tls.DevPki pki = quorumkv.server.tls.DevPki.openOrCreate(at, "lin");
-      for (int i = 0; i < size; i++) {
-        pki.issueNode(ids.apply(i), List.of(network.ip(i)), java.time.Duration.ofDays(2));
-      }
-      pki.issueClient(quorumkv.server.testing.LocalCluster.ADMIN_CLIENT, java.time.Duration.ofDays(2));
-      return at;
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static java.net.http.HttpClient https(Path pki) {
-    try (quorumkv.client.tls.TlsFiles files = quorumkv.client.tls.TlsFiles.open(pki.resolve("ca.pem"),
-        pki.resolve("root.pem"), pki.resolve("root.key"), java.time.Duration.ofHours(1))) {
-      javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-      context.init(new javax.net.ssl.KeyManager[] {files.keyManager()},
-          new javax.net.ssl.TrustManager[] {files.trustManager()}, null);
-      return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-          .sslContext(context).connectTimeout(java.time.Duration.ofSeconds(2)).build();
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
