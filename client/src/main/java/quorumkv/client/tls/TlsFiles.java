@@ -137,18 +137,6 @@ public final class TlsFiles implements AutoCloseable {
     return certificate;
   }
 
-  public Path caFile() {
-    return caFile;
-  }
-
-  public Path certFile() {
-    return certFile;
-  }
-
-  public Path keyFile() {
-    return keyFile;
-  }
-
   private static void checkKeyMatches(X509Certificate cert, PrivateKey key, Path certFile, Path keyFile) {
     try {
       String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA"
