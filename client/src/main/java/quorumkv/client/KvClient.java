@@ -65,6 +65,21 @@ public interface KvClient extends AutoCloseable {
   /** Cluster status and membership changes (shared by this client and its views). */
   KvAdmin admin();
 
+  /** Users, roles and grants (admins only; shared by this client and its views). */
+  default KvAuth auth() {
+    throw new UnsupportedOperationException("this client has no auth facet");
+  }
+
+  /**
+   * A view of this client that sends every request on behalf of {@code caller}, to be authorized against
+   * the caller's grants instead of this client's own rights. For a node's own client acting for an HTTP
+   * caller it verified: the nodes honour it only from a member node's certificate and refuse it from
+   * anyone else. Writes through the view are not batched.
+   */
+  default KvClient onBehalfOf(quorumkv.raftlog.command.Caller caller) {
+    throw new UnsupportedOperationException("this client cannot act on behalf of another caller");
+  }
+
   /** The highest log index this client has seen in any result; FOLLOWER reads wait for at least it. */
   long lastSeenIndex();
 

@@ -45,6 +45,7 @@ import quorumkv.client.KvException;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.client.connect.KvClients;
 import quorumkv.client.tls.TlsFiles;
+import quorumkv.raftlog.command.Permission;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.ratis.NodeInternals;
 import quorumkv.server.testing.Eventually;
@@ -78,6 +79,10 @@ class RaftTlsIT {
     stranger.issueNode("n3", List.of(), Duration.ofDays(1));
     cluster = LocalCluster.start(3, dir.resolve("cluster"), HttpTlsIT.tlsSettings(pki.dir()));
     cluster.waitForLeader(Duration.ofSeconds(30));
+    pki.issueClient("root", Duration.ofDays(1));
+    try (KvClient root = KvClients.connect(cluster.clientConfig().tls(tls(pki, "root")).build())) {
+      LocalCluster.grant(root, "app", Permission.readWrite(""));
+    }
   }
 
   @AfterAll
@@ -164,7 +169,6 @@ class RaftTlsIT {
    */
   @Test
   void aClientWithoutAdminRightsCannotChangeTheClusterOnTheRaftPort() throws Exception {
-    pki.issueClient("root", Duration.ofDays(1));
     int leader = cluster.waitForLeader(Duration.ofSeconds(30));
     RaftServer.Division division = NodeInternals.division(cluster.node(leader));
     RaftGroup group = division.getGroup();
@@ -253,6 +257,10 @@ class RaftTlsIT {
              .tls(tls(pki, "app")).build())) {
       int leader = two.waitForLeader(Duration.ofSeconds(30));
       assertTrue(leader != 2, "the outsider n3 never leads");
+      try (KvClient root = KvClients.connect(two.clientConfig().addresses(two.addresses().subList(0, 2))
+          .tls(tls(pki, "root")).build())) {
+        LocalCluster.grant(root, "app", Permission.readWrite("mixed/"));
+      }
       long index = 0;
       for (int i = 0; i < 20; i++) {
         index = client.put("mixed/" + i, "v").index();

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import quorumkv.client.AsyncKvClient;
 import quorumkv.client.Durability;
 import quorumkv.client.KvAdmin;
+import quorumkv.client.KvAuth;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvRejectedException;
@@ -31,12 +32,17 @@ import quorumkv.client.KvUnavailableException;
 import quorumkv.client.ReadConsistency;
 import quorumkv.client.ReadOptions;
 import quorumkv.client.internal.RaftTransport.Kind;
+import quorumkv.raftlog.command.AuthChange;
+import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.ClusterIds;
 import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.Result;
 
 /**
  * The {@link KvClient}: builds and validates requests (raft-log's {@code RequestLimits}), hands writes
@@ -64,6 +70,7 @@ public final class ClientCore implements KvClient {
   /** Serves this client's blocking reads; see {@link #get(Bytes, ReadOptions)}. */
   private final KvClient blockingReads = new View(Durability.QUORUM, true);
   private final RatisAdmin admin;
+  private final KvAuth auth = new AuthFacet(null);
 
   private ClientCore(KvClientConfig config, RaftTransport.Local local) {
     this.config = config;
@@ -132,6 +139,61 @@ public final class ClientCore implements KvClient {
     return admin;
   }
 
+  @Override
+  public KvAuth auth() {
+    return auth;
+  }
+
+  /**
+   * A view sending every request on behalf of {@code caller} (quorum durability; writes are not batched
+   * with other callers'). Honoured only from a member node's certificate: a node vouches for an HTTP caller
+   * it verified. Anyone else's envelope is refused by the node before Ratis sees it.
+   */
+  @Override
+  public KvClient onBehalfOf(Caller caller) {
+    return new View(Durability.QUORUM, false, Objects.requireNonNull(caller, "caller"));
+  }
+
+  /** Users, roles and grants: changes through the log, reads linearizable; on behalf of {@code caller} if set. */
+  private final class AuthFacet implements KvAuth {
+    private final Caller caller;
+
+    AuthFacet(Caller caller) {
+      this.caller = caller;
+    }
+
+    @Override
+    public void change(AuthChange change) {
+      Request.AuthUpdate request = new Request.AuthUpdate(Objects.requireNonNull(change, "change"));
+      byte[] bytes = wrap(caller, RequestCodec.encode(request));
+      await(calls.run("auth " + change, Kind.WRITE, bytes, null, 0, config.deadline().toNanos(),
+          (ok, code) -> calls.observe(ok), true));
+    }
+
+    @Override
+    public AuthState state() {
+      byte[] bytes = wrap(caller, RequestCodec.encode(new Request.AuthRead()));
+      Response.Ok ok = await(calls.run("auth state", Kind.LINEARIZABLE_READ, bytes, null, calls.lastSeenIndex(),
+          config.deadline().toNanos(), (r, code) -> calls.observe(r), true));
+      if (ok.results().size() == 1 && ok.results().get(0) instanceof Result.AuthResult a) {
+        return a.state();
+      }
+      throw new KvRejectedException(ErrorCode.MALFORMED_REQUEST, "auth state: the cluster answered " + ok.results(), null);
+    }
+  }
+
+  private static byte[] wrap(Caller caller, byte[] bytes) {
+    return caller == null ? bytes : RequestCodec.asCaller(caller, bytes);
+  }
+
+  private static <T> T await(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw Failures.forCaller(e);
+    }
+  }
+
   /*
    * Blocking reads: the only code that waits on such a call's future is the caller's own blocked thread,
    * so the call completes it on the thread that delivered the reply instead of handing it to the callback
@@ -172,10 +234,26 @@ public final class ClientCore implements KvClient {
   private final class View implements KvClient {
     private final Durability durability;
     private final AsyncKvClient async;
+    private final Caller caller;
 
     View(Durability durability, boolean callerWaits) {
+      this(durability, callerWaits, null);
+    }
+
+    View(Durability durability, boolean callerWaits, Caller caller) {
       this.durability = durability;
-      this.async = new AsyncFacet(durability, callerWaits);
+      this.async = new AsyncFacet(durability, callerWaits, caller);
+      this.caller = caller;
+    }
+
+    @Override
+    public KvClient onBehalfOf(Caller c) {
+      return ClientCore.this.onBehalfOf(c);
+    }
+
+    @Override
+    public KvAuth auth() {
+      return caller == null ? ClientCore.this.auth : new AuthFacet(caller);
     }
 
     @Override
@@ -221,10 +299,17 @@ public final class ClientCore implements KvClient {
     private final Durability durability;
     /** Reads complete on the replying thread: only a blocked caller waits on them (never handed out). */
     private final boolean callerWaits;
+    /** Whom every request is sent on behalf of; null: this client itself. */
+    private final Caller caller;
 
     AsyncFacet(Durability durability, boolean callerWaits) {
+      this(durability, callerWaits, null);
+    }
+
+    AsyncFacet(Durability durability, boolean callerWaits, Caller caller) {
       this.durability = durability;
       this.callerWaits = callerWaits;
+      this.caller = caller;
     }
 
     @Override
@@ -234,7 +319,7 @@ public final class ClientCore implements KvClient {
 
     @Override
     public CompletableFuture<KvResult.Get> get(Bytes key, ReadOptions options) {
-      return read("get " + key, new Command.Get(Objects.requireNonNull(key, "key")), options, Results::get, callerWaits);
+      return read(caller, "get " + key, new Command.Get(Objects.requireNonNull(key, "key")), options, Results::get, callerWaits);
     }
 
     @Override
@@ -244,48 +329,48 @@ public final class ClientCore implements KvClient {
 
     @Override
     public CompletableFuture<KvResult.Range> range(Bytes start, Bytes end, int limit, ReadOptions options) {
-      return read("range [" + start + ", " + end + ")", new Command.Range(Objects.requireNonNull(start, "start"),
+      return read(caller, "range [" + start + ", " + end + ")", new Command.Range(Objects.requireNonNull(start, "start"),
           Objects.requireNonNull(end, "end"), limit), options, Results::range, callerWaits);
     }
 
     @Override
     public CompletableFuture<KvResult.Put> put(Bytes key, Bytes value) {
-      return write(durability, "put " + key, new Command.Put(Objects.requireNonNull(key, "key"),
+      return write(caller, durability, "put " + key, new Command.Put(Objects.requireNonNull(key, "key"),
           Objects.requireNonNull(value, "value")), Results::put);
     }
 
     @Override
     public CompletableFuture<KvResult.Delete> delete(Bytes key) {
-      return write(durability, "delete " + key, new Command.Delete(Objects.requireNonNull(key, "key")),
+      return write(caller, durability, "delete " + key, new Command.Delete(Objects.requireNonNull(key, "key")),
           Results::delete);
     }
 
     @Override
     public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, long expectedModRevision, Bytes value) {
-      return write(durability, "compareAndSet " + key, new Command.CompareAndSet(Objects.requireNonNull(key, "key"),
+      return write(caller, durability, "compareAndSet " + key, new Command.CompareAndSet(Objects.requireNonNull(key, "key"),
           new Command.Expected.Revision(expectedModRevision), Objects.requireNonNull(value, "value")), Results::cas);
     }
 
     @Override
     public CompletableFuture<KvResult.Cas> compareAndSet(Bytes key, Bytes expectedValue, Bytes value) {
-      return write(durability, "compareAndSet " + key, new Command.CompareAndSet(Objects.requireNonNull(key, "key"),
+      return write(caller, durability, "compareAndSet " + key, new Command.CompareAndSet(Objects.requireNonNull(key, "key"),
           new Command.Expected.Value(Objects.requireNonNull(expectedValue, "expectedValue")),
           Objects.requireNonNull(value, "value")), Results::cas);
     }
 
     @Override
     public CompletableFuture<KvResult.Cas> putIfAbsent(Bytes key, Bytes value) {
-      return write(durability, "putIfAbsent " + key, new Command.PutIfAbsent(Objects.requireNonNull(key, "key"),
+      return write(caller, durability, "putIfAbsent " + key, new Command.PutIfAbsent(Objects.requireNonNull(key, "key"),
           Objects.requireNonNull(value, "value")), Results::cas);
     }
 
     @Override
     public CompletableFuture<KvResult.Txn> txn(Command.Txn txn) {
-      return write(durability, "txn", Objects.requireNonNull(txn, "txn"), Results::txn);
+      return write(caller, durability, "txn", Objects.requireNonNull(txn, "txn"), Results::txn);
     }
   }
 
-  private <T> CompletableFuture<T> read(String op, Command command, ReadOptions options,
+  private <T> CompletableFuture<T> read(Caller caller, String op, Command command, ReadOptions options,
       Function<Response.Ok, T> toResult, boolean callerWaits) {
     Objects.requireNonNull(options, "options");
     Request.Read request = new Request.Read(List.of(command));
@@ -294,6 +379,9 @@ public final class ClientCore implements KvClient {
     if (refused != null) {
       return refused;
     }
+    if (caller != null) {
+      bytes = RequestCodec.asCaller(caller, bytes);
+    }
     Kind kind = options.consistency() == ReadConsistency.FOLLOWER ? Kind.FOLLOWER_READ : Kind.LINEARIZABLE_READ;
     RaftPeerId replica = options.replica() == null ? null : RaftPeerId.valueOf(options.replica());
     long minIndex = Math.max(calls.lastSeenIndex(), options.minIndex());
@@ -301,8 +389,8 @@ public final class ClientCore implements KvClient {
         (ok, code) -> calls.observe(ok), callerWaits).thenApply(toResult);
   }
 
-  private <T extends KvResult> CompletableFuture<T> write(Durability durability, String op, Command command,
-      Function<Response.Ok, T> toResult) {
+  private <T extends KvResult> CompletableFuture<T> write(Caller caller, Durability durability, String op,
+      Command command, Function<Response.Ok, T> toResult) {
     long startNanos = System.nanoTime();
     // Check the limits before numbering the call: the session header has a fixed size.
     Request.Write probe = Request.Write.unsessioned(List.of(command));
@@ -312,8 +400,8 @@ public final class ClientCore implements KvClient {
       return refused;
     }
     long deadlineNanos = startNanos + config.deadline().toNanos();
-    CompletableFuture<T> committed = writes.submit(op, command, probeBytes.length, deadlineNanos)
-        .thenApply(toResult);
+    CompletableFuture<T> committed = (caller == null ? writes.submit(op, command, probeBytes.length, deadlineNanos)
+        : writes.sendAs(caller, op, command, deadlineNanos)).thenApply(toResult);
     if (durability == Durability.QUORUM) {
       return committed;
     }

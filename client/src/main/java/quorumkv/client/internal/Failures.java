@@ -150,6 +150,11 @@ final class Failures {
       // whether the request left the client (see refusedOnClosedStream).
       return AttemptFailure.of(Action.RETRY_OTHER, !refusedOnClosedStream(t), true, true, t);
     }
+    if (permissionDenied(t)) {
+      // The node's Raft-port guard refused the call before Ratis saw it: nothing applied, and a retry
+      // with the same certificate is refused the same way.
+      return new AttemptFailure(Action.REJECT, false, false, false, null, null, ErrorCode.PERMISSION_DENIED, t);
+    }
     if (t instanceof IOException || t instanceof StatusRuntimeException || t instanceof StatusException) {
       boolean neverConnected = causedBy(t, ConnectException.class) || causedBy(t, UnknownHostException.class)
           || causedBy(t, UnresolvedAddressException.class);
@@ -162,6 +167,21 @@ final class Failures {
     }
     // Anything else is a fault inside the RaftClient (a bug, or a state we do not know): replace it.
     return AttemptFailure.of(Action.REBUILD, true, true, true, t);
+  }
+
+  /** True if gRPC ended the call with PERMISSION_DENIED or UNAUTHENTICATED (the node's Raft-port guard). */
+  static boolean permissionDenied(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof StatusRuntimeException || c instanceof StatusException) {
+        var code = org.apache.ratis.thirdparty.io.grpc.Status.fromThrowable(c).getCode();
+        return code == org.apache.ratis.thirdparty.io.grpc.Status.Code.PERMISSION_DENIED
+            || code == org.apache.ratis.thirdparty.io.grpc.Status.Code.UNAUTHENTICATED;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
   }
 
   /**

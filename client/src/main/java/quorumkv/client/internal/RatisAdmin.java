@@ -258,6 +258,10 @@ final class RatisAdmin implements KvAdmin {
 
   /** Sleeps a little, or fails the call if the deadline would pass first. */
   private void pause(long deadline, String what, boolean sent, Throwable last) {
+    if (last != null && Failures.permissionDenied(last)) {
+      throw new quorumkv.client.KvPermissionDeniedException(name + ": " + what + ": the node refused it (this client's"
+          + " certificate is not an admin's): " + last.getMessage(), last);
+    }
     if (remaining(deadline) <= TimeUnit.MILLISECONDS.toNanos(PAUSE_MS)) {
       String text = name + ": " + what + ": not done within " + timeout.toMillis() + " ms"
           + (last == null ? "" : "; last failure: " + last);

@@ -3,6 +3,7 @@ package quorumkv.client.internal;
 import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvException;
 import quorumkv.client.KvNoSpaceException;
+import quorumkv.client.KvPermissionDeniedException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvResult;
 import quorumkv.client.KvUnavailableException;
@@ -50,6 +51,9 @@ final class Results {
 
   /** The exception for a definite refusal with {@code code}: out of space has its own type. */
   static KvException refused(ErrorCode code, String text, Throwable cause) {
+    if (code == ErrorCode.PERMISSION_DENIED) {
+      return new KvPermissionDeniedException(text, cause);
+    }
     return code == ErrorCode.NO_SPACE ? new KvNoSpaceException(text, cause) : new KvRejectedException(code, text, cause);
   }
 
@@ -61,7 +65,7 @@ final class Results {
       }
       if (r instanceof Result.Error e) {
         if (e.code().isDefinite()) {
-          throw new KvRejectedException(e.code(), e.code() + ": " + e.message(), null);
+          throw refused(e.code(), e.code() + ": " + e.message(), null);
         }
         if (write) {
           throw new KvIndeterminateException(e.code() + ": " + e.message(), null);

@@ -22,6 +22,7 @@ import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
 
@@ -69,9 +70,21 @@ final class WritePath {
    * until it settles or {@code deadlineNanos} passes. The batcher sends its batches through here.
    */
   private CompletableFuture<Response.Ok> send(String op, List<Command> commands, long deadlineNanos) {
+    return send(op, commands, deadlineNanos, null);
+  }
+
+  /** One write on behalf of {@code caller}, never batched with another caller's (see {@code KvClient.onBehalfOf}). */
+  CompletableFuture<Response.Ok> sendAs(Caller caller, String op, Command command, long deadlineNanos) {
+    return send(op, List.of(command), deadlineNanos, caller);
+  }
+
+  private CompletableFuture<Response.Ok> send(String op, List<Command> commands, long deadlineNanos, Caller caller) {
     Session s = session.get();
     Request.Write request = s.newWrite(commands);
     byte[] bytes = RequestCodec.encode(request);
+    if (caller != null) {
+      bytes = RequestCodec.asCaller(caller, bytes);
+    }
     String call = op + " (call " + request.callId() + ")";
     long remaining = Math.max(0, deadlineNanos - System.nanoTime());
     return calls.run(call, Kind.WRITE, bytes, null, 0, remaining, (ok, code) -> {

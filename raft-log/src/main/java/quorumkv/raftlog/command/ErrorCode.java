@@ -35,7 +35,12 @@ public enum ErrorCode {
    * This leader is below its own free-space floor and is handing leadership to a node with space:
    * refused before the log; retry, which reaches the next leader.
    */
-  NODE_DEGRADED(11, true);
+  NODE_DEGRADED(11, true),
+  /**
+   * The caller's certificate name holds no permission for this command (or it needs admin): never applied.
+   * Ask an admin for a grant; retrying the same call fails the same way.
+   */
+  PERMISSION_DENIED(12, true);
 
   private final int number;
   private final boolean definite;

@@ -56,4 +56,48 @@ public sealed interface Request {
       return List.of();
     }
   }
+
+  /** A change to the replicated users and roles; admins only. Idempotent, so it carries no session. */
+  record AuthUpdate(AuthChange change) implements Request {
+    public AuthUpdate {
+      if (change == null) {
+        throw new IllegalArgumentException("an auth update carries a change");
+      }
+    }
+
+    @Override
+    public List<Command> commands() {
+      return List.of();
+    }
+  }
+
+  /** Reads the replicated users and roles (served by the query path); admins only. */
+  record AuthRead() implements Request {
+    @Override
+    public List<Command> commands() {
+      return List.of();
+    }
+  }
+
+  /**
+   * A request sent on behalf of {@code caller}: the node that received it from a non-member wraps it (on
+   * the Raft port) or sends it so (for an HTTP caller). A non-member's own request of this kind is refused
+   * by the node before Ratis sees it, so only nodes vouch for callers. {@code inner} is a write, a read or
+   * an auth request, never an alarm or another envelope.
+   */
+  record AsCaller(Caller caller, Request inner) implements Request {
+    public AsCaller {
+      if (caller == null || inner == null) {
+        throw new IllegalArgumentException("an envelope names a caller and carries a request");
+      }
+      if (inner instanceof AsCaller || inner instanceof Alarm) {
+        throw new IllegalArgumentException("an envelope carries a write, a read or an auth request");
+      }
+    }
+
+    @Override
+    public List<Command> commands() {
+      return inner.commands();
+    }
+  }
 }

@@ -15,6 +15,11 @@ import java.util.UUID;
  * request  := kind 1 (write) session:i64 i64 callId:i64 firstUnacked:i64 list(command)
  *           | kind 2 (read) list(command)
  *           | kind 3 (alarm) nodeId:bytes(utf8) raised:u8
+ *           | kind 4 (auth update) change
+ *           | kind 5 (auth read)
+ *           | kind 6 (as caller) identity:bytes(utf8) configAdmin:u8 inner:bytes(a whole request message)
+ * change   := op:u8 (1 set-enabled: u8 | 2 add-user, 3 delete-user: user | 4 add-role, 5 delete-role: role
+ *           | 6 grant-role, 7 revoke-role: user role | 8 grant, 9 revoke: role access:u8 prefix:bytes)
  * </pre>
  *
  * Decoding checks every length and tag and throws {@link CommandCodecException}, so arbitrary bytes
@@ -24,14 +29,63 @@ public final class RequestCodec {
   /** The version byte of every request and response. */
   public static final int FORMAT_VERSION = WireWriter.FORMAT_VERSION;
 
-  private static final int KIND_WRITE = 1, KIND_READ = 2, KIND_ALARM = 3;
+  private static final int KIND_WRITE = 1, KIND_READ = 2, KIND_ALARM = 3, KIND_AUTH_UPDATE = 4, KIND_AUTH_READ = 5,
+      KIND_AS_CALLER = 6;
+  private static final int SET_ENABLED = 1, ADD_USER = 2, DELETE_USER = 3, ADD_ROLE = 4, DELETE_ROLE = 5,
+      GRANT_ROLE = 6, REVOKE_ROLE = 7, GRANT = 8, REVOKE = 9;
+
+  /** A request's kind, read from its first two bytes without decoding the rest (for the Raft port's guard). */
+  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, UNKNOWN }
   private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7;
   private static final int EXPECT_REVISION = 1, EXPECT_VALUE = 2;
 
   private RequestCodec() {}
 
-  public static byte[] encode(Request request) {
+  /** The kind of the request in {@code bytes}; {@link Kind#UNKNOWN} for anything that is not a request of this format. */
+  public static Kind kindOf(byte[] bytes) {
+    if (bytes == null || bytes.length < 2 || (bytes[0] & 0xFF) != FORMAT_VERSION) {
+      return Kind.UNKNOWN;
+    }
+    switch (bytes[1]) {
+      case KIND_WRITE: return Kind.WRITE;
+      case KIND_READ: return Kind.READ;
+      case KIND_ALARM: return Kind.ALARM;
+      case KIND_AUTH_UPDATE: return Kind.AUTH_UPDATE;
+      case KIND_AUTH_READ: return Kind.AUTH_READ;
+      case KIND_AS_CALLER: return Kind.AS_CALLER;
+      default: return Kind.UNKNOWN;
+    }
+  }
+
+  /** The bytes an envelope for {@code caller} adds to the request it carries (limits count the request alone). */
+  public static int envelopeOverhead(Caller caller) {
+    return 1 + 1 + 4 + caller.identity().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1 + 4;
+  }
+
+  /** Wraps an encoded request in an {@link Request.AsCaller} envelope without decoding it. */
+  public static byte[] asCaller(Caller caller, byte[] inner) {
     WireWriter w = WireWriter.message();
+    w.u8(KIND_AS_CALLER);
+    w.string(caller.identity());
+    w.bool(caller.configAdmin());
+    w.bytes(Bytes.wrap(inner));
+    return w.toByteArray();
+  }
+
+  public static byte[] encode(Request request) {
+    if (request instanceof Request.AsCaller envelope) {
+      return asCaller(envelope.caller(), encode(envelope.inner()));
+    }
+    WireWriter w = WireWriter.message();
+    if (request instanceof Request.AuthUpdate update) {
+      w.u8(KIND_AUTH_UPDATE);
+      writeChange(w, update.change());
+      return w.toByteArray();
+    }
+    if (request instanceof Request.AuthRead) {
+      w.u8(KIND_AUTH_READ);
+      return w.toByteArray();
+    }
     if (request instanceof Request.Alarm alarm) {
       w.u8(KIND_ALARM);
       w.string(alarm.nodeId());
@@ -69,9 +123,74 @@ public final class RequestCodec {
               + Request.Alarm.MAX_NODE_ID_BYTES + ")");
         }
         return new Request.Alarm(node, r.bool());
+      } else if (kind == KIND_AUTH_UPDATE) {
+        return new Request.AuthUpdate(readChange(r));
+      } else if (kind == KIND_AUTH_READ) {
+        return new Request.AuthRead();
+      } else if (kind == KIND_AS_CALLER) {
+        Caller caller = new Caller(r.string(), r.bool());
+        byte[] inner = r.bytes().unsafeArray();
+        Kind innerKind = kindOf(inner);
+        if (innerKind == Kind.AS_CALLER || innerKind == Kind.ALARM) {
+          throw new CommandCodecException("an envelope carries a write, a read or an auth request, not " + innerKind);
+        }
+        return new Request.AsCaller(caller, decode(inner));
       }
       throw new CommandCodecException("unknown request kind " + kind);
     });
+  }
+
+  private static void writeChange(WireWriter w, AuthChange change) {
+    if (change instanceof AuthChange.SetEnabled c) {
+      w.u8(SET_ENABLED);
+      w.bool(c.enabled());
+    } else if (change instanceof AuthChange.AddUser c) {
+      w.u8(ADD_USER);
+      w.string(c.user());
+    } else if (change instanceof AuthChange.DeleteUser c) {
+      w.u8(DELETE_USER);
+      w.string(c.user());
+    } else if (change instanceof AuthChange.AddRole c) {
+      w.u8(ADD_ROLE);
+      w.string(c.role());
+    } else if (change instanceof AuthChange.DeleteRole c) {
+      w.u8(DELETE_ROLE);
+      w.string(c.role());
+    } else if (change instanceof AuthChange.GrantRole c) {
+      w.u8(GRANT_ROLE);
+      w.string(c.user());
+      w.string(c.role());
+    } else if (change instanceof AuthChange.RevokeRole c) {
+      w.u8(REVOKE_ROLE);
+      w.string(c.user());
+      w.string(c.role());
+    } else if (change instanceof AuthChange.GrantPermission c) {
+      w.u8(GRANT);
+      w.string(c.role());
+      AuthState.writePermission(w, c.permission());
+    } else if (change instanceof AuthChange.RevokePermission c) {
+      w.u8(REVOKE);
+      w.string(c.role());
+      AuthState.writePermission(w, c.permission());
+    } else {
+      throw new IllegalArgumentException("unknown auth change " + change);
+    }
+  }
+
+  private static AuthChange readChange(WireReader r) {
+    int op = r.u8();
+    switch (op) {
+      case SET_ENABLED: return new AuthChange.SetEnabled(r.bool());
+      case ADD_USER: return new AuthChange.AddUser(r.string());
+      case DELETE_USER: return new AuthChange.DeleteUser(r.string());
+      case ADD_ROLE: return new AuthChange.AddRole(r.string());
+      case DELETE_ROLE: return new AuthChange.DeleteRole(r.string());
+      case GRANT_ROLE: return new AuthChange.GrantRole(r.string(), r.string());
+      case REVOKE_ROLE: return new AuthChange.RevokeRole(r.string(), r.string());
+      case GRANT: return new AuthChange.GrantPermission(r.string(), AuthState.readPermission(r));
+      case REVOKE: return new AuthChange.RevokePermission(r.string(), AuthState.readPermission(r));
+      default: throw new CommandCodecException("unknown auth change " + op);
+    }
   }
 
   /** Encodes one command alone (for tests and tools). */

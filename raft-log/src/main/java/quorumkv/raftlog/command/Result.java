@@ -41,6 +41,9 @@ public sealed interface Result {
     }
   }
 
+  /** The replicated users and roles, for an {@link Request.AuthRead}. */
+  record AuthResult(AuthState state) implements Result {}
+
   /** A command that could not run; the code says whether anything could have changed (never, here). */
   record Error(ErrorCode code, String message) implements Result {}
 }

@@ -13,7 +13,7 @@ import java.util.List;
  */
 public final class ResultCodec {
   private static final int KIND_OK = 1, KIND_FAILED = 2;
-  private static final int R_GET = 1, R_PUT = 2, R_DELETE = 3, R_CAS = 4, R_RANGE = 5, R_TXN = 6, R_ERROR = 7;
+  private static final int R_GET = 1, R_PUT = 2, R_DELETE = 3, R_CAS = 4, R_RANGE = 5, R_TXN = 6, R_ERROR = 7, R_AUTH = 8;
 
   private ResultCodec() {}
 
@@ -91,6 +91,9 @@ public final class ResultCodec {
       w.u8(R_TXN);
       w.bool(t.succeeded());
       writeResults(w, t.results());
+    } else if (res instanceof Result.AuthResult a) {
+      w.u8(R_AUTH);
+      a.state().write(w);
     } else if (res instanceof Result.Error e) {
       w.u8(R_ERROR);
       w.i32(e.code().number());
@@ -131,6 +134,7 @@ public final class ResultCodec {
         boolean ok = r.bool();
         return new Result.TxnResult(ok, readResults(r, false));
       }
+      case R_AUTH: return new Result.AuthResult(AuthState.read(r));
       case R_ERROR: return new Result.Error(ErrorCode.ofNumber(r.i32()), r.string());
       default: throw new CommandCodecException("unknown result tag " + tag);
     }

@@ -19,6 +19,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
@@ -26,6 +27,7 @@ import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.RequestLimits;
 import quorumkv.raftlog.command.RequestRefusedException;
 import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.Result;
 import quorumkv.raftlog.command.ResultCodec;
 import quorumkv.raftlog.snapshot.Checkpoints;
 import quorumkv.raftlog.snapshot.SnapshotStore;
@@ -157,14 +159,23 @@ public class KvStateMachine extends BaseStateMachine {
     byte[] bytes = request.getMessage().getContent().toByteArray();
     try {
       Request decoded = RequestCodec.decode(bytes);
+      int size = bytes.length;
+      if (decoded instanceof Request.AsCaller envelope) {
+        decoded = envelope.inner(); // authorized when applied, from the replicated users and roles
+        size -= RequestCodec.envelopeOverhead(envelope.caller());
+      }
       if (decoded instanceof Request.Alarm) {
         return trx; // always admitted: the alarm is how the cluster learns to refuse writes
+      }
+      if (decoded instanceof Request.AuthUpdate) {
+        trx.setStateMachineContext(System.nanoTime());
+        return trx; // small and rare; admitted like an alarm, so an admin can act on a cluster out of space
       }
       if (!(decoded instanceof Request.Write)) {
         trx.setException(new RequestRefusedException.InvalidArgumentException("a read request was sent as a write"));
         return trx;
       }
-      Response.Failed refused = limits.check(decoded, bytes.length);
+      Response.Failed refused = limits.check(decoded, size);
       RequestRefusedException noSpace = refused == null ? spaceRefusal() : null;
       if (refused != null) {
         trx.setException(RequestRefusedException.of(refused.code(), refused.message()));
@@ -199,10 +210,18 @@ public class KvStateMachine extends BaseStateMachine {
     long term = entry.getTerm();
     RocksKvStore current = store; // only this (the apply) thread swaps it
     Request.Write write;
+    Caller caller = null;
     try {
       Request decoded = RequestCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      if (decoded instanceof Request.AsCaller envelope) {
+        caller = envelope.caller();
+        decoded = envelope.inner();
+      }
       if (decoded instanceof Request.Alarm alarm) {
         return CompletableFuture.completedFuture(encode(applyAlarm(current, alarm, term, index)));
+      }
+      if (decoded instanceof Request.AuthUpdate update) {
+        return CompletableFuture.completedFuture(encode(applyAuth(trx, current, update, caller, term, index)));
       }
       write = (Request.Write) decoded;
     } catch (CommandCodecException | ClassCastException e) {
@@ -219,13 +238,51 @@ public class KvStateMachine extends BaseStateMachine {
       response = current.replayedResponse(write);
     } else {
       long started = System.nanoTime();
-      response = current.applyWrite(write, term, index);
+      response = current.applyWrite(write, caller, term, index);
       updateLastAppliedTermIndex(term, index);
       long done = System.nanoTime();
       Object accepted = trx.getStateMachineContext();
+      if (accepted != null) {
+        countDenials(response);
+      }
       listener.applied(index, done - started, accepted instanceof Long t ? done - t : -1);
     }
     return CompletableFuture.completedFuture(encode(response));
+  }
+
+  private Response applyAuth(TransactionContext trx, RocksKvStore current, Request.AuthUpdate update, Caller caller,
+      long term, long index) {
+    if (index <= current.applied().index()) {
+      return new Response.Ok(index, java.util.List.of()); // replayed after a restart: its effect is stored
+    }
+    Response response = current.applyAuth(update, caller, term, index);
+    updateLastAppliedTermIndex(term, index);
+    if (response instanceof Response.Failed f && trx.getStateMachineContext() != null
+        && f.code() == ErrorCode.PERMISSION_DENIED) {
+      listener.permissionDenied(1);
+    } else if (response instanceof Response.Ok) {
+      LOG.info("entry {}: users and roles changed: {}", index, update.change());
+    }
+    return response;
+  }
+
+  private Response countDenials(Response response) {
+    if (response instanceof Response.Ok ok) {
+      int denied = (int) ok.results().stream()
+          .filter(r -> r instanceof Result.Error e && e.code() == ErrorCode.PERMISSION_DENIED).count();
+      if (denied > 0) {
+        listener.permissionDenied(denied);
+      }
+    } else if (response instanceof Response.Failed f && f.code() == ErrorCode.PERMISSION_DENIED) {
+      listener.permissionDenied(1);
+    }
+    return response;
+  }
+
+  /** The replicated users and roles as applied here; {@link quorumkv.raftlog.command.AuthState#INITIAL} while the store is unavailable. */
+  public quorumkv.raftlog.command.AuthState authState() {
+    RocksKvStore current = store;
+    return current == null ? quorumkv.raftlog.command.AuthState.INITIAL : current.authState();
   }
 
   private Response applyAlarm(RocksKvStore current, Request.Alarm alarm, long term, long index) {
@@ -318,12 +375,25 @@ public class KvStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> query(Message request) {
     try {
       Request decoded = RequestCodec.decode(request.getContent().toByteArray());
+      Caller caller = null;
+      int size = request.getContent().size();
+      if (decoded instanceof Request.AsCaller envelope) {
+        caller = envelope.caller();
+        decoded = envelope.inner();
+        size -= RequestCodec.envelopeOverhead(caller);
+      }
+      if (decoded instanceof Request.AuthRead) {
+        Caller asker = caller;
+        return CompletableFuture.completedFuture(encode(countDenials(withStore(s -> s.readAuth(asker)))));
+      }
       if (!(decoded instanceof Request.Read read)) {
         return CompletableFuture.completedFuture(encode(
             new Response.Failed(ErrorCode.INVALID_ARGUMENT, "a write request was sent as a read")));
       }
-      Response.Failed refused = limits.check(read, request.getContent().size());
-      return CompletableFuture.completedFuture(encode(refused != null ? refused : withStore(s -> s.read(read))));
+      Response.Failed refused = limits.check(read, size);
+      Caller reader = caller;
+      return CompletableFuture.completedFuture(encode(refused != null ? refused
+          : countDenials(withStore(s -> s.read(read, reader)))));
     } catch (CommandCodecException e) {
       return CompletableFuture.completedFuture(encode(new Response.Failed(ErrorCode.MALFORMED_REQUEST, e.getMessage())));
     } catch (IOException | RuntimeException e) {

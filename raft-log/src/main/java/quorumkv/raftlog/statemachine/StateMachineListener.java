@@ -42,4 +42,10 @@ public interface StateMachineListener {
    * Ratis's log worker or apply thread.
    */
   default void logFailed(String cause) {}
+
+  /**
+   * Commands refused for lack of permission: counted once per request, by the node that served a read or
+   * the leader that accepted a write (every replica refuses a write alike when it applies).
+   */
+  default void permissionDenied(int commands) {}
 }

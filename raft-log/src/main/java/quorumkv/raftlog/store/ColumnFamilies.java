@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  *              "revision-offset"   -> i64                     (added to log indexes to form revisions)
  *              "cluster-id"        -> utf8                    (the cluster this data belongs to)
  *              "no-space/" node    -> empty                   (that node's free-space alarm is raised)
+ *              "auth"              -> AuthState               (users, roles, grants; absent: AuthState.INITIAL)
  * sessions     session:16 call:i64 -> index:i64 results       (results of calls not yet acknowledged)
  * session-meta session:16          -> lastActiveIndex:i64 firstUnackedCallId:i64
  * </pre>
@@ -26,6 +27,7 @@ final class ColumnFamilies {
   static final byte[] REVISION_OFFSET_KEY = bytes("revision-offset");
   static final byte[] CLUSTER_ID_KEY = bytes("cluster-id");
   static final String NO_SPACE_PREFIX = "no-space/";
+  static final byte[] AUTH_KEY = bytes("auth");
 
   private ColumnFamilies() {}
 

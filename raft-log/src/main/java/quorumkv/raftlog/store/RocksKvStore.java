@@ -22,7 +22,10 @@ import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
+import quorumkv.raftlog.command.AuthState;
+import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.KeyValue;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.Response;
@@ -55,6 +58,7 @@ public final class RocksKvStore implements AutoCloseable {
   private final CommandApplier applier;
   private final SessionTable sessions;
   private final AlarmTable alarms;
+  private final AuthTable auth;
   private volatile AppliedIndex applied;
   /**
    * Holds off {@link #close} while an operation runs, and refuses operations after it: a snapshot
@@ -92,6 +96,7 @@ public final class RocksKvStore implements AutoCloseable {
     byte[] offset = db.get(meta, ColumnFamilies.REVISION_OFFSET_KEY);
     this.revisionOffset = offset == null ? 0 : longAt(offset, 0);
     this.alarms = new AlarmTable(db, meta);
+    this.auth = new AuthTable(db, meta);
   }
 
   /** Opens (creating if missing) the store in {@code dir}. */
@@ -123,6 +128,14 @@ public final class RocksKvStore implements AutoCloseable {
    * the applied index. Business failures are in the response; only storage failures throw.
    */
   public Response applyWrite(Request.Write write, long term, long index) {
+    return applyWrite(write, null, term, index);
+  }
+
+  /**
+   * Applies a write sent on behalf of {@code caller} (null: a member node, full rights): each command the
+   * caller may not run gets a {@code PERMISSION_DENIED} result and changes nothing; the others apply.
+   */
+  public Response applyWrite(Request.Write write, Caller caller, long term, long index) {
     enter();
     try {
       if (index <= applied.index()) {
@@ -131,7 +144,7 @@ public final class RocksKvStore implements AutoCloseable {
       try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions ro = new ReadOptions()) {
         BatchView view = new BatchView(db, kv, batch, ro);
         Response response = sessions.applyOnce(write, index, batch, ro,
-            () -> execute(write.commands(), revisionOf(index), view, index));
+            () -> execute(write.commands(), caller, revisionOf(index), view, index));
         sessions.expireIdle(applied.index(), index, batch, ro);
         batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
         db.write(writeOptions, batch);
@@ -185,16 +198,84 @@ public final class RocksKvStore implements AutoCloseable {
   }
 
   /** Runs the commands of one entry in order; later commands see the writes of earlier ones. */
-  private Response execute(List<Command> commands, long revision, KvView view, long index) {
+  private Response execute(List<Command> commands, Caller caller, long revision, KvView view, long index) {
+    AuthState state = auth.state();
     List<Result> results = new ArrayList<>(commands.size());
     for (Command c : commands) {
-      results.add(applier.apply(c, revision, view));
+      String denied = Authorizer.denial(state, caller, c);
+      results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied) : applier.apply(c, revision, view));
     }
     return new Response.Ok(index, results);
   }
 
+  /** The replicated users and roles as applied here. */
+  public AuthState authState() {
+    return auth.state();
+  }
+
+  /** Null if {@code caller} may administer the cluster under the applied users and roles; else why not. */
+  public String adminDenial(Caller caller, String what) {
+    return Authorizer.adminDenial(auth.state(), caller, what);
+  }
+
+  /**
+   * Applies the change to users and roles carried by the entry at {@code index}, atomically with the applied
+   * index: refused ({@code PERMISSION_DENIED}) unless {@code caller} is an admin, and
+   * {@code INVALID_ARGUMENT} if it names a missing user or role. A refused change still advances the
+   * applied index.
+   */
+  public Response applyAuth(Request.AuthUpdate update, Caller caller, long term, long index) {
+    enter();
+    try {
+      if (index <= applied.index()) {
+        throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
+      }
+      AuthState current = auth.state();
+      AuthState next = current;
+      Response response;
+      String denied = Authorizer.adminDenial(current, caller, "change users or roles");
+      if (denied != null) {
+        response = new Response.Failed(ErrorCode.PERMISSION_DENIED, denied);
+      } else {
+        try {
+          next = current.apply(update.change());
+          response = new Response.Ok(index, List.of());
+        } catch (IllegalArgumentException e) {
+          response = new Response.Failed(ErrorCode.INVALID_ARGUMENT, e.getMessage());
+        }
+      }
+      try (WriteBatch batch = new WriteBatch()) {
+        if (next != current) {
+          auth.stage(batch, next);
+        }
+        batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
+        db.write(writeOptions, batch);
+        applied = new AppliedIndex(term, index);
+        auth.committed(next);
+      } catch (RocksDBException e) {
+        throw new StorageException("applying auth entry " + index + " failed: " + e.getMessage(), e);
+      }
+      return response;
+    } finally {
+      exit();
+    }
+  }
+
+  /** The users and roles, for an admin; the response carries the applied index. */
+  public Response readAuth(Caller caller) {
+    String denied = Authorizer.adminDenial(auth.state(), caller, "list users and roles");
+    return denied != null ? new Response.Failed(ErrorCode.PERMISSION_DENIED, denied)
+        : new Response.Ok(applied.index(), List.of(new Result.AuthResult(auth.state())));
+  }
+
   /** Serves read-only commands on one consistent snapshot; the response carries the applied index. */
   public Response read(Request.Read read) {
+    return read(read, null);
+  }
+
+  /** As {@link #read(Request.Read)}, on behalf of {@code caller}: a command it may not run gets {@code PERMISSION_DENIED}. */
+  public Response read(Request.Read read, Caller caller) {
+    AuthState state = auth.state();
     enter();
     try {
       Snapshot snapshot = db.getSnapshot();
@@ -204,7 +285,8 @@ public final class RocksKvStore implements AutoCloseable {
         SnapshotView view = new SnapshotView(db, kv, ro);
         List<Result> results = new ArrayList<>(read.commands().size());
         for (Command c : read.commands()) {
-          results.add(applier.apply(c, 0, view));
+          String denied = Authorizer.denial(state, caller, c);
+          results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied) : applier.apply(c, 0, view));
         }
         return new Response.Ok(index, results);
       } catch (RocksDBException e) {

@@ -21,6 +21,8 @@ public final class ExitCodes {
   public static final int UNKNOWN_OUTCOME = 6;
   /** A write refused because a majority of voters is below its free-space floor (HTTP 507): nothing applied; retry once space returns. */
   public static final int NO_SPACE = 7;
+  /** The caller's certificate may not do this (HTTP 403): nothing applied; ask an admin for a grant. */
+  public static final int PERMISSION_DENIED = 8;
 
   private ExitCodes() {}
 }

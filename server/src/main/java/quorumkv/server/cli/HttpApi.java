@@ -179,6 +179,7 @@ final class HttpApi {
       case 503, 429 -> ExitCodes.UNAVAILABLE;
       case 504 -> ExitCodes.UNKNOWN_OUTCOME;
       case 507 -> ExitCodes.NO_SPACE;
+      case 401, 403 -> ExitCodes.PERMISSION_DENIED;
       default -> r.status() >= 400 && r.status() < 500 ? ExitCodes.REJECTED : ExitCodes.FAILED;
     };
     String error = r.json() != null && r.json().hasNonNull("error") ? r.json().get("error").asText() + ": " : "";

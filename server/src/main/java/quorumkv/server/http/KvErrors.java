@@ -4,6 +4,7 @@ import java.util.Locale;
 import quorumkv.client.KvException;
 import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvNoSpaceException;
+import quorumkv.client.KvPermissionDeniedException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.raftlog.command.ErrorCode;
@@ -20,6 +21,9 @@ final class KvErrors {
   /** A failed read ({@code isWrite} false) or write through the node's client or its local reads. */
   static ApiException toApi(KvException e, boolean isWrite) {
     String notApplied = isWrite ? "not_applied" : null;
+    if (e instanceof KvPermissionDeniedException) {
+      return new ApiException(403, "permission_denied", e.getMessage(), notApplied);
+    }
     if (e instanceof KvNoSpaceException) {
       return new ApiException(507, "no_space", e.getMessage(), notApplied);
     }

@@ -24,11 +24,11 @@ final class KvHandler implements Handler {
   /** A PUT body in JSON. */
   record PutBody(String value, String valueBase64) {}
 
-  private final KvClient client;
+  private final CallerClients clients;
   private final String nodeId;
 
-  KvHandler(KvClient client, String nodeId) {
-    this.client = client;
+  KvHandler(CallerClients clients, String nodeId) {
+    this.clients = clients;
     this.nodeId = nodeId;
   }
 
@@ -57,7 +57,7 @@ final class KvHandler implements Handler {
     ReadParams read = ReadParams.of(request);
     KvResult.Get r;
     try {
-      r = client.get(key, read.servedBy(nodeId));
+      r = clients.of(request).get(key, read.servedBy(nodeId));
     } catch (KvException e) {
       throw KvErrors.toApi(e, false);
     }
@@ -75,12 +75,12 @@ final class KvHandler implements Handler {
     Bytes value = value(request);
     String prev = request.param("prev_revision");
     if (prev == null) {
-      KvResult.Put r = write(() -> client.put(key, value));
+      KvResult.Put r = write(() -> clients.of(request).put(key, value));
       return ApiResponse.ok(Json.object().put("revision", r.revision()).put("index", r.index())
           .set("previous", KeyCodec.keyValue(r.previous(), encoding)));
     }
     long expected = request.longParam("prev_revision", 0);
-    KvResult.Cas r = write(() -> client.compareAndSet(key, expected, value));
+    KvResult.Cas r = write(() -> clients.of(request).compareAndSet(key, expected, value));
     ObjectNode body = Json.object().put("succeeded", r.succeeded()).put("index", r.index());
     if (r.succeeded()) {
       body.put("revision", r.revision());
@@ -97,14 +97,14 @@ final class KvHandler implements Handler {
     Bytes key = key(request, encoding);
     String prev = request.param("prev_revision");
     if (prev == null) {
-      KvResult.Delete r = write(() -> client.delete(key));
+      KvResult.Delete r = write(() -> clients.of(request).delete(key));
       return ApiResponse.ok(Json.object().put("deleted", r.deleted()).put("revision", r.revision()).put("index", r.index())
           .set("previous", KeyCodec.keyValue(r.previous(), encoding)));
     }
     long expected = request.longParam("prev_revision", 0);
     Command.Txn txn = new Command.Txn(List.of(Guard.modRevisionIs(key, expected)), List.of(new Command.Delete(key)),
         List.of(new Command.Get(key)));
-    KvResult.Txn t = write(() -> client.txn(txn));
+    KvResult.Txn t = write(() -> clients.of(request).txn(txn));
     if (!t.succeeded()) {
       Result.GetResult current = (Result.GetResult) t.results().get(0);
       ObjectNode body = Json.object().put("error", "compare_failed")

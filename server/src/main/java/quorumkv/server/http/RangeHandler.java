@@ -17,12 +17,12 @@ import quorumkv.raftlog.command.KeyValue;
 final class RangeHandler implements Handler {
   static final int DEFAULT_LIMIT = 100;
 
-  private final KvClient client;
+  private final CallerClients clients;
   private final String nodeId;
 
   /** Reads through the node's {@code client}, served by this node, {@code nodeId}. */
-  RangeHandler(KvClient client, String nodeId) {
-    this.client = client;
+  RangeHandler(CallerClients clients, String nodeId) {
+    this.clients = clients;
     this.nodeId = nodeId;
   }
 
@@ -51,7 +51,7 @@ final class RangeHandler implements Handler {
     ReadParams read = ReadParams.of(request);
     KvResult.Range r;
     try {
-      r = client.range(range.start(), range.end(), range.limit(), read.servedBy(nodeId));
+      r = clients.of(request).range(range.start(), range.end(), range.limit(), read.servedBy(nodeId));
     } catch (KvException e) {
       throw KvErrors.toApi(e, false);
     }

@@ -5,7 +5,6 @@ import quorumkv.client.KvClient;
 import quorumkv.server.metrics.NodeMetrics;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.status.Readiness;
-import quorumkv.server.tls.CertificateIdentity;
 
 /**
  * Every resource of the two HTTP listeners, in one table each (README's "HTTP API" section lists the
@@ -18,19 +17,20 @@ public final class Routes {
   /** The data API; the probes are not here (see {@link #operations}), only a pointer to their port. */
   public static Router data(KvNode node, KvClient client) {
     String nodeId = node.config().nodeId();
-    RangeHandler range = new RangeHandler(client, nodeId);
-    Set<String> admins = Set.copyOf(node.config().tls().admins());
-    Handler members = adminChanges(new MembersHandler(client.admin(), node, node.config().http().callTimeout()), admins);
+    CallerClients clients = new CallerClients(client, Set.copyOf(node.config().tls().admins()));
+    RangeHandler range = new RangeHandler(clients, nodeId);
+    Handler members = adminChanges(new MembersHandler(client.admin(), node, node.config().http().callTimeout()), clients);
     return new Router()
-        .prefix("kv", KvHandler.PREFIX, Set.of("GET", "PUT", "DELETE"), new KvHandler(client, nodeId))
+        .prefix("kv", KvHandler.PREFIX, Set.of("GET", "PUT", "DELETE"), new KvHandler(clients, nodeId))
         .exact("range", "/v1/kv", Set.of("GET"), range)
         .exact("range", KvHandler.PREFIX, Set.of("GET"), range)
-        .exact("txn", "/v1/txn", Set.of("POST"), new TxnHandler(client))
+        .exact("txn", "/v1/txn", Set.of("POST"), new TxnHandler(clients))
         .exact("cluster", "/v1/cluster", Set.of("GET"), new ClusterHandler(node))
         .exact("members", MembersHandler.PATH, Set.of("GET", "POST"), members)
         .prefix("members", MembersHandler.PATH + "/", Set.of("POST", "DELETE"), members)
-        .exact("leader", "/v1/cluster/leader", Set.of("POST"), adminOnly(new LeaderHandler(client.admin()), admins))
-        .exact("backup", "/v1/backup", Set.of("GET"), adminOnly(new BackupHandler(node, client), admins))
+        .exact("leader", "/v1/cluster/leader", Set.of("POST"), adminOnly(new LeaderHandler(client.admin()), clients))
+        .exact("backup", "/v1/backup", Set.of("GET"), adminOnly(new BackupHandler(node, client), clients))
+        .exact("auth", AuthHandler.PATH, Set.of("GET", "POST"), new AuthHandler(clients))
         .exact("moved", "/health", Set.of("GET"), movedToOperations(node))
         .exact("moved", "/ready", Set.of("GET"), movedToOperations(node))
         .exact("moved", "/metrics", Set.of("GET"), movedToOperations(node));
@@ -48,24 +48,20 @@ public final class Routes {
   }
 
   /**
-   * Membership, leadership and backups (every key and value) are for the admins named in
-   * quorumkv.auth.admins: the node's own client, which carries them out, acts as a member, so the HTTP
-   * caller is checked here. A plaintext listener identifies nobody and checks nothing.
+   * Membership, leadership and backups (every key and value) are for admins: the node's own client, which
+   * carries them out, acts as a member, so the HTTP caller is checked first ({@link CallerClients#requireAdmin}).
+   * A plaintext listener identifies nobody and checks nothing.
    */
-  static Handler adminOnly(Handler handler, Set<String> admins) {
+  static Handler adminOnly(Handler handler, CallerClients clients) {
     return request -> {
-      CertificateIdentity caller = request.caller();
-      if (caller != null && !admins.contains(caller.name())) {
-        throw new ApiException(403, "permission_denied", request.method() + " " + Quote.of(request.path())
-            + " is for admins (quorumkv.auth.admins); the client certificate " + caller + " is not one");
-      }
+      clients.requireAdmin(request);
       return handler.handle(request);
     };
   }
 
   /** Reads (GET) for any caller, changes for admins only. */
-  static Handler adminChanges(Handler handler, Set<String> admins) {
-    Handler guarded = adminOnly(handler, admins);
+  static Handler adminChanges(Handler handler, CallerClients clients) {
+    Handler guarded = adminOnly(handler, clients);
     return request -> request.method().equals("GET") ? handler.handle(request) : guarded.handle(request);
   }
 

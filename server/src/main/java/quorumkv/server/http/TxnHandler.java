@@ -37,10 +37,10 @@ final class TxnHandler implements Handler {
   record OpBody(String op, String key, String keyBase64, String value, String valueBase64, String prefix,
       String prefixBase64, String start, String startBase64, String end, String endBase64, Integer limit) {}
 
-  private final KvClient client;
+  private final CallerClients clients;
 
-  TxnHandler(KvClient client) {
-    this.client = client;
+  TxnHandler(CallerClients clients) {
+    this.clients = clients;
   }
 
   @Override
@@ -55,7 +55,7 @@ final class TxnHandler implements Handler {
     Command.Txn txn = new Command.Txn(guards, ops(body.success()), ops(body.failure()));
     KvResult.Txn r;
     try {
-      r = client.txn(txn);
+      r = clients.of(request).txn(txn);
     } catch (KvException e) {
       throw KvErrors.toApi(e, true);
     }

@@ -34,6 +34,7 @@ public final class NodeMetrics implements StateMachineListener {
   private final Histogram snapshotDuration;
   private final Counter snapshotInstalls;
   private final Counter logFailures;
+  private final Counter permissionDenied;
   private final Counter requests;
   private final Histogram requestLatency;
 
@@ -61,6 +62,9 @@ public final class NodeMetrics implements StateMachineListener {
     logFailures = Counter.builder().name("quorumkv_raft_log_failures_total")
         .help("Times Ratis failed this node's Raft log (e.g. a full disk); the self-check restarts the member")
         .withoutExemplars().register(registry);
+    permissionDenied = Counter.builder().name("quorumkv_permission_denied_total")
+        .help("Commands refused for lack of permission: reads this node served, writes and auth changes this node"
+            + " accepted as leader").withoutExemplars().register(registry);
     requests = Counter.builder().name("quorumkv_http_requests_total")
         .help("HTTP requests by operation and outcome (ok, not_found, conflict, rejected, unavailable, indeterminate, error)")
         .labelNames("op", "outcome").withoutExemplars().register(registry);
@@ -187,6 +191,18 @@ public final class NodeMetrics implements StateMachineListener {
   @Override
   public void logFailed(String cause) {
     logFailures.inc();
+  }
+
+  @Override
+  public void permissionDenied(int commands) {
+    permissionDenied.inc(commands);
+  }
+
+  /** Calls the Raft port's guard refused (a non-member on the peer service, a non-admin changing membership, ...). */
+  public void registerRaftPortDenials(java.util.function.LongSupplier denied) {
+    CounterWithCallback.builder().name("quorumkv_raft_port_denied_total")
+        .help("Calls the Raft port refused before Ratis saw them: not a member, not an admin, a request type for members only")
+        .callback(cb -> cb.call(denied.getAsLong())).register(registry);
   }
 
   @Override

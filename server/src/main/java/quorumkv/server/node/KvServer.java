@@ -93,6 +93,7 @@ public final class KvServer implements AutoCloseable {
       HttpServer http = HttpServer.start("http", ConfigKeys.HTTP_PORT, config.http(), config.nodeId(),
           Routes.data(node, client), observer, tls == null ? null : tls.httpServerContext(true));
       metrics.registerHttpBudget(http::inflightBytes, http.inflightLimit(), http::refusedForBytes);
+      metrics.registerRaftPortDenials(node::raftCallsDenied);
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
       if (ops != null) {
@@ -132,6 +133,7 @@ public final class KvServer implements AutoCloseable {
       return "ok";
     }
     return switch (status) {
+      case 403 -> "denied";
       case 404 -> "not_found";
       case 409 -> "conflict";
       case 503 -> "unavailable";

@@ -20,6 +20,7 @@ import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.connect.KvClients;
 import quorumkv.raftlog.command.ClusterIds;
+import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.statemachine.KvStateMachine;
 import quorumkv.raftlog.statemachine.StateMachineListener;
 import quorumkv.raftlog.statemachine.StoreCall;
@@ -77,7 +78,7 @@ public final class KvNode implements AutoCloseable {
       throws IOException {
     this.config = config;
     this.tls = tls;
-    this.raftPortGuard = RaftPortGuard.forNode(config, this::divisionOrNull);
+    this.raftPortGuard = RaftPortGuard.forNode(config, this::divisionOrNull, this::authState);
     this.raftParameters = RaftPropertiesFactory.parameters(tls, raftPortGuard);
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftPropertiesFactory.group(groupId, config);
@@ -294,6 +295,12 @@ public final class KvNode implements AutoCloseable {
   }
 
   /** The current member's state machine; the store behind it is reached only through {@code withStore}. */
+  /** The replicated users and roles as this node applied them (the initial state while its store is closed). */
+  public AuthState authState() {
+    KvStateMachine sm = stateMachine;
+    return sm == null ? AuthState.INITIAL : sm.authState();
+  }
+
   KvStateMachine stateMachine() {
     return stateMachine;
   }

@@ -13,8 +13,12 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.thirdparty.io.grpc.ForwardingServerCallListener;
 import org.apache.ratis.thirdparty.io.grpc.Grpc;
 import org.apache.ratis.thirdparty.io.grpc.Metadata;
 import org.apache.ratis.thirdparty.io.grpc.ServerCall;
@@ -24,6 +28,9 @@ import org.apache.ratis.thirdparty.io.grpc.Status;
 import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.command.AuthState;
+import quorumkv.raftlog.command.Caller;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.server.config.PeerSpec;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.tls.CertificateIdentity;
@@ -53,7 +60,8 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
    * The guard of a node's Raft port: members are those in its member's configuration now (voters and
    * listeners, old and new during a change; nobody while the member is stopped).
    */
-  static RaftPortGuard forNode(ServerConfig config, Supplier<RaftServer.Division> division) {
+  static RaftPortGuard forNode(ServerConfig config, Supplier<RaftServer.Division> division,
+      Supplier<AuthState> auth) {
     Predicate<String> isMember = id -> {
       RaftServer.Division d = division.get();
       if (d == null) {
@@ -65,7 +73,12 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
           || conf.getAllPeers(RaftPeerRole.LISTENER).stream().anyMatch(p -> p.getId().equals(peer));
     };
     Set<String> peers = config.peers().stream().map(PeerSpec::id).collect(Collectors.toSet());
-    return new RaftPortGuard(config.nodeId(), new RaftPortPolicy(isMember, peers, Set.copyOf(config.tls().admins())));
+    Predicate<String> replicatedAdmin = name -> {
+      AuthState state = auth.get();
+      return !state.enabled() || state.isAdmin(name);
+    };
+    return new RaftPortGuard(config.nodeId(), new RaftPortPolicy(isMember, peers, Set.copyOf(config.tls().admins()),
+        replicatedAdmin));
   }
 
   @Override
@@ -87,7 +100,9 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
     String denial = caller == null ? "no verified client certificate"
         : policy.denial(service, method, caller);
     if (denial == null) {
-      return next.startCall(call, headers);
+      ServerCall.Listener<Q> listener = next.startCall(call, headers);
+      Caller onBehalfOf = RaftPortPolicy.CLIENT_SERVICE.equals(service) ? policy.onBehalfOf(caller) : null;
+      return onBehalfOf == null ? listener : new ActingFor<>(listener, call, onBehalfOf);
     }
     denied.incrementAndGet();
     if (logged.size() < MAX_LOGGED && logged.add(service + "/" + method + "/" + caller)) {
@@ -97,6 +112,56 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
     call.close((caller == null ? Status.UNAUTHENTICATED : Status.PERMISSION_DENIED).withDescription(denial),
         new Metadata());
     return new ServerCall.Listener<>() {};
+  }
+
+  /**
+   * Wraps each request of a non-member's client call in an envelope naming the caller, so the state machine
+   * authorizes it against the caller's grants (after the read-index wait for reads, when the entry applies
+   * for writes). Whatever the caller sent goes inside: an envelope of its own, or an alarm, does not decode
+   * there and is refused as malformed, so a client can neither claim another identity nor raise an alarm.
+   * Ratis's streaming request types, which our client never uses, end the call.
+   */
+  private final class ActingFor<Q, A> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
+    private final ServerCall<Q, A> call;
+    private final Caller caller;
+    private volatile boolean refused;
+
+    ActingFor(ServerCall.Listener<Q> delegate, ServerCall<Q, A> call, Caller caller) {
+      super(delegate);
+      this.call = call;
+      this.caller = caller;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void onMessage(Q message) {
+      if (refused) {
+        return;
+      }
+      if (!(message instanceof RaftClientRequestProto request)) {
+        refuse("an unexpected message on the client service");
+        return;
+      }
+      switch (request.getTypeCase()) {
+        case WRITE, READ, STALEREAD -> {
+          byte[] inner = request.getMessage().getContent().toByteArray();
+          ByteString wrapped = UnsafeByteOperations.unsafeWrap(RequestCodec.asCaller(caller, inner));
+          super.onMessage((Q) request.toBuilder().setMessage(request.getMessage().toBuilder().setContent(wrapped))
+              .build());
+        }
+        case WATCH -> super.onMessage(message); // carries no data: waits for an index to replicate
+        default -> refuse("Ratis " + request.getTypeCase() + " requests are for members only");
+      }
+    }
+
+    private void refuse(String why) {
+      refused = true;
+      denied.incrementAndGet();
+      if (logged.size() < MAX_LOGGED && logged.add("client/" + why + "/" + caller.identity())) {
+        LOG.warn("node={}: refused a client call on the Raft port from '{}': {}", nodeId, caller.identity(), why);
+      }
+      call.close(Status.PERMISSION_DENIED.withDescription(why), new Metadata());
+    }
   }
 
   private static CertificateIdentity caller(SSLSession session) {

@@ -35,6 +35,11 @@ final class RejoiningListener implements StateMachineListener {
   }
 
   @Override
+  public void permissionDenied(int commands) {
+    delegate.permissionDenied(commands);
+  }
+
+  @Override
   public void shutDownByCluster() {
     delegate.shutDownByCluster();
     onShutDownByCluster.run();

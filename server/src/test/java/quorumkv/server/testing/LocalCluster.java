@@ -149,6 +149,34 @@ public final class LocalCluster implements AutoCloseable {
     return pki == null ? null : pki.dir();
   }
 
+  /** Issues a client certificate named {@code name} from this cluster's CA (if it has none yet). */
+  public void issueClient(String name) throws IOException {
+    if (!Files.exists(pki.dir().resolve(name + ".key"))) {
+      pki.issueClient(name, Duration.ofDays(2));
+    }
+  }
+
+  /**
+   * Makes {@code user} a user holding a role of its own, {@code <user>-role}, with {@code permissions}, through
+   * the admin client. Idempotent.
+   */
+  public void grant(String user, quorumkv.raftlog.command.Permission... permissions) {
+    try (KvClient admin = connect()) {
+      grant(admin, user, permissions);
+    }
+  }
+
+  /** As {@link #grant(String, quorumkv.raftlog.command.Permission...)}, through {@code admin}. */
+  public static void grant(KvClient admin, String user, quorumkv.raftlog.command.Permission... permissions) {
+    quorumkv.client.KvAuth auth = admin.auth();
+    auth.addUser(user);
+    auth.addRole(user + "-role");
+    for (quorumkv.raftlog.command.Permission p : permissions) {
+      auth.grant(user + "-role", p);
+    }
+    auth.grantRole(user, user + "-role");
+  }
+
   /** Client TLS with {@code name}'s certificate from this cluster's CA, or plaintext for a plaintext cluster. */
   public KvClientConfig.Tls clientTls(String name) {
     return pki == null ? KvClientConfig.Tls.PLAINTEXT : KvClientConfig.Tls.of(pki.dir().resolve(DevPki.CA_CERT),
