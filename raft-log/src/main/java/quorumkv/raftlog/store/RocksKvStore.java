@@ -323,6 +323,9 @@ public final class RocksKvStore implements AutoCloseable {
     /** @param revision the revision of the exported state: {@link #revisionOf} its applied index */
     void begin(AppliedIndex applied, long revision) throws IOException;
 
+    /** The users and roles of the exported state, once, after {@link #begin} and before the keys. */
+    void auth(AuthState state) throws IOException;
+
     void entry(KeyValue kv) throws IOException;
   }
 
@@ -339,6 +342,8 @@ public final class RocksKvStore implements AutoCloseable {
         AppliedIndex at = appliedBytes == null ? AppliedIndex.NONE
             : new AppliedIndex(longAt(appliedBytes, 0), longAt(appliedBytes, 1));
         sink.begin(at, revisionOf(at.index()));
+        byte[] authBytes = db.get(meta, ro, ColumnFamilies.AUTH_KEY);
+        sink.auth(authBytes == null ? AuthState.INITIAL : AuthState.decode(authBytes));
         for (it.seekToFirst(); it.isValid(); it.next()) {
           sink.entry(BatchView.decodeKv(it.key(), it.value()));
         }
@@ -360,6 +365,12 @@ public final class RocksKvStore implements AutoCloseable {
    * offset is the backup's revision. {@code dir} must not hold a store yet. Written with fsync.
    */
   public static void seed(Path dir, StoreOptions options, long revisionOffset, Iterator<KeyValue> kvs)
+      throws IOException {
+    seed(dir, options, revisionOffset, AuthState.INITIAL, kvs);
+  }
+
+  /** As {@link #seed(Path, StoreOptions, long, Iterator)}, with the users and roles {@code auth}. */
+  public static void seed(Path dir, StoreOptions options, long revisionOffset, AuthState auth, Iterator<KeyValue> kvs)
       throws IOException {
     if (revisionOffset < 0) {
       throw new IllegalArgumentException("revision offset " + revisionOffset + " is negative");
@@ -388,6 +399,9 @@ public final class RocksKvStore implements AutoCloseable {
           }
         }
         batch.put(store.meta, ColumnFamilies.REVISION_OFFSET_KEY, longs(revisionOffset));
+        if (!auth.equals(AuthState.INITIAL)) {
+          batch.put(store.meta, ColumnFamilies.AUTH_KEY, auth.encode());
+        }
         store.db.write(sync, batch);
       } finally {
         batch.close();

@@ -35,6 +35,9 @@ class StoreExportTest {
       }
 
       @Override
+      public void auth(quorumkv.raftlog.command.AuthState state) {}
+
+      @Override
       public void entry(KeyValue kv) {
         out.add(kv);
       }

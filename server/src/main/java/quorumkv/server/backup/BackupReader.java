@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.AuthState;
+import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.KeyValue;
 
 /**
@@ -24,6 +26,7 @@ public final class BackupReader implements AutoCloseable {
   private final DataInputStream in;
   private final MessageDigest sha = BackupWriter.sha256();
   private final BackupFormat.Header header;
+  private final AuthState auth;
   private long count;
 
   private BackupReader(Path file) throws IOException {
@@ -37,10 +40,12 @@ public final class BackupReader implements AutoCloseable {
         throw new IOException(file + " is not a QuorumKV backup (bad magic)");
       }
       int version = in.readUnsignedByte();
-      if (version != BackupFormat.VERSION) {
-        throw new IOException(file + " has backup format version " + version + "; this build reads " + BackupFormat.VERSION);
+      if (version != BackupFormat.VERSION && version != BackupFormat.VERSION_WITHOUT_AUTH) {
+        throw new IOException(file + " has backup format version " + version + "; this build reads "
+            + BackupFormat.VERSION_WITHOUT_AUTH + " and " + BackupFormat.VERSION);
       }
       header = new BackupFormat.Header(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
+      auth = version == BackupFormat.VERSION_WITHOUT_AUTH ? AuthState.INITIAL : readAuth(file);
     } catch (EOFException e) {
       in.close();
       throw new IOException(file + " is truncated", e);
@@ -48,6 +53,25 @@ public final class BackupReader implements AutoCloseable {
       in.close();
       throw e;
     }
+  }
+
+  private AuthState readAuth(Path file) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > BackupFormat.MAX_FIELD_BYTES) {
+      throw new IOException(file + " is corrupt: its users and roles claim " + length + " bytes");
+    }
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    try {
+      return AuthState.decode(bytes);
+    } catch (CommandCodecException e) {
+      throw new IOException(file + " is corrupt: its users and roles do not decode: " + e.getMessage(), e);
+    }
+  }
+
+  /** The users, roles and grants the backup holds ({@code AuthState.INITIAL} for a version-1 file). */
+  public AuthState auth() {
+    return auth;
   }
 
   public static BackupReader open(Path file) throws IOException {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.KeyValue;
 import quorumkv.raftlog.files.AtomicFiles;
 import quorumkv.raftlog.store.AppliedIndex;
@@ -41,6 +42,13 @@ public final class BackupWriter {
           out.writeLong(applied.term());
           out.writeLong(applied.index());
           out.writeLong(header[0].createdAtMillis());
+        }
+
+        @Override
+        public void auth(AuthState state) throws IOException {
+          byte[] bytes = state.encode();
+          out.writeInt(bytes.length);
+          out.write(bytes);
         }
 
         @Override

@@ -14,7 +14,7 @@ import quorumkv.server.config.ServerConfig;
  * node's own settings, before the nodes first start; etcd's {@code etcdutl snapshot restore} works the
  * same way). Every node gets identical state: the backup's keys with their revisions, and a revision
  * offset equal to the backup's revision, so the new cluster's writes get revisions above it. The new
- * cluster starts with an empty Raft log and no client sessions.
+ * cluster starts with an empty Raft log and no client sessions, and with the backup's users and roles.
  */
 public final class Restore {
   private Restore() {}
@@ -34,7 +34,7 @@ public final class Restore {
     }
     DataDirGuard.claim(config);
     try (BackupReader reader = BackupReader.open(backup)) {
-      RocksKvStore.seed(config.dbDir(), config.store(), reader.header().revision(), reader.entries());
+      RocksKvStore.seed(config.dbDir(), config.store(), reader.header().revision(), reader.auth(), reader.entries());
     } catch (BackupReader.BackupCorruptException e) {
       throw new IOException(e.getMessage(), e);
     }

@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.raftlog.command.AuthChange;
+import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.Bytes;
+import quorumkv.raftlog.command.Caller;
+import quorumkv.raftlog.command.Permission;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.store.RocksKvStore;
@@ -55,6 +59,64 @@ class BackupFileTest {
       Path damaged = dir.resolve("f" + at);
       Files.write(damaged, flipped);
       assertThrows(Exception.class, () -> BackupReader.verify(damaged), "flip at " + at);
+    }
+  }
+
+  @Test
+  void theUsersAndRolesTravelWithTheBackupIntoTheRestoredStore() throws IOException {
+    Path file = dir.resolve("auth.qkv");
+    AuthState granted;
+    try (RocksKvStore store = RocksKvStore.open(dir.resolve("db"), StoreOptions.DEFAULTS)) {
+      Caller root = new Caller("root", true);
+      long index = 0;
+      for (AuthChange c : List.of(new AuthChange.AddUser("alice"), new AuthChange.AddRole("r"),
+          new AuthChange.GrantPermission("r", Permission.read("app/")), new AuthChange.GrantRole("alice", "r"))) {
+        store.applyAuth(new Request.AuthUpdate(c), root, 1, ++index);
+      }
+      granted = store.authState();
+      BackupWriter.write(store, "c1", file);
+    }
+    try (BackupReader reader = BackupReader.open(file)) {
+      assertEquals(granted, reader.auth());
+      RocksKvStore.seed(dir.resolve("restored"), StoreOptions.DEFAULTS, reader.header().revision(), reader.auth(),
+          reader.entries());
+    }
+    try (RocksKvStore restored = RocksKvStore.open(dir.resolve("restored"), StoreOptions.DEFAULTS)) {
+      assertEquals(granted, restored.authState());
+    }
+  }
+
+  /** A file from before the auth section (version 1) still verifies and restores, with the initial users and roles. */
+  @Test
+  void aVersionOneFileIsStillRead() throws Exception {
+    Path file = dir.resolve("v1.qkv");
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.security.DigestOutputStream(bytes, sha))) {
+      out.write(BackupFormat.MAGIC);
+      out.writeByte(BackupFormat.VERSION_WITHOUT_AUTH);
+      out.writeUTF("c1");
+      out.writeLong(7);
+      out.writeLong(1);
+      out.writeLong(7);
+      out.writeLong(0);
+      out.writeByte(BackupFormat.ENTRY);
+      out.writeInt(1);
+      out.write('k');
+      out.writeInt(1);
+      out.write('v');
+      out.writeLong(5);
+      out.writeLong(5);
+      out.writeLong(1);
+      out.writeByte(BackupFormat.END);
+      out.writeLong(1);
+    }
+    bytes.write(sha.digest());
+    Files.write(file, bytes.toByteArray());
+    BackupReader.Verified v = BackupReader.verify(file);
+    assertEquals(1, v.entries());
+    try (BackupReader reader = BackupReader.open(file)) {
+      assertEquals(AuthState.INITIAL, reader.auth());
     }
   }
 }
