@@ -101,7 +101,7 @@ public final class ConfigKeys {
     doc(TLS_KEY_FILE, "", "this node's private key (PEM, unencrypted PKCS#8; keep it readable only by the node's user)");
     doc(TLS_PROTOCOLS, "TLSv1.3", "TLS versions offered and accepted, comma-separated: TLSv1.3, or TLSv1.3,TLSv1.2 for older clients (TLS 1.2 with ECDHE and AEAD suites only)");
     doc(TLS_RELOAD_INTERVAL, "5s", "how often the node looks for rotated certificate, key and CA files; new connections use them, open ones keep working");
-    doc(AUTH_ADMINS, "root", "common names of client certificates with admin rights on the Raft port (membership, leadership transfer, group management), besides the members themselves; comma-separated");
+    doc(AUTH_ADMINS, "root", "common names of client certificates that may do anything (data, membership, leadership transfer, backups, users and roles), whatever the replicated grants say; comma-separated. Give every node the same list");
     doc(INSECURE_PLAINTEXT, "false", "INSECURE: no TLS on any listener; anyone who reaches a port can read and write everything. Only for a trusted test network");
     doc(READY_MAX_APPLY_LAG, "1000", "/ready fails while this node's applied index is more than this many entries behind its commit index");
     doc(UNSAFE_FLUSH, "false", "DEVELOPMENT ONLY: acknowledge writes before the log is fsynced; a crash can lose acknowledged writes");

@@ -314,6 +314,33 @@ class ReadmeCommandsIT {
       Eventually.assertTrue(Duration.ofSeconds(15),
           () -> "leader".equals(http.get("127.0.0.1:10872", "/v1/cluster").json().get("role").asText()), "n2 leads");
     });
+    // Users, roles and grants (the admin's certificate, root, is the CLI's default here).
+    s.put("bin/quorumkv user add alice", c -> assertEquals("ok", expectExit(0, c).out().strip()));
+    s.put("bin/quorumkv role add app-reader", c -> assertEquals("ok", expectExit(0, c).out().strip()));
+    s.put("bin/quorumkv role grant app-reader read app/", c -> assertEquals("ok", expectExit(0, c).out().strip()));
+    s.put("bin/quorumkv user grant alice app-reader", c -> assertEquals("ok", expectExit(0, c).out().strip()));
+    s.put("bin/quorumkv user list", c -> assertTrue(Pattern.compile("^alice +app-reader$", Pattern.MULTILINE)
+        .matcher(expectExit(0, c).out()).find()));
+    s.put("bin/quorumkv role list", c -> assertTrue(Pattern.compile("^app-reader +read 'app/'$", Pattern.MULTILINE)
+        .matcher(expectExit(0, c).out()).find()));
+    s.put("bin/quorumkv auth status", c ->
+        assertEquals("authorization enabled; 1 users, 1 roles", expectExit(0, c).out().strip()));
+    s.put("bin/quorumkv auth disable", c -> {
+      assertEquals("ok", expectExit(0, c).out().strip());
+      assertTrue(expectExit(0, "bin/quorumkv auth status").out().contains("DISABLED"));
+    });
+    s.put("bin/quorumkv auth enable", c -> {
+      assertEquals("ok", expectExit(0, c).out().strip());
+      assertTrue(expectExit(0, "bin/quorumkv auth status").out().startsWith("authorization enabled"));
+    });
+    s.put("bin/quorumkv role revoke app-reader read app/", c -> {
+      assertEquals("ok", expectExit(0, c).out().strip());
+      assertFalse(expectExit(0, "bin/quorumkv role list").out().contains("read 'app/'"));
+    });
+    s.put("bin/quorumkv user delete alice", c -> {
+      assertEquals("ok", expectExit(0, c).out().strip());
+      assertFalse(expectExit(0, "bin/quorumkv user list").out().contains("alice"));
+    });
     s.put("bin/quorumkv snapshot save backup.qkv", c -> {
       Result r = expectExit(0, c);
       Matcher m = Pattern.compile("saved backup\\.qkv: revision (\\d+), (\\d+) keys").matcher(r.out());

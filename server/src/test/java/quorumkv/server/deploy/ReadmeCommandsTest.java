@@ -135,7 +135,11 @@ class ReadmeCommandsTest {
         "bin/quorumkv scan --prefix app/ --limit 10", "bin/quorumkv get k --consistency follower",
         "bin/quorumkv txn --file txn.json", "bin/quorumkv cluster status",
         "bin/quorumkv member list|add n4 host:9874 [--listener]|remove n4|promote n4|demote n4",
-        "bin/quorumkv leader transfer n2", "bin/quorumkv snapshot save backup.qkv",
+        "bin/quorumkv leader transfer n2", "bin/quorumkv user add alice", "bin/quorumkv role add app-reader",
+        "bin/quorumkv role grant app-reader read app/", "bin/quorumkv user grant alice app-reader",
+        "bin/quorumkv user list", "bin/quorumkv role list", "bin/quorumkv auth status|disable|enable",
+        "bin/quorumkv role revoke app-reader read app/", "bin/quorumkv user delete alice",
+        "bin/quorumkv snapshot save backup.qkv",
         "bin/quorumkv snapshot restore backup.qkv --node.id=n1 --raft.peers=... --storage.data-dir=...")) {
       for (String c : ReadmeCommands.expand(line)) {
         INVENTORY.put(c, runsBlock(README_COMMANDS_IT, "CLI_TOUR", ReadmeCommands.CLI_TOUR));

@@ -82,6 +82,35 @@ public interface ClusterControl extends AutoCloseable {
     return quorumkv.client.KvClientConfig.Tls.PLAINTEXT;
   }
 
+  /** The user the workloads run as: an ordinary certificate, not an admin. */
+  String WORKLOAD_USER = "lin";
+
+  /**
+   * TLS for the workloads' clients: the certificate {@value #WORKLOAD_USER}, made on first use from the same
+   * development CA and granted readwrite on every key through the admin client, so that every recorded
+   * history goes through the authorization path (the caller envelope and the state machine's grant check)
+   * under the faults; plaintext where the cluster runs without TLS. The nemesis keeps the admin certificate.
+   */
+  default quorumkv.client.KvClientConfig.Tls workloadTls() {
+    quorumkv.client.KvClientConfig.Tls admin = clientTls();
+    if (!admin.enabled()) {
+      return admin;
+    }
+    java.nio.file.Path dir = admin.certFile().getParent();
+    try {
+      if (!java.nio.file.Files.exists(dir.resolve(WORKLOAD_USER + ".key"))) {
+        quorumkv.server.tls.DevPki.openOrCreate(dir, "lin").issueClient(WORKLOAD_USER, java.time.Duration.ofDays(2));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    try (quorumkv.client.KvClient c = adminClient()) {
+      quorumkv.server.testing.LocalCluster.grant(c, WORKLOAD_USER, quorumkv.raftlog.command.Permission.readWrite(""));
+    }
+    return quorumkv.client.KvClientConfig.Tls.of(admin.caFile(), dir.resolve(WORKLOAD_USER + ".pem"),
+        dir.resolve(WORKLOAD_USER + ".key"));
+  }
+
   /** Ratis parameters (TLS) for raw Raft clients of this cluster. */
   default org.apache.ratis.conf.Parameters raftClientParameters() {
     return new org.apache.ratis.conf.Parameters();

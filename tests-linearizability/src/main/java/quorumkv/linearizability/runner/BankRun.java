@@ -43,7 +43,7 @@ public final class BankRun {
       List<FaultStep> schedule, long seed) throws Exception {
     KvClientConfig config = KvClientConfig.builder().addresses(cluster.clientAddresses())
         .clusterId(cluster.clusterId()).deadline(Duration.ofSeconds(3)).rpcTimeout(Duration.ofSeconds(1))
-        .tls(cluster.clientTls()).build();
+        .tls(cluster.workloadTls()).build();
     List<String> violations = Collections.synchronizedList(new ArrayList<>());
     Map<BankWorkload.TransferOutcome, AtomicLong> outcomes = new EnumMap<>(BankWorkload.TransferOutcome.class);
     for (BankWorkload.TransferOutcome o : BankWorkload.TransferOutcome.values()) {

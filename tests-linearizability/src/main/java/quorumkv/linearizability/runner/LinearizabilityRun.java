@@ -44,7 +44,7 @@ public final class LinearizabilityRun {
     KvClientConfig config = KvClientConfig.builder().addresses(cluster.clientAddresses())
         .clusterId(cluster.clusterId()).deadline(s.opDeadline())
         .rpcTimeout(Duration.ofMillis(Math.min(1000, s.opDeadline().toMillis() / 2)))
-        .writeBatching(s.writeBatching()).tls(cluster.clientTls()).build();
+        .writeBatching(s.writeBatching()).tls(cluster.workloadTls()).build();
     List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
