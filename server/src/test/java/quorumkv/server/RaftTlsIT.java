@@ -108,6 +108,7 @@ class RaftTlsIT {
 
   @Test
   void plaintextAndForeignCertificatesAreRefused() throws Exception {
+    long handshakeFailures = NodeInternals.raftPortHandshakeFailures();
     for (KvClientConfig.Tls tls : List.of(KvClientConfig.Tls.PLAINTEXT, tls(stranger, "app"))) {
       try (KvClient client = KvClients.connect(cluster.clientConfig().tls(tls).deadline(SHORT).build())) {
         // The client cannot tell a refused connection from a lost answer: unavailable or indeterminate.
@@ -119,6 +120,8 @@ class RaftTlsIT {
     try (KvClient client = KvClients.connect(cluster.clientConfig().tls(tls(pki, "app")).build())) {
       assertTrue(!client.get("tls/refused").isPresent(), "no refused write was applied");
     }
+    assertTrue(NodeInternals.raftPortHandshakeFailures() > handshakeFailures,
+        "the refused handshakes reached the log (gRPC reports them at FINE only)");
   }
 
   /** BoringSSL ignores the JDK's jdk.tls.* settings: the protocols come from the node's configuration. */

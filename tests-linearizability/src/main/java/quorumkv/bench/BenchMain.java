@@ -58,8 +58,9 @@ public final class BenchMain implements Callable<Integer> {
   List<String> endpoints;
 
   @Option(names = "--tls-dir", paramLabel = "DIR",
-      description = "QuorumKV: the development CA's directory (ca.pem, app.pem, app.key) for mutual TLS; without it"
-          + " the client talks plaintext (a cluster started with quorumkv.insecure-plaintext=true)")
+      description = "the development CA's directory (ca.pem, app.pem, app.key) for mutual TLS with the client"
+          + " certificate app; without it the client talks plaintext (QuorumKV started with"
+          + " quorumkv.insecure-plaintext=true, etcd without TLS)")
   java.nio.file.Path tlsDir;
 
   @Option(names = "--server-pids", paramLabel = "PID", split = ",",
@@ -184,7 +185,7 @@ public final class BenchMain implements Callable<Integer> {
 
     List<BenchRow> rows = new ArrayList<>();
     try (BenchTarget target = system.equals("etcd")
-        ? new EtcdTarget(endpoints, keys, opTimeout)
+        ? new EtcdTarget(endpoints, keys, opTimeout, tlsDir)
         : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(writeBatching),
             tlsDir == null ? quorumkv.client.KvClientConfig.Tls.PLAINTEXT : quorumkv.client.KvClientConfig.Tls.of(
                 tlsDir.resolve("ca.pem"), tlsDir.resolve("app.pem"), tlsDir.resolve("app.key")))) {

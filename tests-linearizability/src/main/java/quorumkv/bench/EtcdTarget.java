@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * etcd through jetcd: one shared {@link Client} over the given endpoints (jetcd's default round-robin
  * balancing, as applications use it), each call waited for at most the operation timeout. Gets are
- * linearizable ({@code serializable=false}, etcd's default, set explicitly).
+ * linearizable ({@code serializable=false}, etcd's default, set explicitly). With a TLS directory the client
+ * shows {@code app.pem} to members started with client-certificate authentication ("etcd+tls").
  */
 final class EtcdTarget implements BenchTarget {
   private final Client client;
@@ -21,8 +22,18 @@ final class EtcdTarget implements BenchTarget {
   private final long timeoutMs;
   private final GetOption linearizable = GetOption.builder().withSerializable(false).build();
 
-  EtcdTarget(List<String> clientUrls, int keyCount, Duration opTimeout) {
-    this.client = Client.builder().endpoints(clientUrls.toArray(new String[0])).build();
+  private final String name;
+
+  /** @param tlsDir the CA's directory (ca.pem, app.pem, app.key), or null for plaintext */
+  EtcdTarget(List<String> clientUrls, int keyCount, Duration opTimeout, java.nio.file.Path tlsDir)
+      throws javax.net.ssl.SSLException {
+    var builder = Client.builder().endpoints(clientUrls.toArray(new String[0]));
+    if (tlsDir != null) {
+      builder.sslContext(b -> b.trustManager(tlsDir.resolve("ca.pem").toFile())
+          .keyManager(tlsDir.resolve("app.pem").toFile(), tlsDir.resolve("app.key").toFile()));
+    }
+    this.client = builder.build();
+    this.name = tlsDir == null ? "etcd" : "etcd+tls";
     this.kv = client.getKVClient();
     this.timeoutMs = opTimeout.toMillis();
     this.keys = new ByteSequence[keyCount];
@@ -33,7 +44,7 @@ final class EtcdTarget implements BenchTarget {
 
   @Override
   public String name() {
-    return "etcd";
+    return name;
   }
 
   @Override

@@ -21,6 +21,7 @@ final class QuorumKvTarget implements BenchTarget {
       KvClientConfig.WriteBatching writeBatching, KvClientConfig.Tls tls) {
     this.client = KvClients.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
         .writeBatching(writeBatching).tls(tls).build());
+    this.name = tls.enabled() ? "quorumkv+tls" : "quorumkv";
     this.keys = new Bytes[keyCount];
     for (int i = 0; i < keyCount; i++) {
       keys[i] = Bytes.utf8(BenchTarget.keyName(i));
@@ -42,9 +43,12 @@ final class QuorumKvTarget implements BenchTarget {
     return new KvClientConfig.WriteBatching(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
   }
 
+  /** "quorumkv", or "quorumkv+tls" for mutual TLS (and authorization: the client is an ordinary user). */
+  private final String name;
+
   @Override
   public String name() {
-    return "quorumkv";
+    return name;
   }
 
   @Override

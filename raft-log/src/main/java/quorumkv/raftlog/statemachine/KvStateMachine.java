@@ -40,7 +40,7 @@ import quorumkv.raftlog.store.StoreOptions;
  * so that the logic is testable without Ratis.
  *
  * <ul>
- *   <li>{@link #startTransaction} runs on the leader before anything is logged: a request that does not
+ *   <li>{@link #startTransaction} runs on the leader before anything is logged ({@link Admission}): a request that does not
  *       decode or breaks a {@link RequestLimits} limit is refused there with a
  *       {@link RequestRefusedException}, definitely, and never reaches the log.</li>
  *   <li>{@link #applyTransaction} applies one entry synchronously on Ratis's apply thread, so by the time
@@ -63,6 +63,7 @@ public class KvStateMachine extends BaseStateMachine {
   private final Path dbDir;
   private final StoreOptions storeOptions;
   private final RequestLimits limits;
+  private final Admission admission;
   private final SnapshotStore snapshots = new SnapshotStore();
   private final StateMachineListener listener;
   /** Readers hold the read lock while they use {@link #store}; swapping or closing it takes the write lock. */
@@ -88,6 +89,7 @@ public class KvStateMachine extends BaseStateMachine {
     this.storeOptions = storeOptions;
     this.limits = limits;
     this.listener = listener;
+    this.admission = new Admission(limits, Admission.of(this::noSpaceAlarms, this::voterIds, () -> localNoSpace));
   }
 
   @Override
@@ -156,36 +158,11 @@ public class KvStateMachine extends BaseStateMachine {
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
-    byte[] bytes = request.getMessage().getContent().toByteArray();
-    try {
-      Request decoded = RequestCodec.decode(bytes);
-      int size = bytes.length;
-      if (decoded instanceof Request.AsCaller envelope) {
-        decoded = envelope.inner(); // authorized when applied, from the replicated users and roles
-        size -= RequestCodec.envelopeOverhead(envelope.caller());
-      }
-      if (decoded instanceof Request.Alarm) {
-        return trx; // always admitted: the alarm is how the cluster learns to refuse writes
-      }
-      if (decoded instanceof Request.AuthUpdate) {
-        trx.setStateMachineContext(System.nanoTime());
-        return trx; // small and rare; admitted like an alarm, so an admin can act on a cluster out of space
-      }
-      if (!(decoded instanceof Request.Write)) {
-        trx.setException(new RequestRefusedException.InvalidArgumentException("a read request was sent as a write"));
-        return trx;
-      }
-      Response.Failed refused = limits.check(decoded, size);
-      RequestRefusedException noSpace = refused == null ? spaceRefusal() : null;
-      if (refused != null) {
-        trx.setException(RequestRefusedException.of(refused.code(), refused.message()));
-      } else if (noSpace != null) {
-        trx.setException(noSpace);
-      } else {
-        trx.setStateMachineContext(System.nanoTime()); // commit latency, measured on this leader only
-      }
-    } catch (CommandCodecException e) {
-      trx.setException(new RequestRefusedException.MalformedRequestException(e.getMessage()));
+    RequestRefusedException refused = admission.refusal(request.getMessage().getContent().toByteArray());
+    if (refused != null) {
+      trx.setException(refused);
+    } else {
+      trx.setStateMachineContext(System.nanoTime()); // commit latency, measured on this leader only
     }
     return trx;
   }
@@ -210,13 +187,11 @@ public class KvStateMachine extends BaseStateMachine {
     long term = entry.getTerm();
     RocksKvStore current = store; // only this (the apply) thread swaps it
     Request.Write write;
-    Caller caller = null;
+    Caller caller;
     try {
-      Request decoded = RequestCodec.decode(entry.getStateMachineLogEntry().getLogData().toByteArray());
-      if (decoded instanceof Request.AsCaller envelope) {
-        caller = envelope.caller();
-        decoded = envelope.inner();
-      }
+      Unwrapped u = Unwrapped.of(entry.getStateMachineLogEntry().getLogData().toByteArray());
+      Request decoded = u.request();
+      caller = u.caller();
       if (decoded instanceof Request.Alarm alarm) {
         return CompletableFuture.completedFuture(encode(applyAlarm(current, alarm, term, index)));
       }
@@ -267,14 +242,9 @@ public class KvStateMachine extends BaseStateMachine {
   }
 
   private Response countDenials(Response response) {
-    if (response instanceof Response.Ok ok) {
-      int denied = (int) ok.results().stream()
-          .filter(r -> r instanceof Result.Error e && e.code() == ErrorCode.PERMISSION_DENIED).count();
-      if (denied > 0) {
-        listener.permissionDenied(denied);
-      }
-    } else if (response instanceof Response.Failed f && f.code() == ErrorCode.PERMISSION_DENIED) {
-      listener.permissionDenied(1);
+    int denied = Denials.in(response);
+    if (denied > 0) {
+      listener.permissionDenied(denied);
     }
     return response;
   }
@@ -296,31 +266,6 @@ public class KvStateMachine extends BaseStateMachine {
       }
     }
     return new Response.Ok(index, java.util.List.of());
-  }
-
-  /**
-   * Why this leader must refuse a write before the log because of disk space, or null. Fewer than a
-   * majority of voters with space: {@code NO_SPACE}, definite, so clients fail fast instead of waiting
-   * for entries that could not commit. This leader alone below its floor: {@code NODE_DEGRADED}, so the
-   * client retries while leadership moves to a node with space.
-   */
-  private RequestRefusedException spaceRefusal() {
-    RocksKvStore current = store;
-    java.util.Set<String> alarms = current == null ? java.util.Set.of() : current.noSpaceAlarms();
-    if (!alarms.isEmpty()) {
-      java.util.Collection<String> voters = voterIds();
-      long withSpace = voters.stream().filter(v -> !alarms.contains(v)).count();
-      if (!voters.isEmpty() && withSpace < voters.size() / 2 + 1) {
-        return new RequestRefusedException.NoSpaceException("writes are refused: a majority of voters is below its"
-            + " free-space floor (alarms: " + String.join(", ", alarms) + "); reads still work, and writes resume"
-            + " by themselves when space returns");
-      }
-    }
-    if (localNoSpace) {
-      return new RequestRefusedException.NodeDegradedException("this leader is below its free-space floor and hands"
-          + " leadership to a node with space; retry");
-    }
-    return null;
   }
 
   /** The voters of the current configuration (this leader's view). */
@@ -374,14 +319,10 @@ public class KvStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> query(Message request) {
     try {
-      Request decoded = RequestCodec.decode(request.getContent().toByteArray());
-      Caller caller = null;
-      int size = request.getContent().size();
-      if (decoded instanceof Request.AsCaller envelope) {
-        caller = envelope.caller();
-        decoded = envelope.inner();
-        size -= RequestCodec.envelopeOverhead(caller);
-      }
+      Unwrapped u = Unwrapped.of(request.getContent().toByteArray());
+      Request decoded = u.request();
+      Caller caller = u.caller();
+      int size = u.size();
       if (decoded instanceof Request.AuthRead) {
         Caller asker = caller;
         return CompletableFuture.completedFuture(encode(countDenials(withStore(s -> s.readAuth(asker)))));

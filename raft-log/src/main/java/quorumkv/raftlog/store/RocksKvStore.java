@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -99,6 +98,19 @@ public final class RocksKvStore implements AutoCloseable {
     this.auth = new AuthTable(db, meta);
   }
 
+  /** For {@link StoreTransfer}, which streams a store out and seeds a new one. */
+  RocksDB db() {
+    return db;
+  }
+
+  ColumnFamilyHandle kv() {
+    return kv;
+  }
+
+  ColumnFamilyHandle meta() {
+    return meta;
+  }
+
   /** Opens (creating if missing) the store in {@code dir}. */
   public static RocksKvStore open(Path dir, StoreOptions options) throws IOException {
     Files.createDirectories(dir);
@@ -165,19 +177,29 @@ public final class RocksKvStore implements AutoCloseable {
 
   /** Applies the free-space alarm carried by the log entry at {@code index}, atomically with the applied index. */
   public void applyAlarm(Request.Alarm alarm, long term, long index) {
+    applyMeta(term, index, "alarm", batch -> alarms.stage(batch, alarm));
+    alarms.committed(alarm);
+  }
+
+  /** What a metadata entry (an alarm, a change of users and roles) writes besides the applied index. */
+  private interface MetaChange {
+    void stage(WriteBatch batch) throws RocksDBException;
+  }
+
+  /** Writes a metadata entry's changes together with the applied index, in one batch. */
+  private void applyMeta(long term, long index, String what, MetaChange change) {
     enter();
     try {
       if (index <= applied.index()) {
         throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
       }
       try (WriteBatch batch = new WriteBatch()) {
-        alarms.stage(batch, alarm);
+        change.stage(batch);
         batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
         db.write(writeOptions, batch);
         applied = new AppliedIndex(term, index);
-        alarms.committed(alarm);
       } catch (RocksDBException e) {
-        throw new StorageException("applying alarm entry " + index + " failed: " + e.getMessage(), e);
+        throw new StorageException("applying " + what + " entry " + index + " failed: " + e.getMessage(), e);
       }
     } finally {
       exit();
@@ -218,6 +240,7 @@ public final class RocksKvStore implements AutoCloseable {
     return Authorizer.adminDenial(auth.state(), caller, what);
   }
 
+
   /**
    * Applies the change to users and roles carried by the entry at {@code index}, atomically with the applied
    * index: refused ({@code PERMISSION_DENIED}) unless {@code caller} is an admin, and
@@ -225,40 +248,15 @@ public final class RocksKvStore implements AutoCloseable {
    * applied index.
    */
   public Response applyAuth(Request.AuthUpdate update, Caller caller, long term, long index) {
-    enter();
-    try {
-      if (index <= applied.index()) {
-        throw new IllegalStateException("entry " + index + " is at or below the applied index " + applied);
+    AuthState current = auth.state();
+    AuthTable.Decision decision = auth.decide(update, caller, index);
+    applyMeta(term, index, "auth", batch -> {
+      if (decision.next() != current) {
+        auth.stage(batch, decision.next());
       }
-      AuthState current = auth.state();
-      AuthState next = current;
-      Response response;
-      String denied = Authorizer.adminDenial(current, caller, "change users or roles");
-      if (denied != null) {
-        response = new Response.Failed(ErrorCode.PERMISSION_DENIED, denied);
-      } else {
-        try {
-          next = current.apply(update.change());
-          response = new Response.Ok(index, List.of());
-        } catch (IllegalArgumentException e) {
-          response = new Response.Failed(ErrorCode.INVALID_ARGUMENT, e.getMessage());
-        }
-      }
-      try (WriteBatch batch = new WriteBatch()) {
-        if (next != current) {
-          auth.stage(batch, next);
-        }
-        batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
-        db.write(writeOptions, batch);
-        applied = new AppliedIndex(term, index);
-        auth.committed(next);
-      } catch (RocksDBException e) {
-        throw new StorageException("applying auth entry " + index + " failed: " + e.getMessage(), e);
-      }
-      return response;
-    } finally {
-      exit();
-    }
+    });
+    auth.committed(decision.next());
+    return decision.response();
   }
 
   /** The users and roles, for an admin; the response carries the applied index. */
@@ -318,99 +316,6 @@ public final class RocksKvStore implements AutoCloseable {
     }
   }
 
-  /** Receives a consistent export: {@link #begin} once, then every key in order. */
-  public interface ExportSink {
-    /** @param revision the revision of the exported state: {@link #revisionOf} its applied index */
-    void begin(AppliedIndex applied, long revision) throws IOException;
-
-    /** The users and roles of the exported state, once, after {@link #begin} and before the keys. */
-    void auth(AuthState state) throws IOException;
-
-    void entry(KeyValue kv) throws IOException;
-  }
-
-  /**
-   * Streams every key of one RocksDB snapshot, with its value and revisions, to {@code sink}: the state
-   * exactly as of one applied index, while writes go on. For backups.
-   */
-  public AppliedIndex export(ExportSink sink) throws IOException {
-    enter();
-    try {
-      Snapshot snapshot = db.getSnapshot();
-      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot); RocksIterator it = db.newIterator(kv, ro)) {
-        byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
-        AppliedIndex at = appliedBytes == null ? AppliedIndex.NONE
-            : new AppliedIndex(longAt(appliedBytes, 0), longAt(appliedBytes, 1));
-        sink.begin(at, revisionOf(at.index()));
-        byte[] authBytes = db.get(meta, ro, ColumnFamilies.AUTH_KEY);
-        sink.auth(authBytes == null ? AuthState.INITIAL : AuthState.decode(authBytes));
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          sink.entry(BatchView.decodeKv(it.key(), it.value()));
-        }
-        return at;
-      } catch (RocksDBException e) {
-        throw new IOException("export failed: " + e.getMessage(), e);
-      } finally {
-        db.releaseSnapshot(snapshot);
-      }
-    } finally {
-      exit();
-    }
-  }
-
-  /**
-   * Creates the store of a new cluster restored from a backup: {@code kvs} with their revisions, no
-   * applied entries, and a revision offset of {@code revisionOffset}, so the new cluster's log index
-   * {@code i} writes revision {@code revisionOffset + i}: above every revision of the backup when the
-   * offset is the backup's revision. {@code dir} must not hold a store yet. Written with fsync.
-   */
-  public static void seed(Path dir, StoreOptions options, long revisionOffset, Iterator<KeyValue> kvs)
-      throws IOException {
-    seed(dir, options, revisionOffset, AuthState.INITIAL, kvs);
-  }
-
-  /** As {@link #seed(Path, StoreOptions, long, Iterator)}, with the users and roles {@code auth}. */
-  public static void seed(Path dir, StoreOptions options, long revisionOffset, AuthState auth, Iterator<KeyValue> kvs)
-      throws IOException {
-    if (revisionOffset < 0) {
-      throw new IllegalArgumentException("revision offset " + revisionOffset + " is negative");
-    }
-    if (Files.isDirectory(dir)) {
-      try (var entries = Files.list(dir)) {
-        if (entries.findAny().isPresent()) {
-          throw new IOException("cannot seed " + dir + ": it is not empty");
-        }
-      }
-    }
-    try (RocksKvStore store = open(dir, options); WriteOptions sync = new WriteOptions().setSync(true)) {
-      WriteBatch batch = new WriteBatch();
-      try {
-        while (kvs.hasNext()) {
-          KeyValue kv = kvs.next();
-          if (kv.modRevision() > revisionOffset || kv.createRevision() > kv.modRevision()) {
-            throw new IOException("key " + kv.key() + " has revisions " + kv.createRevision() + "/" + kv.modRevision()
-                + " not at or below the restore revision " + revisionOffset);
-          }
-          batch.put(store.kv, kv.key().unsafeArray(), BatchView.encodeKv(kv));
-          if (batch.count() >= 1000) {
-            store.db.write(sync, batch);
-            batch.close();
-            batch = new WriteBatch();
-          }
-        }
-        batch.put(store.meta, ColumnFamilies.REVISION_OFFSET_KEY, longs(revisionOffset));
-        if (!auth.equals(AuthState.INITIAL)) {
-          batch.put(store.meta, ColumnFamilies.AUTH_KEY, auth.encode());
-        }
-        store.db.write(sync, batch);
-      } finally {
-        batch.close();
-      }
-    } catch (RocksDBException e) {
-      throw new IOException("seeding " + dir + " failed: " + e.getMessage(), e);
-    }
-  }
-
   /** Total size of the live SST files, for metrics; -1 if unknown (or the store is closed). */
   public long approximateSizeBytes() {
     lifecycle.readLock().lock();
@@ -464,7 +369,7 @@ public final class RocksKvStore implements AutoCloseable {
     return ByteBuffer.wrap(bytes).getLong(position * 8);
   }
 
-  private void enter() {
+  void enter() {
     lifecycle.readLock().lock();
     if (closed) {
       lifecycle.readLock().unlock();
@@ -473,7 +378,7 @@ public final class RocksKvStore implements AutoCloseable {
     }
   }
 
-  private void exit() {
+  void exit() {
     lifecycle.readLock().unlock();
   }
 

@@ -28,7 +28,7 @@ class StoreExportTest {
 
   private static List<KeyValue> exportAll(RocksKvStore store, long[] revision) throws IOException {
     List<KeyValue> out = new ArrayList<>();
-    store.export(new RocksKvStore.ExportSink() {
+    StoreTransfer.export(store, new StoreTransfer.ExportSink() {
       @Override
       public void begin(AppliedIndex applied, long rev) {
         revision[0] = rev;
@@ -61,7 +61,7 @@ class StoreExportTest {
     assertEquals(List.of("x", "z"), exported.stream().map(kv -> kv.key().toStringUtf8()).toList());
     assertEquals(new KeyValue(Bytes.utf8("x"), Bytes.utf8("2"), 1, 3, 2), exported.get(0));
 
-    RocksKvStore.seed(dir.resolve("b"), StoreOptions.DEFAULTS, revision[0], exported.iterator());
+    StoreTransfer.seed(dir.resolve("b"), StoreOptions.DEFAULTS, revision[0], exported.iterator());
     try (RocksKvStore restored = RocksKvStore.open(dir.resolve("b"), StoreOptions.DEFAULTS)) {
       assertEquals(AppliedIndex.NONE, restored.applied());
       long[] again = new long[1];
@@ -80,10 +80,10 @@ class StoreExportTest {
     try (RocksKvStore s = RocksKvStore.open(dir.resolve("used"), StoreOptions.DEFAULTS)) {
       write(s, 1, new Command.Put(Bytes.utf8("k"), Bytes.utf8("v")));
     }
-    assertThrows(IOException.class, () -> RocksKvStore.seed(dir.resolve("used"), StoreOptions.DEFAULTS, 1,
+    assertThrows(IOException.class, () -> StoreTransfer.seed(dir.resolve("used"), StoreOptions.DEFAULTS, 1,
         List.<KeyValue>of().iterator()));
     KeyValue future = new KeyValue(Bytes.utf8("k"), Bytes.utf8("v"), 9, 9, 1);
-    assertThrows(IOException.class, () -> RocksKvStore.seed(dir.resolve("fresh"), StoreOptions.DEFAULTS, 5,
+    assertThrows(IOException.class, () -> StoreTransfer.seed(dir.resolve("fresh"), StoreOptions.DEFAULTS, 5,
         List.of(future).iterator()));
   }
 }

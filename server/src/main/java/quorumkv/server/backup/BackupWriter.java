@@ -13,6 +13,7 @@ import quorumkv.raftlog.command.KeyValue;
 import quorumkv.raftlog.files.AtomicFiles;
 import quorumkv.raftlog.store.AppliedIndex;
 import quorumkv.raftlog.store.RocksKvStore;
+import quorumkv.raftlog.store.StoreTransfer;
 
 /** Writes a {@link BackupFormat} file from a consistent export of a store. */
 public final class BackupWriter {
@@ -31,7 +32,7 @@ public final class BackupWriter {
          DataOutputStream out = new DataOutputStream(digest)) {
       BackupFormat.Header[] header = new BackupFormat.Header[1];
       long[] count = new long[1];
-      store.export(new RocksKvStore.ExportSink() {
+      StoreTransfer.export(store, new StoreTransfer.ExportSink() {
         @Override
         public void begin(AppliedIndex applied, long revision) throws IOException {
           header[0] = new BackupFormat.Header(clusterId, revision, applied.term(), applied.index(), System.currentTimeMillis());

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import quorumkv.raftlog.store.RocksKvStore;
+import quorumkv.raftlog.store.StoreTransfer;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.DataDirGuard;
 import quorumkv.server.config.ServerConfig;
@@ -34,7 +34,7 @@ public final class Restore {
     }
     DataDirGuard.claim(config);
     try (BackupReader reader = BackupReader.open(backup)) {
-      RocksKvStore.seed(config.dbDir(), config.store(), reader.header().revision(), reader.auth(), reader.entries());
+      StoreTransfer.seed(config.dbDir(), config.store(), reader.header().revision(), reader.auth(), reader.entries());
     } catch (BackupReader.BackupCorruptException e) {
       throw new IOException(e.getMessage(), e);
     }

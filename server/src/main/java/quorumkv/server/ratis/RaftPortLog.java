@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * SerializingExecutor, at SEVERE), so a port scanner or a fuzzer floods the log. Here such records become
  * one WARN line naming the cause, at most one per {@link #INTERVAL_NANOS} with a count of the ones left
  * out. SerializingExecutor runs every gRPC callback, so only its records of unparsable requests are taken.
+ *
+ * <p>A refused TLS handshake (no client certificate, one from another CA, an expired one, TLS 1.2 while it is
+ * off, plaintext on a TLS port) is logged by gRPC's ProtocolNegotiators at FINE only, so it would go unseen:
+ * those records become their own WARN line, rate-limited the same way, naming the cause.
  */
 final class RaftPortLog {
   /** Where shaded gRPC reports failed server connections ({@code NettyServerTransport.connections}). */
@@ -30,13 +34,24 @@ final class RaftPortLog {
   static final String GRPC_SERVER_STREAM = "org.apache.ratis.thirdparty.io.grpc.netty.NettyServerStream";
   /** Where shaded gRPC reports whatever a callback threw, an unparsable request among them. */
   static final String GRPC_EXECUTOR = "org.apache.ratis.thirdparty.io.grpc.internal.SerializingExecutor";
+  /** Where shaded gRPC reports a server-side TLS handshake that failed ("TLS negotiation failed for new client."). */
+  static final String GRPC_NEGOTIATORS = "org.apache.ratis.thirdparty.io.grpc.netty.ProtocolNegotiators";
   static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(RaftPortLog.class);
   /** Held so the configured JUL loggers are never garbage-collected (JUL keeps loggers weakly). */
   private static final List<Logger> GRPC_LOGGERS = List.of(Logger.getLogger(GRPC_CONNECTIONS),
       Logger.getLogger(GRPC_SERVER_HANDLER), Logger.getLogger(GRPC_SERVER_STREAM));
   private static final Logger EXECUTOR = Logger.getLogger(GRPC_EXECUTOR);
-  private static final RateLimitedHandler HANDLER = new RateLimitedHandler();
+  private static final RateLimitedHandler HANDLER =
+      new RateLimitedHandler("bad input on the Raft port; its connection or stream was closed", Level.INFO);
+  private static final Logger NEGOTIATORS = Logger.getLogger(GRPC_NEGOTIATORS);
+  private static final RateLimitedHandler HANDSHAKES =
+      new RateLimitedHandler("a TLS handshake on the Raft port failed; the connection was closed", Level.FINE) {
+        @Override
+        boolean takes(LogRecord record) {
+          return String.valueOf(record.getMessage()).startsWith("TLS negotiation failed");
+        }
+      };
   /** Takes the executor's records of unparsable requests; passes the rest on as before. */
   private static final Filter UNPARSABLE_REQUESTS = record -> {
     if (isUnparsableRequest(record)) {
@@ -60,6 +75,16 @@ final class RaftPortLog {
     if (EXECUTOR.getFilter() != UNPARSABLE_REQUESTS) {
       EXECUTOR.setFilter(UNPARSABLE_REQUESTS);
     }
+    if (!List.of(NEGOTIATORS.getHandlers()).contains(HANDSHAKES)) {
+      NEGOTIATORS.setUseParentHandlers(false);
+      NEGOTIATORS.setLevel(Level.FINE);
+      NEGOTIATORS.addHandler(HANDSHAKES);
+    }
+  }
+
+  /** Failed TLS handshakes seen on Raft ports in this JVM, logged or left out, for tests. */
+  static long handshakeFailures() {
+    return HANDSHAKES.taken.get();
   }
 
   /** gRPC's status exception thrown while parsing the request bytes: what a client sent, not our fault. */
@@ -86,15 +111,27 @@ final class RaftPortLog {
     return HANDLER.taken.get();
   }
 
-  private static final class RateLimitedHandler extends Handler {
+  private static class RateLimitedHandler extends Handler {
+    private final String what;
+    private final Level lowest;
     private final AtomicLong nextAllowed = new AtomicLong(System.nanoTime());
     private final AtomicLong suppressed = new AtomicLong();
     private final AtomicLong logged = new AtomicLong();
     private final AtomicLong taken = new AtomicLong();
 
+    RateLimitedHandler(String what, Level lowest) {
+      this.what = what;
+      this.lowest = lowest;
+    }
+
+    /** True if this handler logs {@code record} (at or above its lowest level). */
+    boolean takes(LogRecord record) {
+      return true;
+    }
+
     @Override
     public void publish(LogRecord record) {
-      if (record == null || record.getLevel().intValue() < Level.INFO.intValue()) {
+      if (record == null || record.getLevel().intValue() < lowest.intValue() || !takes(record)) {
         return;
       }
       taken.incrementAndGet();
@@ -106,7 +143,7 @@ final class RaftPortLog {
       }
       long more = suppressed.getAndSet(0);
       logged.incrementAndGet();
-      LOG.warn("bad input on the Raft port; its connection or stream was closed: {}{}", cause(record),
+      LOG.warn("{}: {}{}", what, cause(record),
           more == 0 ? "" : " (" + more + " more in the last " + TimeUnit.NANOSECONDS.toSeconds(INTERVAL_NANOS) + " s not logged)");
     }
 

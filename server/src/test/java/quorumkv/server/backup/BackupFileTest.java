@@ -17,6 +17,7 @@ import quorumkv.raftlog.command.Permission;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.store.RocksKvStore;
+import quorumkv.raftlog.store.StoreTransfer;
 import quorumkv.raftlog.store.StoreOptions;
 
 /** The backup file round-trips a store, and any damage to it is detected before a restore. */
@@ -78,7 +79,7 @@ class BackupFileTest {
     }
     try (BackupReader reader = BackupReader.open(file)) {
       assertEquals(granted, reader.auth());
-      RocksKvStore.seed(dir.resolve("restored"), StoreOptions.DEFAULTS, reader.header().revision(), reader.auth(),
+      StoreTransfer.seed(dir.resolve("restored"), StoreOptions.DEFAULTS, reader.header().revision(), reader.auth(),
           reader.entries());
     }
     try (RocksKvStore restored = RocksKvStore.open(dir.resolve("restored"), StoreOptions.DEFAULTS)) {

@@ -45,6 +45,9 @@ class ClusterScriptIT {
   Path dir;
   private final int raftBase = 20_000 + 10 * ThreadLocalRandom.current().nextInt(500);
   private final int httpBase = raftBase + 5_000;
+  private final int opsBase = raftBase + 6_000;
+  /** Everything the run printed besides the node logs: command output, metrics, the cluster view, help, errors. */
+  private final List<String> written = new ArrayList<>();
 
   @AfterEach
   void down() throws Exception {
@@ -52,19 +55,30 @@ class ClusterScriptIT {
   }
 
   private String run(int seconds, String... cmd) throws Exception {
+    String out = runAny(seconds, cmd);
+    assertEquals(0, lastExit, String.join(" ", cmd) + ": " + out);
+    return out;
+  }
+
+  private int lastExit;
+
+  /** Runs {@code cmd}, whatever its exit code (in {@link #lastExit}); keeps its output in {@link #written}. */
+  private String runAny(int seconds, String... cmd) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
     env.put("QUORUMKV_CLUSTER_DIR", dir.toString());
     env.put("QUORUMKV_CLUSTER_RAFT_BASE", String.valueOf(raftBase));
     env.put("QUORUMKV_CLUSTER_HTTP_BASE", String.valueOf(httpBase));
+    env.put("QUORUMKV_CLUSTER_OPS_BASE", String.valueOf(opsBase));
     if (cmd[0].equals("bin/quorumkv")) {
       env.put("QUORUMKV_ENDPOINTS", endpoints());
     }
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(seconds, TimeUnit.SECONDS), String.join(" ", cmd) + " did not end: " + out);
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+    lastExit = p.exitValue();
+    written.add(out);
     return out;
   }
 
@@ -128,6 +142,20 @@ class ClusterScriptIT {
       String upOut = run(300, words(up));
       assertTrue(upOut.contains("n3 started"), upOut);
       int[] leader = {leader()};
+      // What an operator or a scraper sees, and what a mistake prints: none of it may hold a key (checked below).
+      String ca = dir.resolve("pki/ca.pem").toString();
+      assertTrue(runAny(30, "curl", "-sS", "--cacert", ca, "https://127.0.0.1:" + (opsBase + 1) + "/metrics")
+          .contains("quorumkv_raft_term"), "metrics scraped");
+      assertTrue(runAny(30, "curl", "-sS", "--cacert", ca, "--cert", dir.resolve("pki/root.pem").toString(), "--key",
+          dir.resolve("pki/root.key").toString(), "https://127.0.0.1:" + (httpBase + 1) + "/v1/cluster")
+          .contains("\"members\""), "the cluster view read");
+      runAny(60, "bin/quorumkv", "--help");
+      runAny(60, "bin/quorumkv", "server", "--help");
+      runAny(60, "bin/quorumkv", "user", "--help");
+      // Key and certificate swapped: the error names the problem without echoing the file.
+      runAny(60, "bin/quorumkv", "get", "hello", "--cert", dir.resolve("pki/root.key").toString(), "--key",
+          dir.resolve("pki/root.pem").toString());
+      assertTrue(lastExit != 0, "a swapped key and certificate fail");
       Map<String, Step> steps = new LinkedHashMap<>();
       steps.put("bin/quorumkv put hello world", c -> assertTrue(run(60, words(c)).startsWith("OK revision="), c));
       steps.put("bin/quorumkv get hello", c -> {
@@ -184,7 +212,7 @@ class ClusterScriptIT {
     }
   }
 
-  /** No private key, whole or in part, in anything the nodes logged. */
+  /** No private key, whole or in part, in anything the nodes logged or the run printed. */
   private void assertNoSecretInLogs() throws Exception {
     List<String> secrets = new ArrayList<>();
     try (var keys = Files.list(dir.resolve("pki"))) {
@@ -193,13 +221,20 @@ class ClusterScriptIT {
       }
     }
     assertFalse(secrets.isEmpty(), "the cluster's keys were read");
+    Map<String, String> texts = new LinkedHashMap<>();
     try (var logs = Files.list(dir)) {
       for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
-        String text = Files.readString(log);
-        assertFalse(text.contains("PRIVATE KEY"), log + " holds a private key");
-        for (String secret : secrets) {
-          assertFalse(text.contains(secret), log + " holds a line of a private key");
-        }
+        texts.put(log.toString(), Files.readString(log));
+      }
+    }
+    for (int i = 0; i < written.size(); i++) {
+      texts.put("command output " + i, written.get(i));
+    }
+    assertTrue(texts.size() > written.size(), "the node logs were read");
+    for (Map.Entry<String, String> t : texts.entrySet()) {
+      assertFalse(t.getValue().contains("PRIVATE KEY"), t.getKey() + " holds a private key");
+      for (String secret : secrets) {
+        assertFalse(t.getValue().contains(secret), t.getKey() + " holds a line of a private key");
       }
     }
   }

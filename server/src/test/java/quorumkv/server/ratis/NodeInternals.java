@@ -26,4 +26,9 @@ public final class NodeInternals {
   public static KvStateMachine stateMachine(KvNode node) {
     return node.stateMachine();
   }
+
+  /** TLS handshakes that failed on Raft ports in this JVM (each logged once per 10 s as a WARN). */
+  public static long raftPortHandshakeFailures() {
+    return RaftPortLog.handshakeFailures();
+  }
 }
