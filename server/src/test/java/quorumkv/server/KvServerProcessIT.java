@@ -114,15 +114,43 @@ class KvServerProcessIT {
 
   @Test
   void killDashNineOfTheLeaderLosesNoAcknowledgedWrite() throws Exception {
-    List<String> addresses = List.of("127.0.0.1:" + freePort(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+    try {
+      killDashNineOfTheLeader();
+    } catch (Throwable e) {
+      // The nodes' logs live in the temporary directory, which is deleted: keep their tails in the report.
+      StringBuilder logs = new StringBuilder();
+      for (String node : List.of("n1", "n2", "n3")) {
+        for (String stream : List.of(".err", ".out")) {
+          Path log = dir.resolve(node + stream);
+          if (Files.exists(log)) {
+            String text = Files.readString(log);
+            logs.append("\n--- ").append(node).append(stream).append(" (tail) ---\n")
+                .append(text.substring(Math.max(0, text.length() - 4000)));
+          }
+        }
+      }
+      throw new AssertionError(e + logs.toString(), e);
+    }
+  }
+
+  private void killDashNineOfTheLeader() throws Exception {
+    // Every port explicitly chosen and distinct: the defaults (Raft port + 1000, + 2000) are not checked
+    // for being free, and a node that cannot bind exits, which left two nodes and no majority after the kill.
+    List<Integer> ports = LocalCluster.freeLoopbackPorts(9);
+    List<String> addresses = List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1), "127.0.0.1:" + ports.get(2));
     String peers = "n1=" + addresses.get(0) + ",n2=" + addresses.get(1) + ",n3=" + addresses.get(2);
     Process[] nodes = new Process[3];
+    String[][] listenPorts = new String[3][];
     for (int i = 0; i < 3; i++) {
-      nodes[i] = launch("n" + (i + 1), peers, dir.resolve("n" + (i + 1)));
+      listenPorts[i] = new String[] {"--http.port=" + ports.get(3 + i), "--ops.port=" + ports.get(6 + i)};
+      nodes[i] = launch("n" + (i + 1), peers, dir.resolve("n" + (i + 1)), listenPorts[i]);
     }
     try (RawKv kv = new RawKv("quorumkv", addresses, LocalCluster.raftClientParameters(pki()))) {
       for (int i = 0; i < 30; i++) {
         kv.put("a" + i, "v" + i);
+      }
+      for (int i = 0; i < 3; i++) {
+        assertTrue(nodes[i].isAlive(), "n" + (i + 1) + " is running before the kill: " + stderr("n" + (i + 1)));
       }
       int leader = Integer.parseInt(kv.lastWriteServer().substring(1)) - 1;
       nodes[leader].destroyForcibly(); // SIGKILL
@@ -134,7 +162,7 @@ class KvServerProcessIT {
       for (int i = 0; i < 30; i++) {
         assertEquals("v" + i, kv.get("a" + i));
       }
-      nodes[leader] = launch("n" + (leader + 1), peers, dir.resolve("n" + (leader + 1)));
+      nodes[leader] = launch("n" + (leader + 1), peers, dir.resolve("n" + (leader + 1)), listenPorts[leader]);
       kv.put("after-restart", "y");
       // The restarted node must really serve: kill -9 another node, so no majority exists without it.
       // (Regression: replaying the log after kill -9 used to kill the restarted node's apply thread.)
@@ -144,7 +172,7 @@ class KvServerProcessIT {
       kv.put("needs-the-restarted-node", "z");
       assertEquals("z", kv.get("needs-the-restarted-node"));
       assertEquals("v0", kv.get("a0"));
-      nodes[other] = launch("n" + (other + 1), peers, dir.resolve("n" + (other + 1)));
+      nodes[other] = launch("n" + (other + 1), peers, dir.resolve("n" + (other + 1)), listenPorts[other]);
       // Graceful shutdown on SIGTERM: the JVM runs the shutdown hook and exits (143 = 128 + SIGTERM).
       for (Process p : nodes) {
         p.destroy();

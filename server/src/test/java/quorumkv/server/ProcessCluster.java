@@ -1,7 +1,6 @@
 package quorumkv.server;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,11 +56,13 @@ final class ProcessCluster implements AutoCloseable {
         }
         pki.issueClient("root", Duration.ofDays(1));
       }
-      int[] raft = {freePort(), freePort(), freePort()};
+      // Nine distinct ports, all held at once while chosen (one at a time, the same port can come back twice).
+      List<Integer> ports = quorumkv.server.testing.LocalCluster.freeLoopbackPorts(9);
+      int[] raft = {ports.get(0), ports.get(1), ports.get(2)};
       String peers = "n1=127.0.0.1:" + raft[0] + ",n2=127.0.0.1:" + raft[1] + ",n3=127.0.0.1:" + raft[2];
       for (int i = 0; i < 3; i++) {
-        int httpPort = freePort();
-        int opsPort = freePort();
+        int httpPort = ports.get(3 + i);
+        int opsPort = ports.get(6 + i);
         cluster.http.add("127.0.0.1:" + httpPort);
         cluster.ops.add("127.0.0.1:" + opsPort);
         List<String> jvm = jvmArgs.apply(i);
@@ -133,12 +134,6 @@ final class ProcessCluster implements AutoCloseable {
         .redirectError(dir.resolve(node + ".err").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
     return pb.start();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** SIGKILL for every node still running. */
