@@ -74,7 +74,7 @@ class BenchScriptIT {
     }
     assertEquals(0, r.exit(), r.toString());
 
-    Matcher up = Pattern.compile("bench: QuorumKV up, pids (\\d+),(\\d+),(\\d+)").matcher(r.out());
+    Matcher up = Pattern.compile("bench: QuorumKV up \\((?:plain|tls)\\), pids (\\d+),(\\d+),(\\d+)").matcher(r.out());
     assertTrue(up.find(), r.toString());
     List<Long> pids = new ArrayList<>();
     for (int i = 1; i <= 3; i++) {
