@@ -143,6 +143,8 @@ final class CallRunner {
   /** Write attempts sent and not yet reported: each may be in the log when the deadline strikes. */
   private final Set<Integer> unreported = new HashSet<>();
   private Throwable lastFailure;
+  /** What the last failed TLS handshake of this call said ("" if none): later attempts may fail otherwise. */
+  private String tlsHint = "";
   private ScheduledFuture<?> deadlineTimer;
   private ScheduledFuture<?> retryTimer;
   private final boolean callerWaits;
@@ -273,6 +275,8 @@ final class CallRunner {
       }
       handled = n;
       lastFailure = f.cause();
+      String hint = Failures.tlsHint(f.cause());
+      tlsHint = hint.isEmpty() ? tlsHint : hint;
       LOG.debug("{}: attempt {} to {} failed: {}", op, n, target, f.cause().toString());
       switch (f.action()) {
         case REJECT -> {
@@ -324,7 +328,7 @@ final class CallRunner {
     }
     String text = op + ": " + reason + " after " + attempts + " attempt(s) in "
         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms"
-        + (lastFailure == null ? "" : "; last failure: " + lastFailure);
+        + (lastFailure == null ? "" : "; last failure: " + lastFailure) + tlsHint;
     // An attempt still in flight may have been appended: the deadline timer can fire before (or at the
     // same instant as) that attempt's own timeout, so its silence proves nothing (found by the namespace
     // harness: a CAS reported unavailable at the deadline had applied).

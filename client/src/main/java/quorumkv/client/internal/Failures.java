@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.ratis.protocol.exceptions.AlreadyClosedException;
 import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
@@ -156,8 +157,10 @@ final class Failures {
       return new AttemptFailure(Action.REJECT, false, false, false, null, null, ErrorCode.PERMISSION_DENIED, t);
     }
     if (t instanceof IOException || t instanceof StatusRuntimeException || t instanceof StatusException) {
+      // A failed TLS handshake (the node's certificate is not trusted, or ours was refused) ends the
+      // connection before the node reads any request from it.
       boolean neverConnected = causedBy(t, ConnectException.class) || causedBy(t, UnknownHostException.class)
-          || causedBy(t, UnresolvedAddressException.class);
+          || causedBy(t, UnresolvedAddressException.class) || causedBy(t, SSLHandshakeException.class);
       return AttemptFailure.of(Action.RETRY_OTHER, !neverConnected, true, true, t);
     }
     if (t instanceof IllegalArgumentException) {
@@ -245,6 +248,22 @@ final class Failures {
       t = t.getCause();
     }
     return t;
+  }
+
+  /**
+   * For a failure whose chain holds a failed TLS handshake, " (TLS handshake failed: ROOT CAUSE)", naming
+   * what an operator must fix (an unknown CA, an expired or refused certificate); otherwise "". gRPC's own
+   * message for it is only "io exception".
+   */
+  static String tlsHint(Throwable t) {
+    if (t == null || !causedBy(t, SSLHandshakeException.class)) {
+      return "";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return " (TLS handshake failed: " + root.getMessage() + ")";
   }
 
   static boolean causedBy(Throwable t, Class<? extends Throwable> type) {

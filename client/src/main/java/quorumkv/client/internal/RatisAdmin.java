@@ -264,7 +264,7 @@ final class RatisAdmin implements KvAdmin {
     }
     if (remaining(deadline) <= TimeUnit.MILLISECONDS.toNanos(PAUSE_MS)) {
       String text = name + ": " + what + ": not done within " + timeout.toMillis() + " ms"
-          + (last == null ? "" : "; last failure: " + last);
+          + (last == null ? "" : "; last failure: " + last + Failures.tlsHint(last));
       throw sent ? new KvIndeterminateException(text + " (a change was sent and may still complete)", last)
           : new KvUnavailableException(text, last);
     }

@@ -143,6 +143,20 @@ class FailuresTest {
   }
 
   @Test
+  void aFailedTlsHandshakeNeverReachedTheServerAndSaysWhy() {
+    IOException io = new IOException("UNAVAILABLE: io exception", new javax.net.ssl.SSLHandshakeException(
+        "General OpenSslEngine problem"));
+    io.getCause().initCause(new java.security.cert.CertificateException("PKIX path building failed"));
+    AttemptFailure f = Failures.classify(new CompletionException(io));
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertFalse(f.mayHaveApplied());
+    assertEquals(" (TLS handshake failed: PKIX path building failed)", Failures.tlsHint(io));
+    assertEquals("", Failures.tlsHint(new IOException("UNAVAILABLE: Connection reset by peer")));
+    assertTrue(Failures.classify(new IOException("UNAVAILABLE: Network closed for unknown reason")).mayHaveApplied(),
+        "a connection that closed without a handshake failure may have carried the request");
+  }
+
+  @Test
   void lostConnectionsAndTimeoutsMayHaveApplied() {
     AttemptFailure reset = Failures.classify(new IOException("UNAVAILABLE: Connection reset by peer"));
     assertTrue(reset.mayHaveApplied());
