@@ -189,8 +189,6 @@ class KvServerProcessIT {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return LocalCluster.freeLoopbackPorts(1).get(0);
   }
 }

@@ -475,14 +475,31 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Listen ports below the kernel's ephemeral range (32768..60999 on Linux): a port taken from that range
+   * with bind(0) can be handed to some outgoing connection between the choice and a node's bind (seen as
+   * "ops port ... cannot be bound" in CI), while ports below it are only ever taken by listeners, which
+   * the bind check here sees.
+   */
+  private static final int PORTS_FROM = 20_000, PORTS_TO = 32_000;
+
   private static List<Integer> freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
+    java.util.Random random = new java.util.Random();
     try {
       List<Integer> ports = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        ServerSocket s = new ServerSocket(0);
-        sockets.add(s);
-        ports.add(s.getLocalPort());
+      for (int tries = 0; ports.size() < count; tries++) {
+        if (tries > 10_000) {
+          throw new IOException("no free port in " + PORTS_FROM + ".." + PORTS_TO);
+        }
+        int port = PORTS_FROM + random.nextInt(PORTS_TO - PORTS_FROM);
+        try {
+          ServerSocket s = new ServerSocket(port);   // all addresses: free for any bind host
+          sockets.add(s);
+          ports.add(port);
+        } catch (IOException taken) {
+          // try another
+        }
       }
       return ports;
     } catch (IOException e) {
