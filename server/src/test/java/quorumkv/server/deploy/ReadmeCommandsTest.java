@@ -187,6 +187,8 @@ class ReadmeCommandsTest {
     INVENTORY.put("bin/bench --concurrency 1,8,32", notRun(BENCH_IS_LONG + "; the stand-in runs --systems quorumkv"
         + " --concurrency 1,8,32 with 1-second phases", BENCH_SCRIPT_IT, "--concurrency\", \"1,8,32"));
     INVENTORY.put("bin/bench --etcd-endpoints leader", notRun(BENCH_IS_LONG, null, null));
+    INVENTORY.put("bin/bench --quick --tls both --no-wait", record("the measurement of what TLS costs; the stand-in"
+        + " checks that --help offers every option README uses, --tls among them", BENCH_SCRIPT_IT, "bin/bench --help"));
     for (String setting : List.of("off", "64x1", "64x2", "64x4")) {
       INVENTORY.put("bin/bench --quick --systems quorumkv --concurrency 1,4,16,64 --write-batching " + setting,
           record("the measurements behind the write-batching default", BENCH_SCRIPT_IT, "\"--write-batching\""));
