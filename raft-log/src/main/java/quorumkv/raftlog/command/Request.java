@@ -57,6 +57,24 @@ public sealed interface Request {
     }
   }
 
+  /**
+   * Drops the change history below {@code revision} (see the store's history): proposed by the leader's
+   * compactor so that every replica compacts at the same entry. Members only; idempotent (a revision at
+   * or below the current start changes nothing), so it carries no session.
+   */
+  record Compact(long revision) implements Request {
+    public Compact {
+      if (revision < 1) {
+        throw new IllegalArgumentException("compaction to revision " + revision + ": revisions start at 1");
+      }
+    }
+
+    @Override
+    public List<Command> commands() {
+      return List.of();
+    }
+  }
+
   /** A change to the replicated users and roles; admins only. Idempotent, so it carries no session. */
   record AuthUpdate(AuthChange change) implements Request {
     public AuthUpdate {
@@ -90,7 +108,7 @@ public sealed interface Request {
       if (caller == null || inner == null) {
         throw new IllegalArgumentException("an envelope names a caller and carries a request");
       }
-      if (inner instanceof AsCaller || inner instanceof Alarm) {
+      if (inner instanceof AsCaller || inner instanceof Alarm || inner instanceof Compact) {
         throw new IllegalArgumentException("an envelope carries a write, a read or an auth request");
       }
     }

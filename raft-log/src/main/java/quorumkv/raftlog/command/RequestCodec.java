@@ -18,6 +18,7 @@ import java.util.UUID;
  *           | kind 4 (auth update) change
  *           | kind 5 (auth read)
  *           | kind 6 (as caller) identity:bytes(utf8) configAdmin:u8 inner:bytes(a whole request message)
+ *           | kind 7 (compact) revision:i64
  * change   := op:u8 (1 set-enabled: u8 | 2 add-user, 3 delete-user: user | 4 add-role, 5 delete-role: role
  *           | 6 grant-role, 7 revoke-role: user role | 8 grant, 9 revoke: role access:u8 prefix:bytes)
  * </pre>
@@ -30,12 +31,12 @@ public final class RequestCodec {
   public static final int FORMAT_VERSION = WireWriter.FORMAT_VERSION;
 
   private static final int KIND_WRITE = 1, KIND_READ = 2, KIND_ALARM = 3, KIND_AUTH_UPDATE = 4, KIND_AUTH_READ = 5,
-      KIND_AS_CALLER = 6;
+      KIND_AS_CALLER = 6, KIND_COMPACT = 7;
   private static final int SET_ENABLED = 1, ADD_USER = 2, DELETE_USER = 3, ADD_ROLE = 4, DELETE_ROLE = 5,
       GRANT_ROLE = 6, REVOKE_ROLE = 7, GRANT = 8, REVOKE = 9;
 
   /** A request's kind, read from its first two bytes without decoding the rest (for the Raft port's guard). */
-  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, UNKNOWN }
+  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, COMPACT, UNKNOWN }
   private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7;
   private static final int EXPECT_REVISION = 1, EXPECT_VALUE = 2;
 
@@ -53,6 +54,7 @@ public final class RequestCodec {
       case KIND_AUTH_UPDATE: return Kind.AUTH_UPDATE;
       case KIND_AUTH_READ: return Kind.AUTH_READ;
       case KIND_AS_CALLER: return Kind.AS_CALLER;
+      case KIND_COMPACT: return Kind.COMPACT;
       default: return Kind.UNKNOWN;
     }
   }
@@ -84,6 +86,11 @@ public final class RequestCodec {
     }
     if (request instanceof Request.AuthRead) {
       w.u8(KIND_AUTH_READ);
+      return w.toByteArray();
+    }
+    if (request instanceof Request.Compact compact) {
+      w.u8(KIND_COMPACT);
+      w.i64(compact.revision());
       return w.toByteArray();
     }
     if (request instanceof Request.Alarm alarm) {
@@ -127,11 +134,17 @@ public final class RequestCodec {
         return new Request.AuthUpdate(readChange(r));
       } else if (kind == KIND_AUTH_READ) {
         return new Request.AuthRead();
+      } else if (kind == KIND_COMPACT) {
+        long revision = r.i64();
+        if (revision < 1) {
+          throw new CommandCodecException("compaction to revision " + revision + ": revisions start at 1");
+        }
+        return new Request.Compact(revision);
       } else if (kind == KIND_AS_CALLER) {
         Caller caller = new Caller(r.string(), r.bool());
         byte[] inner = r.bytes().unsafeArray();
         Kind innerKind = kindOf(inner);
-        if (innerKind == Kind.AS_CALLER || innerKind == Kind.ALARM) {
+        if (innerKind == Kind.AS_CALLER || innerKind == Kind.ALARM || innerKind == Kind.COMPACT) {
           throw new CommandCodecException("an envelope carries a write, a read or an auth request, not " + innerKind);
         }
         return new Request.AsCaller(caller, decode(inner));

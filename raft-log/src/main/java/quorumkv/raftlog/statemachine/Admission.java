@@ -41,7 +41,8 @@ final class Admission {
     try {
       Unwrapped u = Unwrapped.of(bytes);
       Request decoded = u.request();
-      if (decoded instanceof Request.Alarm || decoded instanceof Request.AuthUpdate) {
+      if (decoded instanceof Request.Alarm || decoded instanceof Request.AuthUpdate
+          || decoded instanceof Request.Compact) {
         return null;
       }
       if (!(decoded instanceof Request.Write)) {

@@ -77,6 +77,26 @@ public class KvStateMachine extends BaseStateMachine {
   private volatile Throwable logFailure;
   /** Why applying an entry failed (Ratis then closes the member), or null. */
   private volatile Throwable applyFailure;
+  /** Hears every applied change (the server's watches), across store swaps; null: nobody. */
+  private volatile ChangeListener changes;
+
+  /** What the server's watches hear from the state machine, on the apply thread: cheap, must not throw. */
+  public interface ChangeListener extends RocksKvStore.ChangeListener {
+    /**
+     * The store was replaced by an installed snapshot: changes between the last one reported and the
+     * snapshot's index were never reported one by one, so readers catch up from the history.
+     */
+    void storeReplaced();
+  }
+
+  /** Sets who hears of applied changes; set once, before the server starts. */
+  public void onChanges(ChangeListener listener) {
+    this.changes = listener;
+    RocksKvStore current = store;
+    if (current != null) {
+      current.onChanges(listener);
+    }
+  }
 
   /** @param dbDir the live RocksDB directory, outside Ratis's storage directory */
   public KvStateMachine(Path dbDir, StoreOptions storeOptions, RequestLimits limits) {
@@ -109,6 +129,7 @@ public class KvStateMachine extends BaseStateMachine {
       Checkpoints.replaceDirectory(dbDir, snapshots.latestDir().orElseThrow());
       opened = RocksKvStore.open(dbDir, storeOptions);
     }
+    opened.onChanges(changes);
     store = opened;
     AppliedIndex applied = opened.applied();
     setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
@@ -138,11 +159,16 @@ public class KvStateMachine extends BaseStateMachine {
           .orElseThrow(() -> new IOException("no snapshot to reinitialize from")));
       getLifeCycle().startAndTransition(() -> {
         RocksKvStore opened = RocksKvStore.open(dbDir, storeOptions);
+        opened.onChanges(changes);
         store = opened;
         AppliedIndex applied = opened.applied();
         setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
         LOG.info("state machine reinitialized from installed snapshot: applied={}", applied);
         listener.snapshotInstalled(applied.index());
+        ChangeListener watching = changes;
+        if (watching != null) {
+          watching.storeReplaced();
+        }
       });
     } finally {
       replacing = false;
@@ -194,6 +220,13 @@ public class KvStateMachine extends BaseStateMachine {
       caller = u.caller();
       if (decoded instanceof Request.Alarm alarm) {
         return CompletableFuture.completedFuture(encode(applyAlarm(current, alarm, term, index)));
+      }
+      if (decoded instanceof Request.Compact compact) {
+        if (index > current.applied().index()) {
+          current.applyCompact(compact, term, index);
+          updateLastAppliedTermIndex(term, index);
+        }
+        return CompletableFuture.completedFuture(encode(new Response.Ok(index, java.util.List.of())));
       }
       if (decoded instanceof Request.AuthUpdate update) {
         return CompletableFuture.completedFuture(encode(applyAuth(trx, current, update, caller, term, index)));

@@ -13,8 +13,10 @@ import java.nio.charset.StandardCharsets;
  *              "cluster-id"        -> utf8                    (the cluster this data belongs to)
  *              "no-space/" node    -> empty                   (that node's free-space alarm is raised)
  *              "auth"              -> AuthState               (users, roles, grants; absent: AuthState.INITIAL)
+ *              "history-start"     -> i64                     (oldest revision whose events are all in history)
  * sessions     session:16 call:i64 -> index:i64 results       (results of calls not yet acknowledged)
  * session-meta session:16          -> lastActiveIndex:i64 firstUnackedCallId:i64
+ * history      revision:i64 pos:i32 -> Event                  (every change, in order; see HistoryTable)
  * </pre>
  */
 final class ColumnFamilies {
@@ -22,12 +24,14 @@ final class ColumnFamilies {
   static final byte[] META = bytes("meta");
   static final byte[] SESSIONS = bytes("sessions");
   static final byte[] SESSION_META = bytes("session-meta");
+  static final byte[] HISTORY = bytes("history");
 
   static final byte[] APPLIED_KEY = bytes("applied");
   static final byte[] REVISION_OFFSET_KEY = bytes("revision-offset");
   static final byte[] CLUSTER_ID_KEY = bytes("cluster-id");
   static final String NO_SPACE_PREFIX = "no-space/";
   static final byte[] AUTH_KEY = bytes("auth");
+  static final byte[] HISTORY_START_KEY = bytes("history-start");
 
   private ColumnFamilies() {}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Command;
+import quorumkv.raftlog.command.Event;
 import quorumkv.raftlog.command.KeyValue;
 import quorumkv.raftlog.command.Result;
 
@@ -19,18 +20,26 @@ final class CommandApplier {
     this.maxRangeLimit = maxRangeLimit;
   }
 
+  /** Applies a read-only command (a write command would change {@code view} without recording its events). */
   Result apply(Command command, long revision, KvView view) {
-    return command.accept(new Applying(revision, view));
+    return apply(command, revision, view, new ArrayList<>());
+  }
+
+  /** Applies {@code command}, adding one {@link Event} per changed key to {@code events}, in order. */
+  Result apply(Command command, long revision, KvView view, List<Event> events) {
+    return command.accept(new Applying(revision, view, events));
   }
 
   /** One command applied at {@code revision}; a transaction's operations reuse it. */
   private final class Applying implements Command.Visitor<Result> {
     private final long revision;
     private final KvView view;
+    private final List<Event> events;
 
-    Applying(long revision, KvView view) {
+    Applying(long revision, KvView view, List<Event> events) {
       this.revision = revision;
       this.view = view;
+      this.events = events;
     }
 
     @Override
@@ -41,7 +50,7 @@ final class CommandApplier {
     @Override
     public Result visitPut(Command.Put p) {
       KeyValue previous = view.get(p.key());
-      write(view, previous, p.key(), p.value(), revision);
+      events.add(Event.put(write(view, previous, p.key(), p.value(), revision), previous));
       return new Result.PutResult(revision, previous);
     }
 
@@ -50,6 +59,7 @@ final class CommandApplier {
       KeyValue previous = view.get(d.key());
       if (previous != null) {
         view.delete(d.key());
+        events.add(Event.delete(d.key(), revision, previous));
       }
       return new Result.DeleteResult(revision, previous);
     }
@@ -60,7 +70,9 @@ final class CommandApplier {
       if (!cas.expected().matches(current)) {
         return new Result.CasResult(false, 0, current);
       }
-      return new Result.CasResult(true, revision, write(view, current, cas.key(), cas.value(), revision));
+      KeyValue written = write(view, current, cas.key(), cas.value(), revision);
+      events.add(Event.put(written, current));
+      return new Result.CasResult(true, revision, written);
     }
 
     @Override
@@ -69,7 +81,9 @@ final class CommandApplier {
       if (current != null) {
         return new Result.CasResult(false, 0, current);
       }
-      return new Result.CasResult(true, revision, write(view, null, p.key(), p.value(), revision));
+      KeyValue written = write(view, null, p.key(), p.value(), revision);
+      events.add(Event.put(written, null));
+      return new Result.CasResult(true, revision, written);
     }
 
     @Override

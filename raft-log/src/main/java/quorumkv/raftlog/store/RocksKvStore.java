@@ -25,6 +25,8 @@ import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.ErrorCode;
+import quorumkv.raftlog.command.Event;
+import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.KeyValue;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.Response;
@@ -58,6 +60,8 @@ public final class RocksKvStore implements AutoCloseable {
   private final SessionTable sessions;
   private final AlarmTable alarms;
   private final AuthTable auth;
+  private final HistoryTable history;
+  private volatile ChangeListener changeListener;
   private volatile AppliedIndex applied;
   /**
    * Holds off {@link #close} while an operation runs, and refuses operations after it: a snapshot
@@ -82,7 +86,8 @@ public final class RocksKvStore implements AutoCloseable {
         new ColumnFamilyDescriptor(ColumnFamilies.KV, cfOptions),
         new ColumnFamilyDescriptor(ColumnFamilies.META, cfOptions),
         new ColumnFamilyDescriptor(ColumnFamilies.SESSIONS, cfOptions),
-        new ColumnFamilyDescriptor(ColumnFamilies.SESSION_META, cfOptions));
+        new ColumnFamilyDescriptor(ColumnFamilies.SESSION_META, cfOptions),
+        new ColumnFamilyDescriptor(ColumnFamilies.HISTORY, cfOptions));
     this.handles = new ArrayList<>();
     this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
     this.kv = handles.get(1);
@@ -96,6 +101,17 @@ public final class RocksKvStore implements AutoCloseable {
     this.revisionOffset = offset == null ? 0 : longAt(offset, 0);
     this.alarms = new AlarmTable(db, meta);
     this.auth = new AuthTable(db, meta);
+    this.history = new HistoryTable(db, handles.get(5), meta);
+  }
+
+  /** Told, on the apply thread right after each commit, the events of every applied write that changed keys. */
+  public interface ChangeListener {
+    void changed(long revision, List<Event> events);
+  }
+
+  /** Sets who hears of applied changes (one listener; null: nobody). */
+  public void onChanges(ChangeListener listener) {
+    this.changeListener = listener;
   }
 
   /** For {@link StoreTransfer}, which streams a store out and seeds a new one. */
@@ -155,12 +171,20 @@ public final class RocksKvStore implements AutoCloseable {
       }
       try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true); ReadOptions ro = new ReadOptions()) {
         BatchView view = new BatchView(db, kv, batch, ro);
+        long revision = revisionOf(index);
+        List<Event> events = new ArrayList<>();
         Response response = sessions.applyOnce(write, index, batch, ro,
-            () -> execute(write.commands(), caller, revisionOf(index), view, index));
+            () -> execute(write.commands(), caller, revision, view, index, events));
         sessions.expireIdle(applied.index(), index, batch, ro);
+        long historyStart = history.stage(batch, revision, events);
         batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
         db.write(writeOptions, batch);
+        history.committed(historyStart);
         applied = new AppliedIndex(term, index);
+        ChangeListener listener = changeListener;
+        if (listener != null && !events.isEmpty()) {
+          listener.changed(revision, events);
+        }
         return response;
       } catch (RocksDBException e) {
         throw new StorageException("applying entry " + index + " failed: " + e.getMessage(), e);
@@ -179,6 +203,43 @@ public final class RocksKvStore implements AutoCloseable {
   public void applyAlarm(Request.Alarm alarm, long term, long index) {
     applyMeta(term, index, "alarm", batch -> alarms.stage(batch, alarm));
     alarms.committed(alarm);
+  }
+
+  /** Applies the history compaction carried by the log entry at {@code index} (see {@link HistoryTable}). */
+  public void applyCompact(Request.Compact compact, long term, long index) {
+    long[] startAfter = new long[1];
+    applyMeta(term, index, "compaction",
+        batch -> startAfter[0] = history.stageCompaction(batch, compact.revision(), revisionOf(index)));
+    history.committed(startAfter[0]);
+  }
+
+  /**
+   * Reads the change history from revision {@code from}: the events of {@code key} (with {@code prefix}:
+   * of every key starting with it; an empty prefix is every key), up to about {@code maxEvents} of them in
+   * whole revisions, as of the applied state. See {@link HistoryPage} for what a page promises.
+   */
+  public HistoryPage history(long from, Bytes key, boolean prefix, int maxEvents) {
+    enter();
+    try {
+      Snapshot snapshot = db.getSnapshot();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+        byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
+        long appliedRevision = revisionOf(appliedBytes == null ? 0 : longAt(appliedBytes, 1));
+        java.util.function.Predicate<Bytes> matches = prefix ? k -> k.startsWith(key) : key::equals;
+        return history.read(ro, from, appliedRevision, matches, maxEvents);
+      } catch (RocksDBException e) {
+        throw new StorageException("history read failed: " + e.getMessage(), e);
+      } finally {
+        db.releaseSnapshot(snapshot);
+      }
+    } finally {
+      exit();
+    }
+  }
+
+  /** The oldest revision the change history holds (see {@link HistoryTable}). */
+  public long historyStart() {
+    return history.oldest(revisionOf(applied.index()));
   }
 
   /** What a metadata entry (an alarm, a change of users and roles) writes besides the applied index. */
@@ -220,12 +281,14 @@ public final class RocksKvStore implements AutoCloseable {
   }
 
   /** Runs the commands of one entry in order; later commands see the writes of earlier ones. */
-  private Response execute(List<Command> commands, Caller caller, long revision, KvView view, long index) {
+  private Response execute(List<Command> commands, Caller caller, long revision, KvView view, long index,
+      List<Event> events) {
     AuthState state = auth.state();
     List<Result> results = new ArrayList<>(commands.size());
     for (Command c : commands) {
       String denied = Authorizer.denial(state, caller, c);
-      results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied) : applier.apply(c, revision, view));
+      results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied)
+          : applier.apply(c, revision, view, events));
     }
     return new Response.Ok(index, results);
   }

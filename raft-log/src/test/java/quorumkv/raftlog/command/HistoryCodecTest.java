@@ -1,0 +1,35 @@
+package quorumkv.raftlog.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+/** The compaction request and the stored event on the wire. */
+class HistoryCodecTest {
+  @Test
+  void compactRoundTripsAndIsMembersOnly() {
+    Request.Compact c = new Request.Compact(42);
+    byte[] bytes = RequestCodec.encode(c);
+    assertEquals(c, RequestCodec.decode(bytes));
+    assertEquals(RequestCodec.Kind.COMPACT, RequestCodec.kindOf(bytes));
+    // A caller's envelope never carries one: only nodes compact.
+    assertThrows(CommandCodecException.class,
+        () -> RequestCodec.decode(RequestCodec.asCaller(new Caller("alice", false), bytes)));
+    byte[] zero = ByteBuffer.allocate(10).put((byte) RequestCodec.FORMAT_VERSION).put((byte) 7).putLong(0).array();
+    assertThrows(CommandCodecException.class, () -> RequestCodec.decode(zero));
+    assertThrows(IllegalArgumentException.class, () -> new Request.Compact(0));
+  }
+
+  @Test
+  void eventsRoundTrip() {
+    KeyValue prev = new KeyValue(Bytes.utf8("k"), Bytes.utf8("old"), 3, 5, 2);
+    for (Event e : new Event[] {Event.put(new KeyValue(Bytes.utf8("k"), Bytes.utf8("new"), 3, 9, 3), prev),
+        Event.put(new KeyValue(Bytes.utf8("k"), Bytes.utf8("v"), 9, 9, 1), null), Event.delete(Bytes.utf8("k"), 10, prev)}) {
+      assertEquals(e, EventCodec.decode(EventCodec.encode(e)));
+    }
+    assertEquals(10, Event.delete(Bytes.utf8("k"), 10, prev).revision());
+    assertThrows(CommandCodecException.class, () -> EventCodec.decode(new byte[] {1, 2, 0}));
+  }
+}
