@@ -51,9 +51,13 @@ final class AlarmSender implements AutoCloseable {
     }
     String id = node.config().nodeId();
     byte[] bytes = RequestCodec.encode(new Request.Alarm(id, raised));
-    inFlight = client.async().send(Message.valueOf(ByteString.copyFrom(bytes)));
+    RaftClient used = client;
+    inFlight = used.async().send(Message.valueOf(ByteString.copyFrom(bytes)));
     inFlight.whenComplete((reply, e) -> {
       if (e != null || !reply.isSuccess()) {
+        // Ratis closes an async client for good once a request has used up its retries; a failed send
+        // may be that, so the next one starts with a new client.
+        discard(used);
         LOG.warn("node={}: {} its no-space alarm failed ({}); trying again at the next check", id,
             raised ? "raising" : "clearing", e != null ? e.toString() : String.valueOf(reply.getException()));
       } else {
@@ -62,6 +66,27 @@ final class AlarmSender implements AutoCloseable {
         LOG.warn("node={}: no-space alarm {} at log index {}", id, raised ? "raised" : "cleared", reply.getLogIndex());
       }
     });
+  }
+
+  private synchronized void discard(RaftClient used) {
+    if (client == used) {
+      client = null;
+    }
+    try {
+      used.close();
+    } catch (IOException | RuntimeException e) {
+      // already broken
+    }
+  }
+
+  /** The log index of the last alarm this sender got committed; -1 for none. */
+  long committedIndex() {
+    return committedIndex;
+  }
+
+  /** No send in flight. */
+  synchronized boolean idle() {
+    return inFlight == null || inFlight.isDone();
   }
 
   @Override

@@ -31,4 +31,44 @@ public final class NodeInternals {
   public static long raftPortHandshakeFailures() {
     return RaftPortLog.handshakeFailures();
   }
+
+  /** A no-space alarm sender for {@code node}, as its doctor uses one: {@code send(raised, appliedIndex)}. */
+  public static AlarmSenderHandle alarmSender(KvNode node) {
+    AlarmSender sender = new AlarmSender(node);
+    return new AlarmSenderHandle() {
+      @Override
+      public void send(boolean raised, long appliedIndex) {
+        sender.send(raised, appliedIndex);
+      }
+
+      @Override
+      public boolean idle() {
+        return sender.idle();
+      }
+
+      @Override
+      public long committedIndex() {
+        return sender.committedIndex();
+      }
+
+      @Override
+      public void close() {
+        sender.close();
+      }
+    };
+  }
+
+  /** Test access to an {@link AlarmSender}. */
+  public interface AlarmSenderHandle extends AutoCloseable {
+    void send(boolean raised, long appliedIndex);
+
+    /** No send in flight. */
+    boolean idle();
+
+    /** The log index of the last alarm it got committed; -1 for none. */
+    long committedIndex();
+
+    @Override
+    void close();
+  }
 }
