@@ -65,6 +65,17 @@ public interface KvClient extends AutoCloseable {
   /** Cluster status and membership changes (shared by this client and its views). */
   KvAdmin admin();
 
+  /**
+   * Watches a key or a prefix: {@code listener} hears every change from the start revision on, each
+   * exactly once, in revision order, with the events of one revision together, across leader changes,
+   * node restarts and partitions (the client resumes on another node from the last revision it
+   * received). A watch is authorized like a range read of its keys; a revoke ends it. It ends with an
+   * error only when it cannot go on: see {@link WatchListener#onError}.
+   */
+  default Watch watch(WatchOptions options, WatchListener listener) {
+    throw new UnsupportedOperationException("this client cannot watch");
+  }
+
   /** Users, roles and grants (admins only; shared by this client and its views). */
   default KvAuth auth() {
     throw new UnsupportedOperationException("this client has no auth facet");

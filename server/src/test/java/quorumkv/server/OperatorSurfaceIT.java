@@ -230,6 +230,20 @@ class OperatorSurfaceIT {
     assertTrue(scan.out().contains("cli/a = world"), scan.toString());
     Cli.Run del = plainCli("del", "cli/a", "--endpoints", ep);
     assertTrue(del.out().startsWith("deleted"), del.toString());
+    // watch replays from a revision: put, the cas's put, the delete, each once, then stops at --count.
+    Cli.Run watch = plainCli("watch", "cli/a", "--rev", String.valueOf(rev), "--count", "3", "--prev", "--for", "20",
+        "--endpoints", ep);
+    assertEquals(ExitCodes.OK, watch.exitCode(), watch.toString());
+    java.util.List<String> lines = watch.out().lines().toList();
+    assertEquals(3, lines.size(), watch.toString());
+    assertTrue(lines.get(0).startsWith("PUT cli/a = hello  (revision " + rev + ")"), watch.toString());
+    assertTrue(lines.get(1).startsWith("PUT cli/a = world") && lines.get(1).endsWith("previous: hello"), watch.toString());
+    assertTrue(lines.get(2).startsWith("DELETE cli/a") && lines.get(2).endsWith("previous: world"), watch.toString());
+    Cli.Run quiet = plainCli("watch", "cli/", "--prefix", "--for", "1", "--endpoints", ep);
+    assertEquals(ExitCodes.OK, quiet.exitCode(), quiet.toString());
+    assertEquals("", quiet.out(), "nothing changed under cli/ in that second");
+    assertEquals(ExitCodes.REJECTED, plainCli("watch", "cli/a", "--rev", String.valueOf(Long.MAX_VALUE / 2), "--count", "1",
+        "--endpoints", ep).exitCode(), "a start revision in the future is refused");
     Path txn = dir.resolve("txn.json");
     try {
       Files.writeString(txn, "{\"compare\":[{\"key\":\"cli/t\",\"target\":\"version\",\"op\":\">\",\"number\":0}],"

@@ -71,6 +71,7 @@ public final class ClientCore implements KvClient {
   private final KvClient blockingReads = new View(Durability.QUORUM, true);
   private final RatisAdmin admin;
   private final KvAuth auth = new AuthFacet(null);
+  private final Watches watches;
 
   private ClientCore(KvClientConfig config, RaftTransport.Local local) {
     this.config = config;
@@ -86,6 +87,7 @@ public final class ClientCore implements KvClient {
         timer, callbacks, config.rpcTimeout());
     this.writes = new WritePath(name, calls, config);
     this.admin = new RatisAdmin(name, transport, members, config.deadline());
+    this.watches = new Watches(name, members, transport.tlsFiles(), config, timer, callbacks);
   }
 
   /** Creates a client and tries once to learn the group's members; see {@code KvClients.connect}. */
@@ -117,6 +119,11 @@ public final class ClientCore implements KvClient {
   @Override
   public AsyncKvClient async() {
     return async;
+  }
+
+  @Override
+  public quorumkv.client.Watch watch(quorumkv.client.WatchOptions options, quorumkv.client.WatchListener listener) {
+    return watches.open(Objects.requireNonNull(options, "options"), Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -274,6 +281,14 @@ public final class ClientCore implements KvClient {
     @Override
     public KvAdmin admin() {
       return admin;
+    }
+
+    @Override
+    public quorumkv.client.Watch watch(quorumkv.client.WatchOptions options, quorumkv.client.WatchListener listener) {
+      if (caller != null) {
+        throw new UnsupportedOperationException("watches on behalf of another caller are not supported yet");
+      }
+      return ClientCore.this.watch(options, listener);
     }
 
     @Override
@@ -448,6 +463,7 @@ public final class ClientCore implements KvClient {
     if (calls.closed()) {
       return;
     }
+    watches.close();
     members.close();
     calls.close("the client was closed");
     writes.close();

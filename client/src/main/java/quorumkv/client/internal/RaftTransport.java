@@ -95,6 +95,11 @@ final class RaftTransport implements AutoCloseable {
   private volatile RaftClient client;
   private volatile boolean closed;
 
+  /** The TLS files this client's channels use, or null for plaintext (the watch channels use them too). */
+  TlsFiles tlsFiles() {
+    return tlsFiles;
+  }
+
   RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, Duration rpcTimeout,
       Duration deadline, Local local, Executor callbacks, KvClientConfig.Tls tls) {
     this.clientId = clientId;

@@ -32,6 +32,11 @@ public final class Bytes implements Comparable<Bytes> {
     return wrap(s.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The first {@code length} bytes. */
+  public Bytes prefix(int length) {
+    return length == size() ? this : new Bytes(java.util.Arrays.copyOf(unsafeArray(), length));
+  }
+
   public int size() {
     return bytes.length;
   }

@@ -40,7 +40,12 @@ public enum ErrorCode {
    * The caller's certificate name holds no permission for this command (or it needs admin): never applied.
    * Ask an admin for a grant; retrying the same call fails the same way.
    */
-  PERMISSION_DENIED(12, true);
+  PERMISSION_DENIED(12, true),
+  /**
+   * A watch asked for events from a revision the history no longer holds (compacted behind its window):
+   * nothing was delivered from there. Re-read the current state, then watch from the revision after it.
+   */
+  COMPACTED(13, true);
 
   private final int number;
   private final boolean definite;

@@ -87,6 +87,9 @@ public class KvStateMachine extends BaseStateMachine {
      * snapshot's index were never reported one by one, so readers catch up from the history.
      */
     void storeReplaced();
+
+    /** Users and roles changed (watches re-check their callers' grants). */
+    default void authChanged() {}
   }
 
   /** Sets who hears of applied changes; set once, before the server starts. */
@@ -270,6 +273,10 @@ public class KvStateMachine extends BaseStateMachine {
       listener.permissionDenied(1);
     } else if (response instanceof Response.Ok) {
       LOG.info("entry {}: users and roles changed: {}", index, update.change());
+      ChangeListener watching = changes;
+      if (watching != null) {
+        watching.authChanged();
+      }
     }
     return response;
   }

@@ -11,6 +11,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
+import quorumkv.raftlog.command.HistoryPage;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Event;
 import quorumkv.raftlog.command.EventCodec;

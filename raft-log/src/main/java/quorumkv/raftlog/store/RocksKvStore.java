@@ -21,6 +21,7 @@ import org.rocksdb.Snapshot;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.WriteOptions;
+import quorumkv.raftlog.command.HistoryPage;
 import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.Command;
@@ -235,6 +236,15 @@ public final class RocksKvStore implements AutoCloseable {
     } finally {
       exit();
     }
+  }
+
+  /**
+   * Null if {@code caller} (null: a member) may watch {@code key} (with {@code prefix}: every key under it)
+   * under the applied users and roles; otherwise why not. A watch is judged as a range read of its keys.
+   */
+  public String watchDenial(Caller caller, Bytes key, boolean prefix) {
+    Command read = prefix ? new Command.Range(key, key.prefixEnd(), 0) : new Command.Get(key);
+    return Authorizer.denial(auth.state(), caller, read);
   }
 
   /** The oldest revision the change history holds (see {@link HistoryTable}). */

@@ -32,4 +32,21 @@ class HistoryCodecTest {
     assertEquals(10, Event.delete(Bytes.utf8("k"), 10, prev).revision());
     assertThrows(CommandCodecException.class, () -> EventCodec.decode(new byte[] {1, 2, 0}));
   }
+
+  @Test
+  void watchMessagesRoundTrip() {
+    KeyValue prev = new KeyValue(Bytes.utf8("k"), Bytes.utf8("old"), 3, 5, 2);
+    for (WatchMessage m : new WatchMessage[] {new WatchMessage.Create(7, Bytes.utf8("app/"), true, 0, true, false),
+        new WatchMessage.Cancel(7), new WatchMessage.Created(7, 12),
+        new WatchMessage.Events(7, 13, java.util.List.of(Event.delete(Bytes.utf8("k"), 12, prev))),
+        new WatchMessage.Events(WatchMessage.ALL, 20, java.util.List.of()),
+        new WatchMessage.Ended(7, ErrorCode.COMPACTED, "compacted", 99)}) {
+      assertEquals(m, WatchCodec.decode(WatchCodec.encode(m)));
+    }
+    assertThrows(CommandCodecException.class, () -> WatchCodec.decode(new byte[] {1, 9}));
+    assertThrows(CommandCodecException.class, () -> WatchCodec.decode(
+        ByteBuffer.allocate(29).put((byte) 1).put((byte) 1).putLong(-1).putInt(0).put((byte) 0).putLong(0).put((byte) 0)
+            .put((byte) 0)
+            .array()));
+  }
 }

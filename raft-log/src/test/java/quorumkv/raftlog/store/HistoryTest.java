@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.raftlog.command.HistoryPage;
 import quorumkv.raftlog.command.AuthChange;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Caller;

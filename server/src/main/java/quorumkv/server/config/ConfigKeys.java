@@ -17,6 +17,9 @@ public final class ConfigKeys {
   public static final String LISTEN_PORT = "quorumkv.raft.listen-port";
   public static final String FREE_SPACE_FLOOR = "quorumkv.storage.free-space-floor";
   public static final String DISK_CHECK_INTERVAL = "quorumkv.storage.check-interval";
+  public static final String WATCH_HISTORY_REVISIONS = "quorumkv.watch.history-revisions";
+  public static final String WATCH_HISTORY_AGE = "quorumkv.watch.history-age";
+  public static final String WATCH_PROGRESS_INTERVAL = "quorumkv.watch.progress-interval";
   public static final String RECOVERY_DEADLINE = "quorumkv.health.recovery-deadline";
   public static final String ELECTION_TIMEOUT_MIN = "quorumkv.raft.election-timeout.min";
   public static final String ELECTION_TIMEOUT_MAX = "quorumkv.raft.election-timeout.max";
@@ -66,6 +69,9 @@ public final class ConfigKeys {
     doc(DATA_DIR, null, "this node's data directory (Raft log, RocksDB, snapshots)");
     doc(FREE_SPACE_FLOOR, "auto", "below this much free space in the data dir the node is degraded: it raises a no-space alarm through the log, gives up leadership and stops its Raft member if the others can go on, and resumes by itself when space returns; auto: 64MB + 2 log segments + the size of the live RocksDB (room for a snapshot and a segment)");
     doc(DISK_CHECK_INTERVAL, "1s", "how often the node checks its free space and its Raft member, and heals what it can");
+    doc(WATCH_HISTORY_REVISIONS, "10000", "the change history (what watches resume from) always keeps the newest this many revisions");
+    doc(WATCH_HISTORY_AGE, "2m", "the change history keeps every revision younger than this; older ones, beyond the newest history-revisions, are compacted through the log on every node alike (a watch resuming from a compacted revision gets a COMPACTED error)");
+    doc(WATCH_PROGRESS_INTERVAL, "1s", "how often a watch stream hears the revision its watches reached (its heartbeat: clients reconnect after three silent intervals)");
     doc(RECOVERY_DEADLINE, "60s", "/health fails (restart me) when a failed Raft member has not recovered this long after its cause went away, or the self-check stops running");
     doc(LISTEN_PORT, "", "port to bind for Raft and clients; empty: the port of this node's peer entry (set it when peers reach this node through a proxy, NAT or port mapping)");
     doc(ELECTION_TIMEOUT_MIN, "300ms", "minimum Raft election timeout; keep well above GC pauses (up to ~230 ms seen on 2 cores)");

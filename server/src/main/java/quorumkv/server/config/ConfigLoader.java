@@ -177,8 +177,15 @@ public final class ConfigLoader {
         floor.equalsIgnoreCase("auto") ? -1 : Units.size(ConfigKeys.FREE_SPACE_FLOOR, floor),
         Units.duration(ConfigKeys.DISK_CHECK_INTERVAL, v.get(ConfigKeys.DISK_CHECK_INTERVAL)),
         Units.duration(ConfigKeys.RECOVERY_DEADLINE, v.get(ConfigKeys.RECOVERY_DEADLINE)));
+    var watch = new ServerConfig.WatchSettings(
+        Units.positiveLong(ConfigKeys.WATCH_HISTORY_REVISIONS, v.get(ConfigKeys.WATCH_HISTORY_REVISIONS)),
+        Units.duration(ConfigKeys.WATCH_HISTORY_AGE, v.get(ConfigKeys.WATCH_HISTORY_AGE)),
+        Units.duration(ConfigKeys.WATCH_PROGRESS_INTERVAL, v.get(ConfigKeys.WATCH_PROGRESS_INTERVAL)), 4096);
+    if (watch.progressInterval().toMillis() < 10) {
+      throw new ConfigException(ConfigKeys.WATCH_PROGRESS_INTERVAL + ": at least 10ms");
+    }
     return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store, http,
-        ops(v, raftPort, http), disk, tls(v));
+        ops(v, raftPort, http), disk, tls(v), watch);
   }
 
   /** The three TLS files together or none; insecure only when asked for, and never with TLS files. */

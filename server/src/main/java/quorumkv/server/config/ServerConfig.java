@@ -13,7 +13,7 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
     RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops,
-    DiskSettings disk, TlsSettings tls) {
+    DiskSettings disk, TlsSettings tls, WatchSettings watch) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
@@ -83,6 +83,18 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
           : 64L * 1024 * 1024 + 2 * segmentSizeBytes + Math.max(0, liveDbBytes);
     }
   }
+
+  /**
+   * Watches and the change history they read.
+   *
+   * @param historyRevisions compaction never drops the newest this many revisions
+   * @param historyAge compaction never drops revisions applied (on the leader) less than this long ago
+   * @param progressInterval how often a watch stream hears the revision its watches reached (also its
+   *     heartbeat: a client that hears nothing for three of these reconnects)
+   * @param recentRevisions revisions kept in memory for caught-up watches
+   */
+  public record WatchSettings(long historyRevisions, Duration historyAge, Duration progressInterval,
+      int recentRevisions) {}
 
   /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */
   public int bindPort() {

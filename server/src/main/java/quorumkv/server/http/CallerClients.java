@@ -56,7 +56,7 @@ final class CallerClients {
   }
 
   /** Null when the node's own client may act: a plaintext listener, or a configured admin. */
-  private Caller caller(ApiRequest request) {
+  Caller caller(ApiRequest request) {
     CertificateIdentity id = request.caller();
     if (id == null || admins.contains(id.name())) {
       return null;

@@ -25,6 +25,8 @@ public final class Routes {
         .exact("range", "/v1/kv", Set.of("GET"), range)
         .exact("range", KvHandler.PREFIX, Set.of("GET"), range)
         .exact("txn", "/v1/txn", Set.of("POST"), new TxnHandler(clients))
+        .exact("watch", WatchHandler.PATH, Set.of("GET"),
+            new WatchHandler(node.watches(), clients, node.config().http().workers()))
         .exact("cluster", "/v1/cluster", Set.of("GET"), new ClusterHandler(node))
         .exact("members", MembersHandler.PATH, Set.of("GET", "POST"), members)
         .prefix("members", MembersHandler.PATH + "/", Set.of("POST", "DELETE"), members)

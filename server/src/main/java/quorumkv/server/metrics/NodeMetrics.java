@@ -205,6 +205,12 @@ public final class NodeMetrics implements StateMachineListener {
         .callback(cb -> cb.call(denied.getAsLong())).register(registry);
   }
 
+  /** Open watches (gRPC streams' watches and HTTP long polls) on this node. */
+  public void registerWatches(java.util.function.IntSupplier watches) {
+    GaugeWithCallback.builder().name("quorumkv_watches").help("Open watches on this node (client streams and HTTP long polls)")
+        .callback(cb -> cb.call(watches.getAsInt())).register(registry);
+  }
+
   @Override
   public void snapshotInstalled(long index) {
     snapshotInstalls.inc();

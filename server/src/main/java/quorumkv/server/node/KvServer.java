@@ -94,6 +94,7 @@ public final class KvServer implements AutoCloseable {
           Routes.data(node, client), observer, tls == null ? null : tls.httpServerContext(true));
       metrics.registerHttpBudget(http::inflightBytes, http.inflightLimit(), http::refusedForBytes);
       metrics.registerRaftPortDenials(node::raftCallsDenied);
+      metrics.registerWatches(node::watchCount);
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
       if (ops != null) {

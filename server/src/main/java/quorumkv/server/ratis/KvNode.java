@@ -16,6 +16,8 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import quorumkv.server.watch.WatchHub;
+import quorumkv.server.watch.WatchService;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.connect.KvClients;
@@ -60,6 +62,9 @@ public final class KvNode implements AutoCloseable {
   /** Ratis parameters (TLS) of the node's server and of the Raft clients it runs itself. */
   private final Parameters raftParameters;
   private final RaftPortGuard raftPortGuard;
+  /** Every watch on this node; outlives member restarts (each new state machine reports to it). */
+  private final WatchHub watchHub;
+  private final HistoryCompactor compactor;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -79,7 +84,11 @@ public final class KvNode implements AutoCloseable {
     this.config = config;
     this.tls = tls;
     this.raftPortGuard = RaftPortGuard.forNode(config, this::divisionOrNull, this::authState);
-    this.raftParameters = RaftPropertiesFactory.parameters(tls, raftPortGuard);
+    this.watchHub = new WatchHub(new NodeWatchSource(this),
+        config.watch().recentRevisions(), config.watch().progressInterval().toMillis());
+    this.compactor = new HistoryCompactor(this, config.watch().historyRevisions(), config.watch().historyAge());
+    this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
+        tls == null ? null : raftPortGuard, WatchService.definition(watchHub)));
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
     this.group = RaftPropertiesFactory.group(groupId, config);
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
@@ -106,9 +115,11 @@ public final class KvNode implements AutoCloseable {
       rejoiner.close();
       doctor.close();
       server.close();
+      watchHub.close();
       throw e;
     }
     doctor.start();
+    compactor.start();
     if (listenerRejoin != null) {
       listenerRejoin.start();
     }
@@ -156,8 +167,35 @@ public final class KvNode implements AutoCloseable {
 
   private KvStateMachine newStateMachine() {
     KvStateMachine sm = new KvStateMachine(config.dbDir(), config.store(), config.limits(), listener);
+    sm.onChanges(new KvStateMachine.ChangeListener() {
+      @Override
+      public void changed(long revision, java.util.List<quorumkv.raftlog.command.Event> events) {
+        watchHub.changed(revision, events);
+      }
+
+      @Override
+      public void storeReplaced() {
+        watchHub.storeReplaced();
+      }
+
+      @Override
+      public void authChanged() {
+        watchHub.authChanged();
+      }
+    });
     stateMachine = sm;
+    watchHub.storeReplaced(); // a new member incarnation: watches catch up from its store's history
     return sm;
+  }
+
+  /** Open watches on this node. */
+  public int watchCount() {
+    return watchHub.watchCount();
+  }
+
+  /** Every watch on this node; HTTP long polls wait on it. */
+  public WatchHub watches() {
+    return watchHub;
   }
 
   /** How many times this node has tried to rejoin after the cluster shut its member down. */
@@ -395,7 +433,9 @@ public final class KvNode implements AutoCloseable {
     }
     doctor.close();
     rejoiner.close();
+    compactor.close();
     server.close();
+    watchHub.close();
     if (tls != null) {
       tls.close();
     }

@@ -86,6 +86,17 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
     return builder.intercept(this);
   }
 
+  /** The Raft port's extra services and, with TLS, this guard over every service on it. */
+  static GrpcServices.Customizer withServices(RaftPortGuard guard,
+      org.apache.ratis.thirdparty.io.grpc.ServerServiceDefinition... services) {
+    return (builder, types) -> {
+      for (var s : services) {
+        builder.addService(s);
+      }
+      return guard == null ? builder : builder.intercept(guard);
+    };
+  }
+
   /** Calls refused so far. */
   long denied() {
     return denied.get();
@@ -99,6 +110,13 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
     CertificateIdentity caller = caller(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     String denial = caller == null ? "no verified client certificate"
         : policy.denial(service, method, caller);
+    if (denial == null && quorumkv.raftlog.command.WatchMessage.SERVICE.equals(service)) {
+      // The watch hub judges each watch on the caller's grants: hand it the verified caller.
+      Caller onBehalfOf = policy.onBehalfOf(caller);
+      return onBehalfOf == null ? next.startCall(call, headers) : org.apache.ratis.thirdparty.io.grpc.Contexts
+          .interceptCall(org.apache.ratis.thirdparty.io.grpc.Context.current()
+              .withValue(quorumkv.server.watch.WatchService.CALLER, onBehalfOf), call, headers, next);
+    }
     if (denial == null) {
       ServerCall.Listener<Q> listener = next.startCall(call, headers);
       Caller onBehalfOf = RaftPortPolicy.CLIENT_SERVICE.equals(service) ? policy.onBehalfOf(caller) : null;

@@ -73,7 +73,8 @@ final class RaftPortPolicy {
         }
         return "only members, configured nodes and admins may call " + method + "; " + caller + " is none of them";
       case CLIENT_SERVICE:
-        return null;
+      case quorumkv.raftlog.command.WatchMessage.SERVICE:
+        return null; // any certificate from the CA: the state machine (the watch hub) checks grants
       default:
         return "unknown service on the Raft port";
     }

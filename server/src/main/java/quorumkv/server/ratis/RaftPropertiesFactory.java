@@ -104,15 +104,15 @@ public final class RaftPropertiesFactory {
    * with TLS, one mutual-TLS configuration for everything on the Raft port and every channel the node
    * dials. Ratis uses its server configuration both for the port and for the channels to peers, so the
    * node's certificate serves and dials (serverAuth and clientAuth), dialed servers are checked with host
-   * names, callers by their chain; {@code guard} checks every call on the port (the Raft clients ignore it).
-   * Empty parameters without TLS.
+   * names, callers by their chain. {@code customizer} adds the watch service to the port and, with TLS, the
+   * guard that checks every call on it (the Raft clients ignore it).
    */
-  static Parameters parameters(NodeTls tls, GrpcServices.Customizer guard) {
+  static Parameters parameters(NodeTls tls, GrpcServices.Customizer customizer) {
     Parameters p = new Parameters();
     if (tls != null) {
       GrpcConfigKeys.TLS.setConf(p, grpcTls(tls));
-      GrpcConfigKeys.Server.setServicesCustomizer(p, guard);
     }
+    GrpcConfigKeys.Server.setServicesCustomizer(p, customizer);
     return p;
   }
 

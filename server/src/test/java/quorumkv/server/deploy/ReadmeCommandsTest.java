@@ -145,6 +145,11 @@ class ReadmeCommandsTest {
         INVENTORY.put(c, runsBlock(README_COMMANDS_IT, "CLI_TOUR", ReadmeCommands.CLI_TOUR));
       }
     }
+    for (String watch : List.of("bin/quorumkv watch app/ --prefix --rev 12 --prev", "bin/quorumkv watch")) {
+      INVENTORY.put(watch, runs("server/src/test/java/quorumkv/server/OperatorSurfaceIT.java", "\"watch\", \"cli/a\", \"--rev\"",
+          "OperatorSurfaceIT runs watch through the CLI's parser against a cluster: --rev, --prev, --count, --for, --prefix,"
+          + " a future revision refused (the tour cannot: without --count or --for it runs until interrupted)"));
+    }
     INVENTORY.put("bin/quorumkv certs --dir DIR --node n1 --host HOST --client NAME", runs(
         "server/src/test/java/quorumkv/server/cli/CertsCommandTest.java", "\"certs\", \"--dir\"",
         "CertsCommandTest runs the command through the CLI's parser (not the launcher script) with real names and"

@@ -1,10 +1,9 @@
-package quorumkv.raftlog.store;
+package quorumkv.raftlog.command;
 
 import java.util.List;
-import quorumkv.raftlog.command.Event;
 
 /**
- * One read of the change history (see {@link RocksKvStore#history}).
+ * One read of the change history (the store's {@code RocksKvStore.history}).
  *
  * @param events the matching events from the requested revision on, in revision order; whole revisions
  *     only (the events of one entry are never split across pages)
