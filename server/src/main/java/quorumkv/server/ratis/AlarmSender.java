@@ -25,6 +25,7 @@ final class AlarmSender implements AutoCloseable {
   private final KvNode node;
   private RaftClient client;
   private CompletableFuture<RaftClientReply> inFlight;
+  private boolean closed;
   /** The last alarm committed by this sender and its log index: not sent again until applied here. */
   private volatile boolean committedRaised;
   private volatile long committedIndex = -1;
@@ -38,7 +39,7 @@ final class AlarmSender implements AutoCloseable {
    * not applied yet ({@code appliedIndex}): a member catching up would otherwise send it again each check.
    */
   synchronized void send(boolean raised, long appliedIndex) {
-    if (inFlight != null && !inFlight.isDone()) {
+    if (closed || inFlight != null && !inFlight.isDone()) {
       return;
     }
     if (committedIndex >= 0 && committedRaised == raised && appliedIndex < committedIndex) {
@@ -91,12 +92,14 @@ final class AlarmSender implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true; // a send after this would build a client nobody closes, retrying against a gone cluster
     if (client != null) {
       try {
         client.close();
       } catch (IOException e) {
         // closing
       }
+      client = null;
     }
   }
 }

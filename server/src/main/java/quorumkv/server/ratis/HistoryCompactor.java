@@ -38,6 +38,7 @@ final class HistoryCompactor implements AutoCloseable {
   /** (time, applied revision) samples while leader, oldest first. */
   private final Deque<long[]> samples = new ArrayDeque<>();
   private RaftClient client;
+  private boolean closed;
 
   HistoryCompactor(KvNode node, long revisions, Duration age) {
     this.node = node;
@@ -55,6 +56,9 @@ final class HistoryCompactor implements AutoCloseable {
   }
 
   private synchronized void check() {
+    if (closed) {
+      return; // a check that waited for close's lock must not build a client nobody closes
+    }
     try {
       if (!node.isLeader()) {
         samples.clear();
@@ -121,6 +125,7 @@ final class HistoryCompactor implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     timer.shutdownNow();
     closeClient();
   }

@@ -76,6 +76,11 @@ public final class WatchHub implements AutoCloseable {
   private final NavigableMap<Long, List<Event>> recent = new TreeMap<>();
   private long coveredFrom = Long.MAX_VALUE;
   private long lastHeard;
+  private long recentBytes;
+  /** Most bytes of events {@code recent} holds: a flood of large values must not fill the heap. */
+  private final long maxRecentBytes = Math.min(32L << 20, Runtime.getRuntime().maxMemory() / 16);
+  /** Written by the apply thread while no watch exists: the changes up to here were not handed over. */
+  private volatile long skippedUpTo;
   private final Map<Bytes, Set<Watcher>> exact = new HashMap<>();
   private final Map<Bytes, Set<Watcher>> prefixes = new HashMap<>();
   private final Set<WatchStream> streams = new LinkedHashSet<>();
@@ -123,8 +128,15 @@ public final class WatchHub implements AutoCloseable {
 
   // ---- from the apply thread (the node forwards the state machine's change reports) ----
 
-  /** The events of the entry applied at {@code revision}. */
+  /**
+   * The events of the entry applied at {@code revision}. With no watch on this node nothing is handed
+   * over (a write flood costs no memory here); a watch created later reads those changes from the history.
+   */
   public void changed(long revision, List<Event> events) {
+    if (watchCount == 0) {
+      skippedUpTo = revision;
+      return;
+    }
     run(() -> heard(revision, events));
   }
 
@@ -132,6 +144,7 @@ public final class WatchHub implements AutoCloseable {
   public void storeReplaced() {
     run(() -> {
       recent.clear();
+      recentBytes = 0;
       coveredFrom = Long.MAX_VALUE; // until the next change: everything comes from the new store's history
       streams.forEach(s -> s.watchers().forEach(this::pump));
     });
@@ -144,14 +157,37 @@ public final class WatchHub implements AutoCloseable {
 
   // ---- on the dispatch thread ----
 
+  /** Changes were skipped while no watch existed: what {@code recent} holds is no longer complete. */
+  private void dropStaleRecent() {
+    long skipped = skippedUpTo;
+    if (skipped > lastHeard) {
+      recent.clear();
+      recentBytes = 0;
+      coveredFrom = Long.MAX_VALUE; // until the next change heard: everything comes from the history
+      lastHeard = skipped;
+    }
+  }
+
+  private static long bytesOf(List<Event> events) {
+    long n = 0;
+    for (Event e : events) {
+      n += 96 + e.kv().key().size() + e.kv().value().size() + (e.previous() == null ? 0 : 64 + e.previous().value().size());
+    }
+    return n;
+  }
+
   private void heard(long revision, List<Event> events) {
+    dropStaleRecent();
     if (coveredFrom == Long.MAX_VALUE) {
       coveredFrom = revision; // changes before this one were never heard: they come from the history
     }
     recent.put(revision, events);
+    recentBytes += bytesOf(events);
     lastHeard = revision;
-    while (recent.size() > recentRevisions) {
-      coveredFrom = recent.pollFirstEntry().getKey() + 1;
+    while (recent.size() > 1 && (recent.size() > recentRevisions || recentBytes > maxRecentBytes)) {
+      var oldest = recent.pollFirstEntry();
+      recentBytes -= bytesOf(oldest.getValue());
+      coveredFrom = oldest.getKey() + 1;
     }
     Set<Watcher> matched = new LinkedHashSet<>();
     for (Event e : events) {
@@ -266,6 +302,7 @@ public final class WatchHub implements AutoCloseable {
 
   /** Sends {@code w} what it has not yet seen, as far as its stream takes it. */
   void pump(Watcher w) {
+    dropStaleRecent();
     while (w.stream().isReady() && w.stream().watcher(w.id()) == w) {
       boolean fromRecent = w.next() >= coveredFrom;
       if (fromRecent && w.next() > lastHeard) {
