@@ -40,6 +40,8 @@ public final class RunReport {
         .append('\n');
     b.append("schedule: ").append(r.settings().schedule()).append("\n\n");
     b.append("verdict: ").append(r.verdict().summary()).append('\n');
+    b.append("watch: ").append(r.watch().summary()).append('\n');
+    r.watch().violations().forEach(v -> b.append("  watch violation: ").append(v).append('\n'));
     b.append(r.counts() ? "the run counts\n" : "THE RUN DOES NOT COUNT: " + r.problems() + "\n");
     b.append('\n').append(String.format(Locale.ROOT, "%-8s %8s %8s %8s%n", "op", "ok", "fail", "info"));
     Map<OperationKind, long[]> counts = new EnumMap<>(OperationKind.class);

@@ -16,5 +16,11 @@ public enum Variant {
    * Writes acknowledged before they commit: a put or delete is recorded ok as soon as it is sent, as a
    * store that acknowledges on receipt would; a read that follows may not see it yet, or ever.
    */
-  ACK_BEFORE_COMMIT
+  ACK_BEFORE_COMMIT,
+  /**
+   * The run's watch silently leaves out every 10th change it is given, as a watch that resumes from the
+   * wrong revision after a reconnect would: the register history stays linearizable, the watch check
+   * must refute the recording.
+   */
+  WATCH_DROPS_EVENTS
 }

@@ -14,6 +14,7 @@ import quorumkv.client.connect.KvClients;
 import quorumkv.linearizability.checker.LinearizabilityChecker;
 import quorumkv.linearizability.checker.RegisterModel;
 import quorumkv.linearizability.checker.Verdict;
+import quorumkv.linearizability.checker.WatchChecker;
 import quorumkv.linearizability.cluster.ClusterControl;
 import quorumkv.linearizability.fault.FaultWindow;
 import quorumkv.linearizability.history.History;
@@ -29,8 +30,9 @@ import quorumkv.linearizability.workload.Op;
 import quorumkv.linearizability.workload.RegisterWorkload;
 
 /**
- * Runs one Jepsen-style test: concurrent recording workers, a nemesis injecting the scheduled faults,
- * then the checker and a report. The cluster is healed at the end of every run.
+ * Runs one Jepsen-style test: concurrent recording workers, a nemesis injecting the scheduled faults, a
+ * watch on the run's keys through it all, then the checkers (linearizability of the history; the watch's
+ * recording against the history) and a report. The cluster is healed at the end of every run.
  */
 public final class LinearizabilityRun {
   private static final Logger LOG = LoggerFactory.getLogger(LinearizabilityRun.class);
@@ -48,10 +50,19 @@ public final class LinearizabilityRun {
     List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
+    String keyPrefix = s.name() + "-" + start + "/";
+    // The watch has a client of its own, with a deadline that outlasts any fault of a schedule (an election
+    // included): a watch ending because no node took it for the workload's short deadline would be noise.
+    KvClientConfig watchConfig = KvClientConfig.builder().addresses(cluster.clientAddresses())
+        .clusterId(cluster.clusterId()).deadline(Duration.ofSeconds(60)).tls(cluster.workloadTls()).build();
+    WatchChecker.WatchVerdict watchVerdict;
+    WatchRecording watch = null;
     try (KvClient client = KvClients.connect(config);
+        KvClient watchClient = KvClients.connect(watchConfig);
         StaleReads stale = s.variant() == Variant.STALE_LOCAL_READS ? StaleReads.open(cluster) : null) {
+      watch = new WatchRecording(watchClient, keyPrefix, s.variant() == Variant.WATCH_DROPS_EVENTS);
       RecordingClient recording = new RecordingClient(client, recorder, s.variant(),
-          stale == null ? RecordingClient.none() : stale, s.name() + "-" + start + "/");
+          stale == null ? RecordingClient.none() : stale, keyPrefix);
       AtomicBoolean stop = new AtomicBoolean();
       List<Thread> workers = new ArrayList<>();
       for (int w = 0; w < s.workers(); w++) {
@@ -81,16 +92,17 @@ public final class LinearizabilityRun {
         nemesis.interrupt();
         nemesis.join(10_000);
       }
+      healed(cluster);
+      watch.catchUp(client, Duration.ofSeconds(60));
     } finally {
-      cluster.healAll();
-      for (int i = 0; i < cluster.size(); i++) {
-        if (!cluster.isRunning(i)) {
-          cluster.restart(i);
-        }
+      healed(cluster);
+      if (watch != null) {
+        watch.close();
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     History history = recorder.history();
+    watchVerdict = watch.verdict(history);
     Verdict verdict = new LinearizabilityChecker(s.checkTimeout()).check(history, RegisterModel.KV);
     List<FaultWindow> evidenced = new ArrayList<>();
     for (FaultWindow w : windows) {
@@ -99,10 +111,20 @@ public final class LinearizabilityRun {
     long ok = count(history, Outcome.OK);
     long fail = count(history, Outcome.FAIL);
     long info = count(history, Outcome.INFO) + count(history, Outcome.PENDING);
-    RunResult result = new RunResult(s, history, verdict, evidenced, List.copyOf(skipped), ok, fail, info, seconds, reportDir);
+    RunResult result = new RunResult(s, history, verdict, watchVerdict, evidenced, List.copyOf(skipped), ok, fail, info, seconds, reportDir);
     RunReport.write(result, start);
     LOG.info("{}", result.summary());
     return result;
+  }
+
+  /** Heals every fault and restarts stopped nodes (idempotent). */
+  private static void healed(ClusterControl cluster) throws Exception {
+    cluster.healAll();
+    for (int i = 0; i < cluster.size(); i++) {
+      if (!cluster.isRunning(i)) {
+        cluster.restart(i);
+      }
+    }
   }
 
   private static void work(int worker, int workers, RegisterWorkload.Generator gen, RecordingClient client,

@@ -25,7 +25,7 @@ class BrokenVariantsIT {
       new FaultStep(FaultKind.PARTITION_LEADER, 14500, 3500));
 
   @ParameterizedTest
-  @EnumSource(value = Variant.class, names = {"STALE_LOCAL_READS", "ACK_BEFORE_COMMIT"})
+  @EnumSource(value = Variant.class, names = {"STALE_LOCAL_READS", "ACK_BEFORE_COMMIT", "WATCH_DROPS_EVENTS"})
   void brokenVariantIsCaughtAndTheSameRunWithoutTheBugPasses(Variant bug) throws Exception {
     RunSettings base = new RunSettings("broken", 4242, 6, Duration.ofSeconds(20), RegisterWorkload.standard(),
         PARTITIONS, Variant.CORRECT, Duration.ofSeconds(2), 50, Duration.ofSeconds(60));
