@@ -24,6 +24,24 @@ public interface AsyncKvClient {
 
   CompletableFuture<KvResult.Put> put(Bytes key, Bytes value);
 
+  /**
+   * Writes the key attached to lease {@code leaseId} (see {@link KvLeases}): it is deleted when the lease
+   * is revoked or expires. Fails with {@link KvLeaseNotFoundException}, writing nothing, if the lease is gone.
+   */
+  CompletableFuture<KvResult.Put> put(Bytes key, Bytes value, long leaseId);
+
+  /** Grants a lease of {@code ttl} (1 s to 24 h); see {@link KvLeases#grant}. */
+  CompletableFuture<KvResult.Lease> grantLease(java.time.Duration ttl);
+
+  /** Renews the lease once, through the log; see {@link KvLeases#keepAliveOnce}. */
+  CompletableFuture<KvResult.Lease> keepAliveLease(long leaseId);
+
+  /** Revokes the lease, deleting its keys in one revision; see {@link KvLeases#revoke}. */
+  CompletableFuture<KvResult.Lease> revokeLease(long leaseId);
+
+  /** The lease's TTL, remaining time and key count; see {@link KvLeases#timeToLive}. */
+  CompletableFuture<KvResult.Lease> leaseTimeToLive(long leaseId);
+
   CompletableFuture<KvResult.Delete> delete(Bytes key);
 
   /** Writes {@code value} only if the key's mod revision is {@code expectedModRevision} (0: absent). */

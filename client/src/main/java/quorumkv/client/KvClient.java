@@ -76,6 +76,11 @@ public interface KvClient extends AutoCloseable {
     throw new UnsupportedOperationException("this client cannot watch");
   }
 
+  /** Leases: grant, keep alive (once or in the background), revoke, time to live. */
+  default KvLeases leases() {
+    throw new UnsupportedOperationException("this client has no leases");
+  }
+
   /** Users, roles and grants (admins only; shared by this client and its views). */
   default KvAuth auth() {
     throw new UnsupportedOperationException("this client has no auth facet");
@@ -129,6 +134,15 @@ public interface KvClient extends AutoCloseable {
 
   default KvResult.Put put(Bytes key, Bytes value) {
     return awaitWrite(async().put(key, value));
+  }
+
+  /** Writes the key attached to a lease (see {@link KvLeases}); {@link KvLeaseNotFoundException} if it is gone. */
+  default KvResult.Put put(Bytes key, Bytes value, long leaseId) {
+    return awaitWrite(async().put(key, value, leaseId));
+  }
+
+  default KvResult.Put put(String key, String value, long leaseId) {
+    return put(Bytes.utf8(key), Bytes.utf8(value), leaseId);
   }
 
   default KvResult.Put put(String key, String value) {

@@ -13,6 +13,7 @@ package quorumkv.client;
  *   <li>{@link KvReplicationIncompleteException}: a {@link Durability#ALL} write that DID apply (its
  *       result is in the exception) but was not confirmed on every voter before the deadline; do not
  *       retry it.</li>
+ *   <li>{@link KvLeaseNotFoundException}: definite, the lease is gone (expired or revoked); start over.</li>
  * </ul>
  */
 public abstract class KvException extends RuntimeException {

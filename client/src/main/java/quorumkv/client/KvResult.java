@@ -74,6 +74,17 @@ public sealed interface KvResult {
    * A transaction: {@code succeeded} says whether every guard held; {@code results} has one entry per
    * operation of the branch that ran, in order.
    */
+  /**
+   * A lease (see {@link KvLeases}).
+   *
+   * @param ttl its time to live: the leader expires it once this long passed without a keep-alive
+   * @param remaining the time left: the whole TTL after a grant or keep-alive; an estimate of the serving
+   *     node after a time-to-live query; zero after a revoke
+   * @param keys the keys attached (time-to-live query) or deleted (revoke)
+   */
+  record Lease(long index, long id, java.time.Duration ttl, java.time.Duration remaining, long keys)
+      implements KvResult {}
+
   record Txn(long index, boolean succeeded, List<Result> results) implements KvResult {
     public Txn {
       results = List.copyOf(results);

@@ -65,6 +65,15 @@ public final class TxnBuilder {
     return new Command.Put(key, value);
   }
 
+  /** A put that attaches the key to a lease (the whole transaction fails if the lease is gone). */
+  public static Command.Put put(Bytes key, Bytes value, long leaseId) {
+    return new Command.Put(key, value, leaseId);
+  }
+
+  public static Command.Put put(String key, String value, long leaseId) {
+    return new Command.Put(Bytes.utf8(key), Bytes.utf8(value), leaseId);
+  }
+
   public static Command.Get get(String key) {
     return new Command.Get(Bytes.utf8(key));
   }

@@ -151,6 +151,11 @@ public final class ClientCore implements KvClient {
     return auth;
   }
 
+  @Override
+  public quorumkv.client.KvLeases leases() {
+    return new LeaseFacet(async, timer);
+  }
+
   /**
    * A view sending every request on behalf of {@code caller} (quorum durability; writes are not batched
    * with other callers'). Honoured only from a member node's certificate: a node vouches for an HTTP caller
@@ -264,6 +269,11 @@ public final class ClientCore implements KvClient {
     }
 
     @Override
+    public quorumkv.client.KvLeases leases() {
+      return new LeaseFacet(async, timer);
+    }
+
+    @Override
     public AsyncKvClient async() {
       return async;
     }
@@ -352,6 +362,34 @@ public final class ClientCore implements KvClient {
     public CompletableFuture<KvResult.Put> put(Bytes key, Bytes value) {
       return write(caller, durability, "put " + key, new Command.Put(Objects.requireNonNull(key, "key"),
           Objects.requireNonNull(value, "value")), Results::put);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Put> put(Bytes key, Bytes value, long leaseId) {
+      return write(caller, durability, "put " + key + " with lease " + leaseId, new Command.Put(
+          Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"), leaseId), Results::put);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Lease> grantLease(java.time.Duration ttl) {
+      return write(caller, durability, "grant lease of " + ttl, Command.Lease.grant(ttl.toMillis()), Results::lease);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Lease> keepAliveLease(long leaseId) {
+      return write(caller, durability, "keep lease " + leaseId + " alive", Command.Lease.keepAlive(leaseId),
+          Results::lease);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Lease> revokeLease(long leaseId) {
+      return write(caller, durability, "revoke lease " + leaseId, Command.Lease.revoke(leaseId), Results::lease);
+    }
+
+    @Override
+    public CompletableFuture<KvResult.Lease> leaseTimeToLive(long leaseId) {
+      return read(caller, "time to live of lease " + leaseId, Command.Lease.timeToLive(leaseId),
+          ReadOptions.linearizable(), Results::lease, callerWaits);
     }
 
     @Override

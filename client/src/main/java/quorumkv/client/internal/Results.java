@@ -49,10 +49,19 @@ final class Results {
     return new KvResult.Txn(ok.index(), r.succeeded(), r.results());
   }
 
+  static KvResult.Lease lease(Response.Ok ok) {
+    Result.LeaseResult r = single(ok, Result.LeaseResult.class, true);
+    return new KvResult.Lease(ok.index(), r.id(), java.time.Duration.ofMillis(r.ttlMillis()),
+        java.time.Duration.ofMillis(Math.max(0, r.remainingMillis())), r.keys());
+  }
+
   /** The exception for a definite refusal with {@code code}: out of space has its own type. */
   static KvException refused(ErrorCode code, String text, Throwable cause) {
     if (code == ErrorCode.PERMISSION_DENIED) {
       return new KvPermissionDeniedException(text, cause);
+    }
+    if (code == ErrorCode.LEASE_NOT_FOUND) {
+      return new quorumkv.client.KvLeaseNotFoundException(text, cause);
     }
     return code == ErrorCode.NO_SPACE ? new KvNoSpaceException(text, cause) : new KvRejectedException(code, text, cause);
   }

@@ -50,6 +50,8 @@ public sealed interface Command {
     R visitRange(Range range);
 
     R visitTxn(Txn txn);
+
+    R visitLease(Lease lease);
   }
 
   /** Reads one key. Result: {@link Result.GetResult}. */
@@ -61,8 +63,16 @@ public sealed interface Command {
     public <R> R accept(Visitor<R> visitor) { return visitor.visitGet(this); }
   }
 
-  /** Writes one key unconditionally. Result: {@link Result.PutResult}. */
-  record Put(Bytes key, Bytes value) implements Command {
+  /**
+   * Writes one key unconditionally. Result: {@link Result.PutResult}. With {@code lease} above 0 the key
+   * is attached to that lease (deleted when it ends); without, a put detaches the key from any lease, as
+   * in etcd.
+   */
+  record Put(Bytes key, Bytes value, long lease) implements Command {
+    public Put(Bytes key, Bytes value) {
+      this(key, value, 0);
+    }
+
     public boolean isReadOnly() { return false; }
     public List<Bytes> keys() { return List.of(key); }
     public List<Bytes> values() { return List.of(value); }
@@ -159,6 +169,45 @@ public sealed interface Command {
 
     public Bytes singleKeyWriteKey() { return null; }
     public <R> R accept(Visitor<R> visitor) { return visitor.visitTxn(this); }
+  }
+
+  /**
+   * An operation on a lease (etcd's lease API): keys put with a lease are deleted, in one entry, when it is
+   * revoked or expires. Only the leader decides expiry, by time, and proposes {@link Op#EXPIRE} through the
+   * log; replicas never expire anything on their own clock. Result: {@link Result.LeaseResult}.
+   *
+   * @param id the lease (unused for {@link Op#GRANT}, which assigns one)
+   * @param ttlMillis the time to live of a {@link Op#GRANT}
+   * @param renewedAt for {@link Op#EXPIRE}: the revision of the lease's last renewal the leader saw; the
+   *     expiry applies only if no grant or keep-alive renewed it since, so a keep-alive that won the race
+   *     keeps the lease
+   */
+  record Lease(Op op, long id, long ttlMillis, long renewedAt) implements Command {
+    /** Shortest time to live: below it a keep-alive every third of it would flood the log. */
+    public static final long MIN_TTL_MILLIS = 1_000;
+    /** Longest time to live: a day (a key meant to outlive that needs no lease). */
+    public static final long MAX_TTL_MILLIS = 24L * 3600 * 1000;
+
+    /** The wire carries the ordinal: only append constants. */
+    public enum Op { GRANT, REVOKE, KEEP_ALIVE, EXPIRE, TIME_TO_LIVE }
+
+    public Lease {
+      if (op == null) {
+        throw new IllegalArgumentException("a lease command has an operation");
+      }
+    }
+
+    public static Lease grant(long ttlMillis) { return new Lease(Op.GRANT, 0, ttlMillis, 0); }
+    public static Lease revoke(long id) { return new Lease(Op.REVOKE, id, 0, 0); }
+    public static Lease keepAlive(long id) { return new Lease(Op.KEEP_ALIVE, id, 0, 0); }
+    public static Lease expire(long id, long renewedAt) { return new Lease(Op.EXPIRE, id, 0, renewedAt); }
+    public static Lease timeToLive(long id) { return new Lease(Op.TIME_TO_LIVE, id, 0, 0); }
+
+    public boolean isReadOnly() { return op == Op.TIME_TO_LIVE; }
+    public List<Bytes> keys() { return List.of(); }
+    public List<Bytes> values() { return List.of(); }
+    public Bytes singleKeyWriteKey() { return null; }
+    public <R> R accept(Visitor<R> visitor) { return visitor.visitLease(this); }
   }
 
   /** What a compare-and-set compares against. */

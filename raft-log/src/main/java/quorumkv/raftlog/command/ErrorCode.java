@@ -45,7 +45,14 @@ public enum ErrorCode {
    * A watch asked for events from a revision the history no longer holds (compacted behind its window):
    * nothing was delivered from there. Re-read the current state, then watch from the revision after it.
    */
-  COMPACTED(13, true);
+  COMPACTED(13, true),
+  /**
+   * The lease does not exist: it expired, was revoked, or never was. Nothing was applied; a holder has
+   * lost whatever the lease guarded (its keys are gone) and must start over with a new lease.
+   */
+  LEASE_NOT_FOUND(14, true),
+  /** The cluster holds its maximum number of leases: revoke unused ones. Nothing was applied. */
+  LEASE_LIMIT(15, true);
 
   private final int number;
   private final boolean definite;

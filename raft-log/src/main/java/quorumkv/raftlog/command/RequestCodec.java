@@ -37,7 +37,9 @@ public final class RequestCodec {
 
   /** A request's kind, read from its first two bytes without decoding the rest (for the Raft port's guard). */
   public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, COMPACT, UNKNOWN }
-  private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7;
+  /** Command tags; a put with a lease has its own tag, so entries logged before leases still decode. */
+  private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7,
+      PUT_WITH_LEASE = 8, LEASE = 9;
   private static final int EXPECT_REVISION = 1, EXPECT_VALUE = 2;
 
   private RequestCodec() {}
@@ -234,9 +236,22 @@ public final class RequestCodec {
 
     @Override
     public Void visitPut(Command.Put p) {
-      w.u8(PUT);
+      w.u8(p.lease() == 0 ? PUT : PUT_WITH_LEASE);
       w.bytes(p.key());
       w.bytes(p.value());
+      if (p.lease() != 0) {
+        w.i64(p.lease());
+      }
+      return null;
+    }
+
+    @Override
+    public Void visitLease(Command.Lease l) {
+      w.u8(LEASE);
+      w.u8(l.op().ordinal());
+      w.i64(l.id());
+      w.i64(l.ttlMillis());
+      w.i64(l.renewedAt());
       return null;
     }
 
@@ -332,6 +347,8 @@ public final class RequestCodec {
         return new Command.CompareAndSet(key, expected, r.bytes());
       }
       case PUT_IF_ABSENT: return new Command.PutIfAbsent(r.bytes(), r.bytes());
+      case PUT_WITH_LEASE: return new Command.Put(r.bytes(), r.bytes(), r.i64());
+      case LEASE: return new Command.Lease(r.enumValue(Command.Lease.Op.values()), r.i64(), r.i64(), r.i64());
       case RANGE: return new Command.Range(r.bytes(), r.bytes(), r.i32());
       case TXN: {
         if (!allowTxn) {

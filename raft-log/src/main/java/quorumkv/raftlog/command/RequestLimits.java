@@ -46,7 +46,7 @@ public record RequestLimits(int maxKeyBytes, int maxValueBytes, int maxOperation
       return f;
     }
     if (request instanceof Request.Read && !request.commands().stream().allMatch(Command::isReadOnly)) {
-      return fail(ErrorCode.INVALID_ARGUMENT, "a read request may only hold get and range commands");
+      return fail(ErrorCode.INVALID_ARGUMENT, "a read request may only hold get, range and lease time-to-live commands");
     }
     return null;
   }
@@ -86,7 +86,24 @@ public record RequestLimits(int maxKeyBytes, int maxValueBytes, int maxOperation
     }
 
     @Override public Response.Failed visitGet(Command.Get get) { return single(get); }
-    @Override public Response.Failed visitPut(Command.Put put) { return single(put); }
+    @Override
+    public Response.Failed visitPut(Command.Put put) {
+      return put.lease() < 0 ? fail(ErrorCode.INVALID_ARGUMENT, "lease id " + put.lease() + " is negative (0: none)")
+          : single(put);
+    }
+
+    /** A grant's TTL within bounds; every other operation names a lease. */
+    @Override
+    public Response.Failed visitLease(Command.Lease l) {
+      if (l.op() == Command.Lease.Op.GRANT) {
+        return l.ttlMillis() < Command.Lease.MIN_TTL_MILLIS || l.ttlMillis() > Command.Lease.MAX_TTL_MILLIS
+            ? fail(ErrorCode.INVALID_ARGUMENT, "lease TTL of " + l.ttlMillis() + " ms outside "
+                + Command.Lease.MIN_TTL_MILLIS + ".." + Command.Lease.MAX_TTL_MILLIS + " ms")
+            : null;
+      }
+      return l.id() <= 0 ? fail(ErrorCode.INVALID_ARGUMENT, "lease id " + l.id() + " is not a lease (ids start at 1)")
+          : null;
+    }
     @Override public Response.Failed visitDelete(Command.Delete delete) { return single(delete); }
     @Override public Response.Failed visitCompareAndSet(Command.CompareAndSet cas) { return single(cas); }
     @Override public Response.Failed visitPutIfAbsent(Command.PutIfAbsent put) { return single(put); }
@@ -110,7 +127,7 @@ public record RequestLimits(int maxKeyBytes, int maxValueBytes, int maxOperation
       boolean allowed = t.onSuccess().stream().allMatch(c -> c.accept(TXN_OPERATION))
           && t.onFailure().stream().allMatch(c -> c.accept(TXN_OPERATION));
       if (!allowed) {
-        return fail(ErrorCode.INVALID_ARGUMENT, "a transaction may hold only get, put, delete and range");
+        return fail(ErrorCode.INVALID_ARGUMENT, "a transaction may hold only get, put, delete and range (no lease operations)");
       }
       return firstNonNull(checkAll(t.onSuccess()), checkAll(t.onFailure()));
     }
@@ -125,6 +142,7 @@ public record RequestLimits(int maxKeyBytes, int maxValueBytes, int maxOperation
     @Override public Boolean visitPutIfAbsent(Command.PutIfAbsent put) { return false; }
     @Override public Boolean visitRange(Command.Range range) { return true; }
     @Override public Boolean visitTxn(Command.Txn txn) { return false; }
+    @Override public Boolean visitLease(Command.Lease lease) { return false; }
   };
 
   private Response.Failed key(Bytes key) {

@@ -41,6 +41,16 @@ public sealed interface Result {
     }
   }
 
+  /**
+   * A lease after a {@link Command.Lease} operation.
+   *
+   * @param remainingMillis the time left before the leader expires it (a grant or keep-alive: the whole
+   *     TTL; a time-to-live query: the serving node's estimate; a revoke or an expiry: 0; an expiry that a
+   *     renewal overtook: -1)
+   * @param keys the keys attached (a time-to-live query) or deleted (a revoke or an expiry)
+   */
+  record LeaseResult(long id, long ttlMillis, long remainingMillis, long keys) implements Result {}
+
   /** The replicated users and roles, for an {@link Request.AuthRead}. */
   record AuthResult(AuthState state) implements Result {}
 

@@ -13,7 +13,8 @@ import java.util.List;
  */
 public final class ResultCodec {
   private static final int KIND_OK = 1, KIND_FAILED = 2;
-  private static final int R_GET = 1, R_PUT = 2, R_DELETE = 3, R_CAS = 4, R_RANGE = 5, R_TXN = 6, R_ERROR = 7, R_AUTH = 8;
+  private static final int R_GET = 1, R_PUT = 2, R_DELETE = 3, R_CAS = 4, R_RANGE = 5, R_TXN = 6, R_ERROR = 7, R_AUTH = 8,
+      R_LEASE = 9;
 
   private ResultCodec() {}
 
@@ -94,6 +95,12 @@ public final class ResultCodec {
     } else if (res instanceof Result.AuthResult a) {
       w.u8(R_AUTH);
       a.state().write(w);
+    } else if (res instanceof Result.LeaseResult l) {
+      w.u8(R_LEASE);
+      w.i64(l.id());
+      w.i64(l.ttlMillis());
+      w.i64(l.remainingMillis());
+      w.i64(l.keys());
     } else if (res instanceof Result.Error e) {
       w.u8(R_ERROR);
       w.i32(e.code().number());
@@ -135,6 +142,7 @@ public final class ResultCodec {
         return new Result.TxnResult(ok, readResults(r, false));
       }
       case R_AUTH: return new Result.AuthResult(AuthState.read(r));
+      case R_LEASE: return new Result.LeaseResult(r.i64(), r.i64(), r.i64(), r.i64());
       case R_ERROR: return new Result.Error(ErrorCode.ofNumber(r.i32()), r.string());
       default: throw new CommandCodecException("unknown result tag " + tag);
     }

@@ -77,6 +77,7 @@ public class KvStateMachine extends BaseStateMachine {
   private volatile Throwable logFailure;
   /** Why applying an entry failed (Ratis then closes the member), or null. */
   private volatile Throwable applyFailure;
+  private final LeaseDeadlines leaseDeadlines = new LeaseDeadlines();
   /** Hears every applied change (the server's watches), across store swaps; null: nobody. */
   private volatile ChangeListener changes;
 
@@ -133,10 +134,22 @@ public class KvStateMachine extends BaseStateMachine {
       opened = RocksKvStore.open(dbDir, storeOptions);
     }
     opened.onChanges(changes);
+    watchLeases(opened);
     store = opened;
     AppliedIndex applied = opened.applied();
     setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
     LOG.info("state machine loaded: applied={} db={}", applied, dbDir);
+  }
+
+  /** The store's leases get their deadlines here, each its whole TTL from now. */
+  private void watchLeases(RocksKvStore opened) {
+    opened.onLeases(leaseDeadlines);
+    leaseDeadlines.reload(opened.leases());
+  }
+
+  /** Each lease's deadline on this node's clock (the leader's expirer acts on it). */
+  public LeaseDeadlines leaseDeadlines() {
+    return leaseDeadlines;
   }
 
   @Override
@@ -163,6 +176,7 @@ public class KvStateMachine extends BaseStateMachine {
       getLifeCycle().startAndTransition(() -> {
         RocksKvStore opened = RocksKvStore.open(dbDir, storeOptions);
         opened.onChanges(changes);
+        watchLeases(opened);
         store = opened;
         AppliedIndex applied = opened.applied();
         setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));

@@ -100,6 +100,15 @@ final class Authorizer {
           + r.end() + "'") + ")");
     }
 
+    /**
+     * Leases: anyone may grant one; the other operations are for its owner (checked against the lease
+     * table by {@link LeaseTable#ownerDenial}); only member nodes expire leases.
+     */
+    @Override
+    public String visitLease(Command.Lease l) {
+      return l.op() == Command.Lease.Op.EXPIRE ? "'" + user + "' may not expire leases (the leader does)" : null;
+    }
+
     @Override
     public String visitTxn(Command.Txn t) {
       for (Guard g : t.guards()) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
  * sessions     session:16 call:i64 -> index:i64 results       (results of calls not yet acknowledged)
  * session-meta session:16          -> lastActiveIndex:i64 firstUnackedCallId:i64
  * history      revision:i64 pos:i32 -> Event                  (every change, in order; see HistoryTable)
+ * leases       "N" | "L" id | "K" id key | "A" key             (leases and their keys; see LeaseTable)
  * </pre>
  */
 final class ColumnFamilies {
@@ -25,6 +26,7 @@ final class ColumnFamilies {
   static final byte[] SESSIONS = bytes("sessions");
   static final byte[] SESSION_META = bytes("session-meta");
   static final byte[] HISTORY = bytes("history");
+  static final byte[] LEASES = bytes("leases");
 
   static final byte[] APPLIED_KEY = bytes("applied");
   static final byte[] REVISION_OFFSET_KEY = bytes("revision-offset");

@@ -62,6 +62,9 @@ public final class RocksKvStore implements AutoCloseable {
   private final AlarmTable alarms;
   private final AuthTable auth;
   private final HistoryTable history;
+  private final LeaseTable leases;
+  private final long maxLeases;
+  private volatile LeaseClock leaseClock = LeaseClock.NONE;
   private volatile ChangeListener changeListener;
   private volatile AppliedIndex applied;
   /**
@@ -88,7 +91,8 @@ public final class RocksKvStore implements AutoCloseable {
         new ColumnFamilyDescriptor(ColumnFamilies.META, cfOptions),
         new ColumnFamilyDescriptor(ColumnFamilies.SESSIONS, cfOptions),
         new ColumnFamilyDescriptor(ColumnFamilies.SESSION_META, cfOptions),
-        new ColumnFamilyDescriptor(ColumnFamilies.HISTORY, cfOptions));
+        new ColumnFamilyDescriptor(ColumnFamilies.HISTORY, cfOptions),
+        new ColumnFamilyDescriptor(ColumnFamilies.LEASES, cfOptions));
     this.handles = new ArrayList<>();
     this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
     this.kv = handles.get(1);
@@ -103,6 +107,8 @@ public final class RocksKvStore implements AutoCloseable {
     this.alarms = new AlarmTable(db, meta);
     this.auth = new AuthTable(db, meta);
     this.history = new HistoryTable(db, handles.get(5), meta);
+    this.leases = new LeaseTable(db, handles.get(6));
+    this.maxLeases = options.maxLeases();
   }
 
   /** Told, on the apply thread right after each commit, the events of every applied write that changed keys. */
@@ -113,6 +119,21 @@ public final class RocksKvStore implements AutoCloseable {
   /** Sets who hears of applied changes (one listener; null: nobody). */
   public void onChanges(ChangeListener listener) {
     this.changeListener = listener;
+  }
+
+  /** Sets the clock told of lease renewals and ends (null: none). */
+  public void onLeases(LeaseClock clock) {
+    this.leaseClock = clock == null ? LeaseClock.NONE : clock;
+  }
+
+  /** Every lease in the applied state, for the clock of a store just opened or installed. */
+  public List<LeaseRecord> leases() {
+    enter();
+    try {
+      return leases.all();
+    } finally {
+      exit();
+    }
   }
 
   /** For {@link StoreTransfer}, which streams a store out and seeds a new one. */
@@ -174,14 +195,21 @@ public final class RocksKvStore implements AutoCloseable {
         BatchView view = new BatchView(db, kv, batch, ro);
         long revision = revisionOf(index);
         List<Event> events = new ArrayList<>();
+        LeaseClock clock = leaseClock;
+        LeaseTable.Staged staged = leases.staged(batch, ro);
+        CommandApplier.Leases leaseContext = new CommandApplier.Leases(staged, caller == null ? "" : caller.identity(),
+            maxLeases, clock, new ArrayList<>(), new ArrayList<>());
         Response response = sessions.applyOnce(write, index, batch, ro,
-            () -> execute(write.commands(), caller, revision, view, index, events));
+            () -> execute(write.commands(), caller, revision, view, index, events, leaseContext));
         sessions.expireIdle(applied.index(), index, batch, ro);
         long historyStart = history.stage(batch, revision, events);
         batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
         db.write(writeOptions, batch);
         history.committed(historyStart);
+        staged.committed();
         applied = new AppliedIndex(term, index);
+        leaseContext.renewed().forEach(clock::renewed);
+        leaseContext.ended().forEach(clock::ended);
         ChangeListener listener = changeListener;
         if (listener != null && !events.isEmpty()) {
           listener.changed(revision, events);
@@ -292,13 +320,16 @@ public final class RocksKvStore implements AutoCloseable {
 
   /** Runs the commands of one entry in order; later commands see the writes of earlier ones. */
   private Response execute(List<Command> commands, Caller caller, long revision, KvView view, long index,
-      List<Event> events) {
+      List<Event> events, CommandApplier.Leases leaseContext) {
     AuthState state = auth.state();
     List<Result> results = new ArrayList<>(commands.size());
     for (Command c : commands) {
       String denied = Authorizer.denial(state, caller, c);
+      if (denied == null && !Authorizer.unrestricted(state, caller)) {
+        denied = LeaseTable.ownerDenial(leaseContext.table(), caller.identity(), c);
+      }
       results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied)
-          : applier.apply(c, revision, view, events));
+          : applier.apply(c, revision, view, events, leaseContext));
     }
     return new Response.Ok(index, results);
   }
@@ -354,10 +385,15 @@ public final class RocksKvStore implements AutoCloseable {
         byte[] appliedBytes = db.get(meta, ro, ColumnFamilies.APPLIED_KEY);
         long index = appliedBytes == null ? 0 : longAt(appliedBytes, 1);
         SnapshotView view = new SnapshotView(db, kv, ro);
+        CommandApplier.Leases leaseContext = CommandApplier.Leases.reading(leases.reader(ro), leaseClock);
         List<Result> results = new ArrayList<>(read.commands().size());
         for (Command c : read.commands()) {
           String denied = Authorizer.denial(state, caller, c);
-          results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied) : applier.apply(c, 0, view));
+          if (denied == null && !Authorizer.unrestricted(state, caller)) {
+            denied = LeaseTable.ownerDenial(leaseContext.table(), caller.identity(), c);
+          }
+          results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied)
+              : applier.apply(c, 0, view, leaseContext));
         }
         return new Response.Ok(index, results);
       } catch (RocksDBException e) {

@@ -22,6 +22,7 @@ final class CommandArbitraries {
     return Arbitraries.oneOf(
         bytes().map(Command.Get::new),
         Combinators.combine(bytes(), bytes()).as(Command.Put::new),
+        Combinators.combine(bytes(), bytes(), Arbitraries.longs()).as(Command.Put::new),
         bytes().map(Command.Delete::new),
         Combinators.combine(bytes(), bytes(), Arbitraries.integers()).as(Command.Range::new));
   }
@@ -33,6 +34,8 @@ final class CommandArbitraries {
         simpleCommands(),
         Combinators.combine(bytes(), expected, bytes()).as(Command.CompareAndSet::new),
         Combinators.combine(bytes(), bytes()).as(Command.PutIfAbsent::new),
+        Combinators.combine(Arbitraries.of(Command.Lease.Op.class), Arbitraries.longs(), Arbitraries.longs(),
+            Arbitraries.longs()).as(Command.Lease::new),
         Combinators.combine(guards().list().ofMaxSize(3), simpleCommands().list().ofMaxSize(3),
             simpleCommands().list().ofMaxSize(3)).as(Command.Txn::new));
   }
@@ -58,6 +61,8 @@ final class CommandArbitraries {
         Combinators.combine(Arbitraries.longs(), optionalKv).as(Result.DeleteResult::new),
         Combinators.combine(Arbitraries.of(true, false), Arbitraries.longs(), optionalKv).as(Result.CasResult::new),
         Combinators.combine(keyValues().list().ofMaxSize(3), Arbitraries.of(true, false)).as(Result.RangeResult::new),
+        Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs())
+            .as(Result.LeaseResult::new),
         Combinators.combine(Arbitraries.of(ErrorCode.class), Arbitraries.strings().ofMaxLength(20))
             .as(Result.Error::new));
   }

@@ -83,6 +83,34 @@ class CommandCodecTest {
     assertNull(limits.check(new Request.Read(List.of(new Command.Get(Bytes.utf8("k")))), 10));
   }
 
+  @Test
+  void badLeaseRequestsAreRefusedBeforeTheLog() {
+    RequestLimits limits = RequestLimits.DEFAULTS;
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, Command.Lease.grant(0)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, Command.Lease.grant(Command.Lease.MIN_TTL_MILLIS - 1)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, Command.Lease.grant(Command.Lease.MAX_TTL_MILLIS + 1)));
+    assertNull(check(limits, Command.Lease.grant(Command.Lease.MIN_TTL_MILLIS)));
+    assertNull(check(limits, Command.Lease.grant(Command.Lease.MAX_TTL_MILLIS)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, Command.Lease.keepAlive(0)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, Command.Lease.revoke(-5)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, new Command.Put(Bytes.utf8("k"), Bytes.EMPTY, -1)));
+    assertEquals(ErrorCode.INVALID_ARGUMENT, check(limits, new Command.Txn(List.of(),
+        List.of(Command.Lease.revoke(1)), List.of())), "no lease operation inside a transaction");
+    assertNull(limits.check(new Request.Read(List.of(Command.Lease.timeToLive(3))), 10));
+    assertEquals(ErrorCode.INVALID_ARGUMENT,
+        limits.check(new Request.Read(List.of(Command.Lease.keepAlive(3))), 10).code(), "a keep-alive is a write");
+  }
+
+  @Test
+  void aPutWithoutLeaseKeepsItsEarlierEncoding() {
+    Command.Put put = new Command.Put(Bytes.utf8("k"), Bytes.utf8("v"));
+    assertEquals(2, RequestCodec.encodeCommand(put)[0], "tag 2, as logged before leases existed");
+    Command.Put leased = new Command.Put(Bytes.utf8("k"), Bytes.utf8("v"), 7);
+    assertEquals(8, RequestCodec.encodeCommand(leased)[0]);
+    Request.Write w = Request.Write.unsessioned(List.of(leased, Command.Lease.expire(7, 42)));
+    assertEquals(w, RequestCodec.decode(RequestCodec.encode(w)));
+  }
+
   private static ErrorCode check(RequestLimits limits, Command c) {
     var f = limits.check(Request.Write.unsessioned(List.of(c)), 10);
     return f == null ? null : f.code();

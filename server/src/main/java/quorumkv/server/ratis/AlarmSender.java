@@ -2,13 +2,10 @@ package quorumkv.server.ratis;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.command.Request;
@@ -46,9 +43,7 @@ final class AlarmSender implements AutoCloseable {
       return;
     }
     if (client == null) {
-      client = RaftClient.newBuilder().setRaftGroup(node.group()).setParameters(node.raftParameters()).setProperties(RaftPropertiesFactory.forNodeClient())
-          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
-          .build();
+      client = node.newMemberClient(false, 10);
     }
     String id = node.config().nodeId();
     byte[] bytes = RequestCodec.encode(new Request.Alarm(id, raised));

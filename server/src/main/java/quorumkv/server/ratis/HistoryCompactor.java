@@ -10,9 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.command.Request;
@@ -101,12 +99,7 @@ final class HistoryCompactor implements AutoCloseable {
   /** Proposes the compaction through this node (the leader), waiting for it on the compactor's thread. */
   private void propose(long target) {
     if (client == null) {
-      client = RaftClient.newBuilder().setRaftGroup(node.group()).setParameters(node.raftParameters())
-          .setProperties(RaftPropertiesFactory.forNodeClient())
-          .setLeaderId(org.apache.ratis.protocol.RaftPeerId.valueOf(node.config().nodeId()))
-          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(200,
-              TimeUnit.MILLISECONDS)))
-          .build();
+      client = node.newMemberClient(true, 5);
     }
     byte[] bytes = RequestCodec.encode(new Request.Compact(target));
     try {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -65,6 +66,7 @@ public final class KvNode implements AutoCloseable {
   /** Every watch on this node; outlives member restarts (each new state machine reports to it). */
   private final WatchHub watchHub;
   private final HistoryCompactor compactor;
+  private final LeaseExpirer leaseExpirer;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -87,6 +89,7 @@ public final class KvNode implements AutoCloseable {
     this.watchHub = new WatchHub(new NodeWatchSource(this),
         config.watch().recentRevisions(), config.watch().progressInterval().toMillis());
     this.compactor = new HistoryCompactor(this, config.watch().historyRevisions(), config.watch().historyAge());
+    this.leaseExpirer = new LeaseExpirer(this);
     this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
         tls == null ? null : raftPortGuard, WatchService.definition(watchHub)));
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
@@ -120,6 +123,7 @@ public final class KvNode implements AutoCloseable {
     }
     doctor.start();
     compactor.start();
+    leaseExpirer.start();
     if (listenerRejoin != null) {
       listenerRejoin.start();
     }
@@ -348,6 +352,28 @@ public final class KvNode implements AutoCloseable {
     return server.getDivision(groupId);
   }
 
+  /**
+   * A Ratis client of this node's own, with its member certificate (full rights), for the requests the
+   * node proposes itself (alarms, compactions, lease expiries); {@code toSelf}: aimed at this node first
+   * (a leader-only job). Retries {@code attempts} times 200 ms apart; Ratis closes such a client for good
+   * once a request used them up, so callers build a new one after a failure.
+   */
+  RaftClient newMemberClient(boolean toSelf, int attempts) {
+    RaftClient.Builder b = RaftClient.newBuilder().setRaftGroup(group).setParameters(raftParameters)
+        .setProperties(RaftPropertiesFactory.forNodeClient())
+        .setRetryPolicy(org.apache.ratis.retry.RetryPolicies.retryUpToMaximumCountWithFixedSleep(attempts,
+            org.apache.ratis.util.TimeDuration.valueOf(200, java.util.concurrent.TimeUnit.MILLISECONDS)));
+    if (toSelf) {
+      b.setLeaderId(RaftPeerId.valueOf(config.nodeId()));
+    }
+    return b.build();
+  }
+
+  /** Leases this node expired while leading, since it started (a metric). */
+  public long leasesExpired() {
+    return leaseExpirer.expiredCount();
+  }
+
   public boolean isLeader() {
     try {
       return division().getInfo().isLeader();
@@ -434,6 +460,7 @@ public final class KvNode implements AutoCloseable {
     doctor.close();
     rejoiner.close();
     compactor.close();
+    leaseExpirer.close();
     server.close();
     watchHub.close();
     if (tls != null) {

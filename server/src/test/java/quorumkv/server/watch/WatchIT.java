@@ -36,14 +36,14 @@ import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.testing.LocalCluster;
 
 /** Watches end to end: order, revisions together, resume across node failures, compaction, grants, bad input. */
-class WatchIT {
+public class WatchIT {
   @TempDir
   Path dir;
 
   /** Records what a listener hears. */
-  static final class Recorder implements WatchListener {
-    final List<Event> events = new CopyOnWriteArrayList<>();
-    final List<Long> revisions = new CopyOnWriteArrayList<>();
+  public static final class Recorder implements WatchListener {
+    public final List<Event> events = new CopyOnWriteArrayList<>();
+    public final List<Long> revisions = new CopyOnWriteArrayList<>();
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     final List<Long> progress = new CopyOnWriteArrayList<>();
     final AtomicReference<KvException> error = new AtomicReference<>();
@@ -65,13 +65,13 @@ class WatchIT {
       error.set(e);
     }
 
-    List<String> described() {
+    public List<String> described() {
       return events.stream().map(e -> e.type() + " " + e.kv().key().toStringUtf8() + "=" + e.kv().value().toStringUtf8()
           + (e.previous() == null ? "" : " prev " + e.previous().value().toStringUtf8())).toList();
     }
   }
 
-  static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
+  public static void await(String what, Duration limit, BooleanSupplier condition) throws InterruptedException {
     long end = System.nanoTime() + limit.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > end) {
