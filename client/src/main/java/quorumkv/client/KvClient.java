@@ -81,6 +81,25 @@ public interface KvClient extends AutoCloseable {
     throw new UnsupportedOperationException("this client has no leases");
   }
 
+  /**
+   * Takes the lock {@code name}, waiting without bound behind earlier waiters (first come, first served);
+   * the lock lives as long as a lease of {@code leaseTtl} that the client keeps alive. See {@link KvLock}
+   * for fencing. A name so long that its keys would break the key limit is a {@link KvRejectedException}.
+   */
+  default KvLock lock(String name, java.time.Duration leaseTtl) {
+    throw new UnsupportedOperationException("this client has no locks");
+  }
+
+  /** As {@link #lock(String, java.time.Duration)}, waiting at most {@code maxWait} ({@link KvUnavailableException}). */
+  default KvLock lock(String name, java.time.Duration leaseTtl, java.time.Duration maxWait) {
+    throw new UnsupportedOperationException("this client has no locks");
+  }
+
+  /** The election {@code name}; candidates hold leases of {@code leaseTtl}. See {@link KvElection}. */
+  default KvElection election(String name, java.time.Duration leaseTtl) {
+    throw new UnsupportedOperationException("this client has no elections");
+  }
+
   /** Users, roles and grants (admins only; shared by this client and its views). */
   default KvAuth auth() {
     throw new UnsupportedOperationException("this client has no auth facet");

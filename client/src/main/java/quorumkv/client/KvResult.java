@@ -63,17 +63,17 @@ public sealed interface KvResult {
    */
   record Cas(long index, boolean succeeded, long revision, KeyValue current) implements KvResult {}
 
-  /** Keys in order; {@code more} is true if the limit cut the listing short. */
-  record Range(long index, List<KeyValue> keyValues, boolean more) implements KvResult {
+  /**
+   * Keys in order; {@code more} is true if the limit cut the listing short. {@code revision} is the
+   * revision of the state read: a watch from {@code revision + 1} sees every later change of those keys
+   * (read, then watch, and miss nothing).
+   */
+  record Range(long index, List<KeyValue> keyValues, boolean more, long revision) implements KvResult {
     public Range {
       keyValues = List.copyOf(keyValues);
     }
   }
 
-  /**
-   * A transaction: {@code succeeded} says whether every guard held; {@code results} has one entry per
-   * operation of the branch that ran, in order.
-   */
   /**
    * A lease (see {@link KvLeases}).
    *
@@ -85,6 +85,10 @@ public sealed interface KvResult {
   record Lease(long index, long id, java.time.Duration ttl, java.time.Duration remaining, long keys)
       implements KvResult {}
 
+  /**
+   * A transaction: {@code succeeded} says whether every guard held; {@code results} has one entry per
+   * operation of the branch that ran, in order.
+   */
   record Txn(long index, boolean succeeded, List<Result> results) implements KvResult {
     public Txn {
       results = List.copyOf(results);

@@ -156,6 +156,21 @@ public final class ClientCore implements KvClient {
     return new LeaseFacet(async, timer);
   }
 
+  @Override
+  public quorumkv.client.KvLock lock(String name, java.time.Duration leaseTtl) {
+    return LockRecipe.acquire(this, config.limits().maxKeyBytes(), name, Bytes.EMPTY, leaseTtl, -1);
+  }
+
+  @Override
+  public quorumkv.client.KvLock lock(String name, java.time.Duration leaseTtl, java.time.Duration maxWait) {
+    return LockRecipe.acquire(this, config.limits().maxKeyBytes(), name, Bytes.EMPTY, leaseTtl, maxWait.toNanos());
+  }
+
+  @Override
+  public quorumkv.client.KvElection election(String name, java.time.Duration leaseTtl) {
+    return new ElectionFacet(this, config.limits().maxKeyBytes(), name, leaseTtl);
+  }
+
   /**
    * A view sending every request on behalf of {@code caller} (quorum durability; writes are not batched
    * with other callers'). Honoured only from a member node's certificate: a node vouches for an HTTP caller
@@ -271,6 +286,21 @@ public final class ClientCore implements KvClient {
     @Override
     public quorumkv.client.KvLeases leases() {
       return new LeaseFacet(async, timer);
+    }
+
+    @Override
+    public quorumkv.client.KvLock lock(String name, java.time.Duration leaseTtl) {
+      return LockRecipe.acquire(this, config.limits().maxKeyBytes(), name, Bytes.EMPTY, leaseTtl, -1);
+    }
+
+    @Override
+    public quorumkv.client.KvLock lock(String name, java.time.Duration leaseTtl, java.time.Duration maxWait) {
+      return LockRecipe.acquire(this, config.limits().maxKeyBytes(), name, Bytes.EMPTY, leaseTtl, maxWait.toNanos());
+    }
+
+    @Override
+    public quorumkv.client.KvElection election(String name, java.time.Duration leaseTtl) {
+      return new ElectionFacet(this, config.limits().maxKeyBytes(), name, leaseTtl);
     }
 
     @Override

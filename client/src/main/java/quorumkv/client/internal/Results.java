@@ -26,7 +26,7 @@ final class Results {
 
   static KvResult.Range range(Response.Ok ok) {
     Result.RangeResult r = single(ok, Result.RangeResult.class, false);
-    return new KvResult.Range(ok.index(), r.kvs(), r.more());
+    return new KvResult.Range(ok.index(), r.kvs(), r.more(), r.revision());
   }
 
   static KvResult.Put put(Response.Ok ok) {

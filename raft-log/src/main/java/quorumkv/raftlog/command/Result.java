@@ -27,10 +27,18 @@ public sealed interface Result {
    */
   record CasResult(boolean succeeded, long revision, KeyValue current) implements Result {}
 
-  /** @param more true if the limit cut the listing short. */
-  record RangeResult(List<KeyValue> kvs, boolean more) implements Result {
+  /**
+   * @param more true if the limit cut the listing short.
+   * @param revision the revision of the state it read (0 from a node of an earlier version): a watch from
+   *     the revision after it misses no change since the read
+   */
+  record RangeResult(List<KeyValue> kvs, boolean more, long revision) implements Result {
     public RangeResult {
       kvs = List.copyOf(kvs);
+    }
+
+    public RangeResult(List<KeyValue> kvs, boolean more) {
+      this(kvs, more, 0);
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.List;
 public final class ResultCodec {
   private static final int KIND_OK = 1, KIND_FAILED = 2;
   private static final int R_GET = 1, R_PUT = 2, R_DELETE = 3, R_CAS = 4, R_RANGE = 5, R_TXN = 6, R_ERROR = 7, R_AUTH = 8,
-      R_LEASE = 9;
+      R_LEASE = 9, R_RANGE_AT = 10;
 
   private ResultCodec() {}
 
@@ -82,12 +82,13 @@ public final class ResultCodec {
       w.i64(c.revision());
       w.optionalKv(c.current());
     } else if (res instanceof Result.RangeResult rr) {
-      w.u8(R_RANGE);
+      w.u8(R_RANGE_AT); // R_RANGE without the revision: still decoded, from recorded session results
       w.i32(rr.kvs().size());
       for (KeyValue kv : rr.kvs()) {
         w.kv(kv);
       }
       w.bool(rr.more());
+      w.i64(rr.revision());
     } else if (res instanceof Result.TxnResult t) {
       w.u8(R_TXN);
       w.bool(t.succeeded());
@@ -126,13 +127,15 @@ public final class ResultCodec {
       case R_PUT: return new Result.PutResult(r.i64(), r.optionalKv());
       case R_DELETE: return new Result.DeleteResult(r.i64(), r.optionalKv());
       case R_CAS: return new Result.CasResult(r.bool(), r.i64(), r.optionalKv());
-      case R_RANGE: {
+      case R_RANGE:
+      case R_RANGE_AT: {
         int n = r.count();
         List<KeyValue> kvs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
           kvs.add(r.kv());
         }
-        return new Result.RangeResult(kvs, r.bool());
+        boolean more = r.bool();
+        return new Result.RangeResult(kvs, more, tag == R_RANGE_AT ? r.i64() : 0);
       }
       case R_TXN: {
         if (!allowTxn) {

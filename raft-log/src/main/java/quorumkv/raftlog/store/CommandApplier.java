@@ -37,7 +37,10 @@ final class CommandApplier {
     }
   }
 
-  /** Applies a read-only command (a write command would change {@code view} without recording its events). */
+  /**
+   * Applies a read-only command on the state at {@code revision} (a write command would change {@code view}
+   * without recording its events).
+   */
   Result apply(Command command, long revision, KvView view, Leases leases) {
     return apply(command, revision, view, new ArrayList<>(), leases);
   }
@@ -121,7 +124,7 @@ final class CommandApplier {
       Scans.Page page = view.scan(r.start(), r.end(), limit + 1);
       List<KeyValue> kvs = page.kvs();
       boolean more = page.truncated() || kvs.size() > limit;
-      return new Result.RangeResult(kvs.size() > limit ? kvs.subList(0, limit) : kvs, more);
+      return new Result.RangeResult(kvs.size() > limit ? kvs.subList(0, limit) : kvs, more, revision);
     }
 
     @Override

@@ -393,7 +393,7 @@ public final class RocksKvStore implements AutoCloseable {
             denied = LeaseTable.ownerDenial(leaseContext.table(), caller.identity(), c);
           }
           results.add(denied != null ? new Result.Error(ErrorCode.PERMISSION_DENIED, denied)
-              : applier.apply(c, 0, view, leaseContext));
+              : applier.apply(c, revisionOf(index), view, leaseContext));
         }
         return new Response.Ok(index, results);
       } catch (RocksDBException e) {

@@ -60,7 +60,8 @@ final class CommandArbitraries {
         Combinators.combine(Arbitraries.longs(), optionalKv).as(Result.PutResult::new),
         Combinators.combine(Arbitraries.longs(), optionalKv).as(Result.DeleteResult::new),
         Combinators.combine(Arbitraries.of(true, false), Arbitraries.longs(), optionalKv).as(Result.CasResult::new),
-        Combinators.combine(keyValues().list().ofMaxSize(3), Arbitraries.of(true, false)).as(Result.RangeResult::new),
+        Combinators.combine(keyValues().list().ofMaxSize(3), Arbitraries.of(true, false), Arbitraries.longs())
+            .as(Result.RangeResult::new),
         Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs())
             .as(Result.LeaseResult::new),
         Combinators.combine(Arbitraries.of(ErrorCode.class), Arbitraries.strings().ofMaxLength(20))
