@@ -259,6 +259,46 @@ class OperatorSurfaceIT {
     assertEquals(ExitCodes.USAGE, Cli.run("frobnicate").exitCode());
   }
 
+  /** lock runs a command holding the lock (one holder at a time, token in its environment); elect campaigns and listens. */
+  @Test
+  @Order(7)
+  void cliLockAndElect() throws Exception {
+    String ep = endpoints();
+    Path token = dir.resolve("token.txt");
+    // --insecure-plaintext before "--": everything after it is the command's.
+    Cli.Run code = Cli.run("lock", "cli/lk", "--endpoints", ep, "--insecure-plaintext", "--", "sh", "-c",
+        "echo $QUORUMKV_LOCK_TOKEN > '" + token + "'; exit 3");
+    assertEquals(3, code.exitCode(), "the command's own exit code: " + code);
+    assertTrue(Long.parseLong(Files.readString(token).trim()) > 0, "the fencing token: " + Files.readString(token));
+    assertTrue(code.err().contains("holding lock cli/lk"), code.toString());
+    Path held = dir.resolve("held");
+    String critical = "mkdir '" + held + "' || exit 9; sleep 1; rmdir '" + held + "'";
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      var first = pool.submit(() -> Cli.run("lock", "cli/lk", "--endpoints", ep, "--insecure-plaintext", "--", "sh", "-c",
+          critical));
+      var second = pool.submit(() -> Cli.run("lock", "cli/lk", "--endpoints", ep, "--insecure-plaintext", "--", "sh", "-c",
+          critical));
+      assertEquals(ExitCodes.OK, first.get(60, java.util.concurrent.TimeUnit.SECONDS).exitCode(), "never two holders");
+      assertEquals(ExitCodes.OK, second.get(60, java.util.concurrent.TimeUnit.SECONDS).exitCode(), "never two holders");
+      var leader = pool.submit(() -> plainCli("elect", "cli/el", "node-a", "--for", "3", "--endpoints", ep));
+      Thread.sleep(1_500);
+      Cli.Run listen = plainCli("elect", "cli/el", "--listen", "--for", "4", "--endpoints", ep);
+      Cli.Run led = leader.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      assertEquals(ExitCodes.OK, led.exitCode(), led.toString());
+      assertTrue(led.out().startsWith("elected: cli/el = node-a (fencing token "), led.toString());
+      java.util.List<String> lines = listen.out().lines().toList();
+      assertEquals(2, lines.size(), listen.toString());
+      assertTrue(lines.get(0).startsWith("leader: node-a"), listen.toString());
+      assertEquals("leader: none", lines.get(1), "it resigned: " + listen);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(ExitCodes.REJECTED, Cli.run("lock", "n".repeat(5000), "--endpoints", ep, "--insecure-plaintext", "--", "true")
+        .exitCode());
+    assertEquals(ExitCodes.USAGE, plainCli("elect", "cli/el", "--endpoints", ep).exitCode(), "neither proposal nor --listen");
+  }
+
   @Test
   @Order(8)
   void cliClusterStatusAndSnapshotSave() throws IOException {
