@@ -211,6 +211,15 @@ public final class NodeMetrics implements StateMachineListener {
         .callback(cb -> cb.call(watches.getAsInt())).register(registry);
   }
 
+  /** Leases in this node's applied state, and leases this node expired while it led. */
+  public void registerLeases(java.util.function.IntSupplier leases, java.util.function.LongSupplier expired) {
+    GaugeWithCallback.builder().name("quorumkv_leases").help("Leases in this node's applied state")
+        .callback(cb -> cb.call(leases.getAsInt())).register(registry);
+    CounterWithCallback.builder().name("quorumkv_leases_expired_total")
+        .help("Leases this node expired while it was the leader (their keys deleted), since it started")
+        .callback(cb -> cb.call(expired.getAsLong())).register(registry);
+  }
+
   @Override
   public void snapshotInstalled(long index) {
     snapshotInstalls.inc();

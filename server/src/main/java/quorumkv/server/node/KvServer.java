@@ -95,6 +95,7 @@ public final class KvServer implements AutoCloseable {
       metrics.registerHttpBudget(http::inflightBytes, http.inflightLimit(), http::refusedForBytes);
       metrics.registerRaftPortDenials(node::raftCallsDenied);
       metrics.registerWatches(node::watchCount);
+      metrics.registerLeases(node::leaseCount, node::leasesExpired);
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
       if (ops != null) {

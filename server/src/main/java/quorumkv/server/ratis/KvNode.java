@@ -369,6 +369,12 @@ public final class KvNode implements AutoCloseable {
     return b.build();
   }
 
+  /** Leases in this node's applied state (0 while its state machine is not loaded). */
+  public int leaseCount() {
+    KvStateMachine sm = stateMachine;
+    return sm == null ? 0 : sm.leaseDeadlines().size();
+  }
+
   /** Leases this node expired while leading, since it started (a metric). */
   public long leasesExpired() {
     return leaseExpirer.expiredCount();
