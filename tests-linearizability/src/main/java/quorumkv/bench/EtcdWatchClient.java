@@ -67,6 +67,11 @@ final class EtcdWatchClient implements WatchClient {
   }
 
   @Override
+  public String servedBy() {
+    return "3 members";   // jetcd's round robin: each watch stream on the next member
+  }
+
+  @Override
   public int failed() {
     return failed.get();
   }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import quorumkv.client.ClusterStatus;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvException;
@@ -57,6 +58,22 @@ final class QuorumKvWatchClient implements WatchClient {
   public int established() {
     synchronized (watches) {
       return (int) watches.stream().filter(w -> w.nextRevision() > 0).count();
+    }
+  }
+
+  /**
+   * The node the client's one watch stream reaches: its first member (voters in id order, so n1 in
+   * bin/bench's cluster; it moves on only when the stream breaks), and whether that node leads now. Asks
+   * the leader for the cluster status, which needs an admin: "?" as the ordinary user of TLS runs.
+   */
+  @Override
+  public String servedBy() {
+    try {
+      ClusterStatus status = client.admin().clusterStatus();
+      ClusterStatus.Member first = status.voters().get(0);
+      return first.id() + (first.leader() ? " (leader)" : " (follower)");
+    } catch (RuntimeException e) {
+      return "?";
     }
   }
 

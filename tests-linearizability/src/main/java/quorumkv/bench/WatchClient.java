@@ -18,6 +18,12 @@ interface WatchClient extends AutoCloseable {
   /** Watches opened so far that ended with an error (each one is also printed, the first few in full). */
   int failed();
 
+  /**
+   * Where the watches are served, for the delivery table: delivery from a follower waits for it to learn of
+   * the commit, so the numbers depend on it. "?" if the client cannot tell.
+   */
+  String servedBy();
+
   /** Closes every watch opened so far; the client stays open for more. */
   void closeWatches();
 

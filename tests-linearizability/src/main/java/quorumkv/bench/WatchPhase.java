@@ -126,8 +126,9 @@ final class WatchPhase {
     }
     // Generous: the servers may need a while for thousands of watches on a 2-core machine.
     long deadline = t0 + TimeUnit.SECONDS.toNanos(60) + TimeUnit.MILLISECONDS.toNanos(10L * keys.length);
+    // Counting confirmations walks every watch: every 20 ms is enough for a time reported to 0.1 s.
     while (watcher.established() + watcher.failed() < keys.length && System.nanoTime() < deadline) {
-      Thread.sleep(10);
+      Thread.sleep(20);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     int established = watcher.established();
@@ -144,6 +145,7 @@ final class WatchPhase {
   /** {@link #puts} puts to {@code keys} (put i to key i mod length), each event timed against its ack. */
   private void delivery(int watchCount, String[] keys) throws Exception {
     DeliveryLatencies lat = new DeliveryLatencies(puts);
+    String servedBy = watcher.servedBy();   // before the puts: the leader may change, it is rare on loopback
     current.set(lat);
     long timeoutMs = opTimeout.toMillis();
     BenchRow putRow = runner.measure("put->" + watchCount + "w", DELIVERY_CONCURRENCY, DELIVERY_MAX_SECONDS, 0, 0,
@@ -168,12 +170,12 @@ final class WatchPhase {
     current.set(null);
     DeliveryLatencies.Summary s = lat.summary();
     long[] l = s.latenciesNanos();
-    WatchRows.Delivery row = new WatchRows.Delivery(run, target.name(), watchCount, s.acked(), s.seen(), s.early(),
-        s.unacked(), s.repeats(), s.foreign(), LatencySamples.percentileMs(l, 0.50),
+    WatchRows.Delivery row = new WatchRows.Delivery(run, target.name(), watchCount, servedBy, s.acked(), s.seen(),
+        s.early(), s.unacked(), s.repeats(), s.foreign(), LatencySamples.percentileMs(l, 0.50),
         LatencySamples.percentileMs(l, 0.99), l.length == 0 ? Double.NaN : l[l.length - 1] / 1e6, putRow.errors());
-    System.out.printf("  delivery with %d watch%s: %d of %d events, p50 %.2f ms, p99 %.2f ms, max %.1f ms, %d early: %s%n",
-        watchCount, watchCount == 1 ? "" : "es", s.seen(), s.acked(), row.p50Ms(), row.p99Ms(), row.maxMs(), s.early(),
-        WatchRows.check(row));
+    System.out.printf("  delivery with %d watch%s (served by %s): %d of %d events, p50 %.2f ms, p99 %.2f ms,"
+        + " max %.1f ms, %d early: %s%n", watchCount, watchCount == 1 ? "" : "es", servedBy, s.seen(), s.acked(),
+        row.p50Ms(), row.p99Ms(), row.maxMs(), s.early(), WatchRows.check(row));
     if (!row.exact()) {
       String loud = String.format("WATCH MISMATCH (%s, %d watches): %d acknowledged puts, %d events seen, %d repeated,"
           + " %d foreign", target.name(), watchCount, s.acked(), s.seen(), s.repeats(), s.foreign());

@@ -18,12 +18,13 @@ final class WatchRows {
   private WatchRows() {}
 
   /**
-   * Delivery latency with {@code watches} open: puts acknowledged, their events seen by a listener, how
+   * Delivery latency with {@code watches} open, served by {@code servedBy} (a node, and whether it leads
+   * then, or "3 members"): puts acknowledged, their events seen by a listener, how
    * many arrived before the acknowledgement, events of unacknowledged puts, repeats and foreign events,
    * latency percentiles (acknowledgement to listener, 0 when early), failed puts.
    */
-  record Delivery(String run, String system, int watches, long acked, long seen, long early, long unacked,
-      long repeats, long foreign, double p50Ms, double p99Ms, double maxMs, long putErrors) {
+  record Delivery(String run, String system, int watches, String servedBy, long acked, long seen, long early,
+      long unacked, long repeats, long foreign, double p50Ms, double p99Ms, double maxMs, long putErrors) {
 
     /** Every acknowledged put's event seen once, nothing else: anything else is a mismatch to report. */
     boolean exact() {
@@ -31,7 +32,7 @@ final class WatchRows {
     }
 
     String toTsv() {
-      return String.join("\t", "delivery", run, system, Integer.toString(watches), Long.toString(acked),
+      return String.join("\t", "delivery", run, system, Integer.toString(watches), servedBy, Long.toString(acked),
           Long.toString(seen), Long.toString(early), Long.toString(unacked), Long.toString(repeats),
           Long.toString(foreign), num(p50Ms), num(p99Ms), num(maxMs), Long.toString(putErrors));
     }
@@ -73,10 +74,11 @@ final class WatchRows {
         continue;
       }
       String[] f = line.split("\t");
-      if (f[0].equals("delivery") && f.length == 14) {
-        deliveries.add(new Delivery(f[1], f[2], Integer.parseInt(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5]),
+      if (f[0].equals("delivery") && f.length == 15) {
+        deliveries.add(new Delivery(f[1], f[2], Integer.parseInt(f[3]), f[4], Long.parseLong(f[5]),
             Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9]),
-            Double.parseDouble(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]), Long.parseLong(f[13])));
+            Long.parseLong(f[10]), Double.parseDouble(f[11]), Double.parseDouble(f[12]), Double.parseDouble(f[13]),
+            Long.parseLong(f[14])));
       } else if (f[0].equals("memory") && f.length == 10) {
         memories.add(new Memory(f[1], f[2], Integer.parseInt(f[3]), Double.parseDouble(f[4]), f[5],
             Long.parseLong(f[6]), Long.parseLong(f[7]), Long.parseLong(f[8]), Long.parseLong(f[9])));
@@ -87,17 +89,17 @@ final class WatchRows {
     return deliveryTable(deliveries) + "\n" + memoryTable(memories);
   }
 
-  private static final String[] DELIVERY_HEADER = {"system", "watches", "puts acked", "events seen", "early",
-      "p50 ms", "p99 ms", "max ms", "put errors", "check"};
+  private static final String[] DELIVERY_HEADER = {"system", "watches", "served by", "puts acked", "events seen",
+      "early", "p50 ms", "p99 ms", "max ms", "put errors", "check"};
 
   static String deliveryTable(List<Delivery> rows) {
     List<String[]> cells = new ArrayList<>();
     for (Delivery r : rows) {
-      cells.add(new String[] {r.system, Integer.toString(r.watches), Long.toString(r.acked), Long.toString(r.seen),
-          Long.toString(r.early), TextTable.fmt("%.2f", r.p50Ms), TextTable.fmt("%.2f", r.p99Ms),
+      cells.add(new String[] {r.system, Integer.toString(r.watches), r.servedBy, Long.toString(r.acked),
+          Long.toString(r.seen), Long.toString(r.early), TextTable.fmt("%.2f", r.p50Ms), TextTable.fmt("%.2f", r.p99Ms),
           TextTable.fmt("%.1f", r.maxMs), Long.toString(r.putErrors), check(r)});
     }
-    return TextTable.render(DELIVERY_HEADER, cells, "lrrrrrrrrl");
+    return TextTable.render(DELIVERY_HEADER, cells, "lrlrrrrrrrl");
   }
 
   /** "ok", or what is wrong, loudly: missing, repeated or foreign events (events of failed puts are fine). */

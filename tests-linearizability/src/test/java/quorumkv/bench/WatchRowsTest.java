@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /** The watch phase's rows and tables, and the parsing of what ServerMemory reads. */
 class WatchRowsTest {
-  private static final WatchRows.Delivery OK = new WatchRows.Delivery("r", "quorumkv", 10000, 2000, 2000, 12, 0, 0, 0,
+  private static final WatchRows.Delivery OK = new WatchRows.Delivery("r", "quorumkv", 10000, "n1 (follower)", 2000, 2000, 12, 0, 0, 0,
       1.25, 7.5, 20.0, 0);
   private static final WatchRows.Memory MEMORY = new WatchRows.Memory("r", "etcd", 10000, 1.5, "RSS",
       100_000_000, 130_000_000, 50_000_000, 52_000_000);
@@ -17,7 +17,7 @@ class WatchRowsTest {
   @Test
   void rowsSurviveTheirTsvAndPrintAsTwoTables() {
     String tables = WatchRows.tables(List.of(OK.toTsv(), "", "# comment", MEMORY.toTsv()));
-    assertTrue(tables.contains("| quorumkv |   10000 |       2000 |        2000 |    12 |   1.25 |   7.50 |   20.0 |"),
+    assertTrue(tables.contains("| quorumkv |   10000 | n1 (follower) |       2000 |        2000 |    12 |   1.25 |   7.50 |   20.0 |"),
         tables);
     assertTrue(tables.contains("|          0 | ok    |"), tables);
     // 30 MB over 10000 watches: 3000 bytes each; the driver's 2 MB: 200 bytes each.
@@ -29,10 +29,10 @@ class WatchRowsTest {
   @Test
   void aMismatchIsSpelledOutAndEventsOfFailedPutsAreNot() {
     assertEquals("ok", WatchRows.check(OK));
-    assertEquals("ok (+2 of failed puts)", WatchRows.check(new WatchRows.Delivery("r", "etcd", 1, 10, 10, 0, 2, 0, 0,
+    assertEquals("ok (+2 of failed puts)", WatchRows.check(new WatchRows.Delivery("r", "etcd", 1, "3 members", 10, 10, 0, 2, 0, 0,
         1, 1, 1, 2)));
     assertEquals("MISMATCH: 3 MISSING, 1 REPEATED, 4 FOREIGN", WatchRows.check(new WatchRows.Delivery("r", "etcd", 1,
-        10, 7, 0, 0, 1, 4, 1, 1, 1, 0)));
+        "3 members", 10, 7, 0, 0, 1, 4, 1, 1, 1, 0)));
   }
 
   @Test

@@ -106,10 +106,10 @@ class BenchScriptIT {
       assertEquals("0", cells[8].strip(), "errors in " + String.join("|", cells));
     }
     for (String watches : List.of("1", "100")) {
-      String[] cells = rows.stream().map(l -> l.split("\\|")).filter(c -> c.length == 11 && c[2].strip().equals(watches))
+      String[] cells = rows.stream().map(l -> l.split("\\|")).filter(c -> c.length == 12 && c[2].strip().equals(watches))
           .findFirst().orElseThrow(() -> new AssertionError("no delivery row with " + watches + " watches: " + rows));
-      assertEquals("50", cells[3].strip(), "puts acknowledged: " + String.join("|", cells));
-      assertEquals("ok", cells[10].strip(), "every event once: " + String.join("|", cells));
+      assertEquals("50", cells[4].strip(), "puts acknowledged: " + String.join("|", cells));
+      assertEquals("ok", cells[11].strip(), "every event once: " + String.join("|", cells));
     }
     assertTrue(rows.stream().map(l -> l.split("\\|")).anyMatch(c -> c.length == 8 && c[2].strip().equals("100")
         && c[4].strip().equals("live heap")), "a memory row for 100 idle watches: " + rows);
