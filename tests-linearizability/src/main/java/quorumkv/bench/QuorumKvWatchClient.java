@@ -63,8 +63,8 @@ final class QuorumKvWatchClient implements WatchClient {
 
   /**
    * The node the client's one watch stream reaches: its first member (voters in id order, so n1 in
-   * bin/bench's cluster; it moves on only when the stream breaks), and whether that node leads now. Asks
-   * the leader for the cluster status, which needs an admin: "?" as the ordinary user of TLS runs.
+   * bin/bench's cluster; it moves on only when the stream breaks), and whether that node leads now, from
+   * the cluster status (the leader's view); "?" if it cannot be read.
    */
   @Override
   public String servedBy() {
