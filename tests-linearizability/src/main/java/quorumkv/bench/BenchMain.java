@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * BenchMain --system quorumkv|etcd --endpoints A,B,C [--server-pids P1,P2,P3] [--concurrency 1,16,64]
  *           [--warmup-seconds 40] [--warmup-min-ops 20000] [--put-seconds 20] [--get-seconds 10] [--keys 1000] [--value-bytes 1024]
  *           [--op-timeout-ms 10000] [--max-ops-per-phase 5000000] [--results FILE.tsv] [--run LABEL]
- *           [--write-batching default|off|MAXxINFLIGHT]
+ *           [--write-batching default|off|MAXxINFLIGHT] [--phases put,get,watch] [--watches 10000]
+ *           [--watch-puts 2000] [--watch-results FILE.tsv]
  * </pre>
  *
  * Flags are parsed by picocli ({@code --flag value} or {@code --flag=value}; {@code --help} lists them with
@@ -36,7 +37,9 @@ import picocli.CommandLine.Spec;
  * third, at the highest concurrency, each going on until it has also done {@code --warmup-min-ops}
  * operations, for at most 90 s more: JIT compilation in the server JVMs needs tens of seconds and tens of
  * thousands of operations, and a system that starts slow would otherwise warm up less), then measured puts
- * at each concurrency, then measured linearizable gets at each concurrency. Each worker stops at the
+ * at each concurrency, then measured linearizable gets at each concurrency, then the watch phase
+ * ({@link WatchPhase}: delivery latency with 1 and with {@code --watches} watches, puts with and without
+ * that many idle watches, memory per idle watch); {@code --phases} picks which measured phases run. Each worker stops at the
  * phase's end time or at its share of {@code --max-ops-per-phase}, whichever comes first; a failed
  * operation counts as an error and the worker pauses 5 ms before its next one.
  */
@@ -116,6 +119,33 @@ public final class BenchMain implements Callable<Integer> {
       description = "QuorumKV: the client's write batching, e.g. 64x4 (default ${DEFAULT-VALUE})")
   String writeBatching;
 
+  @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "put,get,watch",
+      description = "measured phases, of put, get and watch; preload and warm-up always run"
+          + " (default ${DEFAULT-VALUE})")
+  List<String> phases;
+
+  @Option(names = "--watches", paramLabel = "N", defaultValue = "10000",
+      description = "watch phase: idle watches opened at once (default ${DEFAULT-VALUE})")
+  int watches;
+
+  @Option(names = "--watch-puts", paramLabel = "N", defaultValue = "2000",
+      description = "watch phase: puts per delivery-latency measurement (default ${DEFAULT-VALUE})")
+  int watchPuts;
+
+  @Option(names = "--watch-results", paramLabel = "FILE.tsv", defaultValue = "",
+      description = "append the watch phase's delivery and memory rows to this file (BenchTable --watch prints them)")
+  String watchResults;
+
+  private static final List<String> PHASES = List.of("put", "get", "watch");
+
+  /** False when the watch phase saw a mismatch or a failed watch: said again under the table. */
+  private boolean watchesClean = true;
+  private List<String> watchRows = List.of();
+
+  boolean runs(String phase) {
+    return phases.contains(phase);
+  }
+
   private static PhaseRunner.Op put(int keys) {
     return (t, rnd, v) -> {
       t.put(rnd.nextInt(keys), v);
@@ -165,8 +195,13 @@ public final class BenchMain implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--system quorumkv|etcd and --endpoints are required");
     }
     if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 1024) || keys < 1
-        || valueBytes < 0 || maxOpsPerPhase < 1 || warmupSeconds < 0 || putSeconds <= 0 || getSeconds <= 0) {
+        || valueBytes < 0 || maxOpsPerPhase < 1 || warmupSeconds < 0 || putSeconds <= 0 || getSeconds <= 0
+        || watches < 1 || watchPuts < 1) {
       throw new ParameterException(spec.commandLine(), "bad numbers");
+    }
+    if (phases.isEmpty() || !PHASES.containsAll(phases)) {
+      throw new ParameterException(spec.commandLine(), "--phases: a list of " + String.join(",", PHASES)
+          + ", got " + String.join(",", phases));
     }
   }
 
@@ -186,12 +221,11 @@ public final class BenchMain implements Callable<Integer> {
     List<BenchRow> rows = new ArrayList<>();
     try (BenchTarget target = system.equals("etcd")
         ? new EtcdTarget(endpoints, keys, opTimeout, tlsDir)
-        : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(writeBatching),
-            tlsDir == null ? quorumkv.client.KvClientConfig.Tls.PLAINTEXT : quorumkv.client.KvClientConfig.Tls.of(
-                tlsDir.resolve("ca.pem"), tlsDir.resolve("app.pem"), tlsDir.resolve("app.key")))) {
+        : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(writeBatching), qkvTls())) {
       PhaseRunner runner = new PhaseRunner(run, target, pids, valueBytes, opTimeout, maxOps, results, rows);
-      System.out.printf("%s: %s, %d keys, %d-byte values, concurrency %s, warm-up %.0f s, puts %.0f s, gets %.0f s%n",
-          system, endpoints, keys, valueBytes, Arrays.toString(concurrency), warmup, putSeconds, getSeconds);
+      System.out.printf("%s: %s, %d keys, %d-byte values, concurrency %s, warm-up %.0f s, puts %.0f s, gets %.0f s,"
+          + " phases %s, %d watches, %d puts per delivery measurement%n", system, endpoints, keys, valueBytes,
+          Arrays.toString(concurrency), warmup, putSeconds, getSeconds, String.join(",", phases), watches, watchPuts);
 
       // Preload: every key once (retried up to 3 times), so that every later get finds its key.
       AtomicInteger nextKey = new AtomicInteger();
@@ -217,15 +251,42 @@ public final class BenchMain implements Callable<Integer> {
         runner.phase("warmup-get", maxConcurrency, warmup / 3, warmupMinOps, 90, maxOps,
             get(keys));
       }
-      for (int c : concurrency) {
+      for (int c : runs("put") ? concurrency : new int[0]) {
         runner.phase("put", c, putSeconds, 0, 0, maxOps, put(keys));
       }
-      for (int c : concurrency) {
+      for (int c : runs("get") ? concurrency : new int[0]) {
         runner.phase("get", c, getSeconds, 0, 0, maxOps, get(keys));
+      }
+      if (runs("watch")) {
+        try (WatchClient watcher = watchClient()) {
+          WatchPhase phase = new WatchPhase(run, target, watcher, runner, pids, system.equals("quorumkv"), watches,
+              watchPuts, valueBytes, putSeconds, opTimeout, maxOps, watchResults.isEmpty() ? null
+              : Path.of(watchResults));
+          watchesClean = phase.run(put(keys));
+          watchRows = phase.rows();
+        }
       }
     }
     System.out.println();
     System.out.print(BenchRow.table(rows));
+    if (!watchRows.isEmpty()) {
+      System.out.println();
+      System.out.print(WatchRows.tables(watchRows));
+    }
+    if (!watchesClean) {
+      System.out.println("bench: the watch phase saw missing, repeated or foreign events, or failed watches: see above");
+    }
     return 0;
+  }
+
+  /** The watch phase's own client (apart from the target's, which puts), for the same system and TLS. */
+  private WatchClient watchClient() throws javax.net.ssl.SSLException {
+    return system.equals("etcd") ? new EtcdWatchClient(endpoints(), tlsDir)
+        : new QuorumKvWatchClient(endpoints(), Duration.ofMillis(opTimeoutMs), qkvTls());
+  }
+
+  private quorumkv.client.KvClientConfig.Tls qkvTls() {
+    return tlsDir == null ? quorumkv.client.KvClientConfig.Tls.PLAINTEXT : quorumkv.client.KvClientConfig.Tls.of(
+        tlsDir.resolve("ca.pem"), tlsDir.resolve("app.pem"), tlsDir.resolve("app.key"));
   }
 }

@@ -56,45 +56,20 @@ record BenchRow(String run, String system, String phase, int concurrency, long o
   /** A Markdown table (readable as plain text too) of {@code rows}, in their order. */
   static String table(List<BenchRow> rows) {
     List<String[]> cells = new ArrayList<>();
-    cells.add(HEADER);
     for (BenchRow r : rows) {
       cells.add(new String[] {r.system, r.phase, Integer.toString(r.concurrency), fmt("%.0f", r.opsPerSecond()),
           fmt("%.2f", r.p50Ms), fmt("%.2f", r.p99Ms), fmt("%.1f", r.maxMs), Long.toString(r.errors),
           Long.toString(r.ops), cpu("%.3f", r.serverCpuMsPerOp()), cpu("%.2f", r.serverCores()),
           cpu("%.2f", r.driverCores()), cpu("%.2f", r.otherCores)});
     }
-    int[] width = new int[HEADER.length];
-    for (String[] row : cells) {
-      for (int i = 0; i < row.length; i++) {
-        width[i] = Math.max(width[i], row[i].length());
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int r = 0; r < cells.size(); r++) {
-      String[] row = cells.get(r);
-      sb.append('|');
-      for (int i = 0; i < row.length; i++) {
-        // Text columns left-aligned, numbers right-aligned.
-        String pad = " ".repeat(width[i] - row[i].length());
-        sb.append(' ').append(i < 2 ? row[i] + pad : pad + row[i]).append(" |");
-      }
-      sb.append('\n');
-      if (r == 0) {
-        sb.append('|');
-        for (int i = 0; i < row.length; i++) {
-          sb.append(i < 2 ? "-".repeat(width[i] + 2) : "-".repeat(width[i] + 1) + ":").append('|');
-        }
-        sb.append('\n');
-      }
-    }
-    return sb.toString();
+    return TextTable.render(HEADER, cells, "llrrrrrrrrrrr");
   }
 
   private static String fmt(String f, double d) {
-    return Double.isNaN(d) ? "-" : String.format(Locale.ROOT, f, d);
+    return TextTable.fmt(f, d);
   }
 
   private static String cpu(String f, double d) {
-    return d < 0 || Double.isNaN(d) ? "?" : String.format(Locale.ROOT, f, d);
+    return TextTable.known(f, d);
   }
 }

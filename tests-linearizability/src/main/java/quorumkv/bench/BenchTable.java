@@ -6,17 +6,29 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Prints the rows of one or more TSV result files as one table: {@code BenchTable FILE...}. */
+/**
+ * Prints the rows of one or more TSV result files as one table, then, given {@code --watch FILE}, the watch
+ * phase's delivery and memory tables: {@code BenchTable RESULTS.tsv... [--watch WATCH.tsv]}.
+ */
 public final class BenchTable {
   private BenchTable() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length == 0) {
-      System.err.println("usage: BenchTable RESULTS.tsv...");
+    List<String> results = new ArrayList<>();
+    List<String> watchLines = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--watch") && i + 1 < args.length) {
+        watchLines.addAll(Files.readAllLines(Path.of(args[++i])));
+      } else {
+        results.add(args[i]);
+      }
+    }
+    if (results.isEmpty()) {
+      System.err.println("usage: BenchTable RESULTS.tsv... [--watch WATCH.tsv]");
       System.exit(2);
     }
     List<BenchRow> rows = new ArrayList<>();
-    for (String a : args) {
+    for (String a : results) {
       for (String line : Files.readAllLines(Path.of(a))) {
         if (!line.isBlank() && !line.startsWith("#")) {
           rows.add(BenchRow.fromTsv(line));
@@ -24,5 +36,9 @@ public final class BenchTable {
       }
     }
     System.out.print(BenchRow.table(rows));
+    if (!watchLines.isEmpty()) {
+      System.out.println();
+      System.out.print(WatchRows.tables(watchLines));
+    }
   }
 }

@@ -13,6 +13,12 @@ interface BenchTarget extends AutoCloseable {
   void put(int key, byte[] value) throws Exception;
 
   /**
+   * Writes {@code value} (not modified afterwards) under {@code key}, any key name; the future completes
+   * when the write is acknowledged (the watch phase takes that moment as the start of delivery latency).
+   */
+  java.util.concurrent.CompletableFuture<?> putAsync(String key, byte[] value);
+
+  /**
    * Reads key number {@code key} with a linearizable read; returns the value's length (the key exists
    * once the warm-up has written every key, so a miss is an error the caller counts).
    */

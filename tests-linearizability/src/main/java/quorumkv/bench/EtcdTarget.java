@@ -6,7 +6,9 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,19 +29,24 @@ final class EtcdTarget implements BenchTarget {
   /** @param tlsDir the CA's directory (ca.pem, app.pem, app.key), or null for plaintext */
   EtcdTarget(List<String> clientUrls, int keyCount, Duration opTimeout, java.nio.file.Path tlsDir)
       throws javax.net.ssl.SSLException {
-    var builder = Client.builder().endpoints(clientUrls.toArray(new String[0]));
-    if (tlsDir != null) {
-      builder.sslContext(b -> b.trustManager(tlsDir.resolve("ca.pem").toFile())
-          .keyManager(tlsDir.resolve("app.pem").toFile(), tlsDir.resolve("app.key").toFile()));
-    }
-    this.client = builder.build();
+    this.client = client(clientUrls, tlsDir);
     this.name = tlsDir == null ? "etcd" : "etcd+tls";
     this.kv = client.getKVClient();
     this.timeoutMs = opTimeout.toMillis();
     this.keys = new ByteSequence[keyCount];
     for (int i = 0; i < keyCount; i++) {
-      keys[i] = ByteSequence.from(BenchTarget.keyName(i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      keys[i] = ByteSequence.from(BenchTarget.keyName(i).getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** A jetcd client over {@code clientUrls}, with {@code app}'s certificate when {@code tlsDir} is given. */
+  static Client client(List<String> clientUrls, java.nio.file.Path tlsDir) throws javax.net.ssl.SSLException {
+    var builder = Client.builder().endpoints(clientUrls.toArray(new String[0]));
+    if (tlsDir != null) {
+      builder.sslContext(b -> b.trustManager(tlsDir.resolve("ca.pem").toFile())
+          .keyManager(tlsDir.resolve("app.pem").toFile(), tlsDir.resolve("app.key").toFile()));
+    }
+    return builder.build();
   }
 
   @Override
@@ -52,6 +59,11 @@ final class EtcdTarget implements BenchTarget {
     // ByteSequence.from copies the array, as Bytes.wrap on the QuorumKV side does not: one 1 KiB copy
     // per put on the client, noise next to the RPC.
     kv.put(keys[key], ByteSequence.from(value)).get(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public CompletableFuture<?> putAsync(String key, byte[] value) {
+    return kv.put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value));
   }
 
   @Override

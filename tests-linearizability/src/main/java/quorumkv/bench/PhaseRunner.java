@@ -57,6 +57,20 @@ final class PhaseRunner {
    */
   void phase(String name, int concurrency, double seconds, long minOps, double extraSeconds, long opCap, Op op)
       throws Exception {
+    BenchRow row = measure(name, concurrency, seconds, minOps, extraSeconds, opCap, op);
+    rows.add(row);
+    if (results != null) {
+      Files.writeString(results, row.toTsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    }
+  }
+
+  /**
+   * Runs a phase like {@link #phase} and prints its line, but records no row: for puts that serve another
+   * measurement (the watch phase's delivery latency), whose own numbers are not the point.
+   */
+  BenchRow measure(String name, int concurrency, double seconds, long minOps, double extraSeconds, long opCap, Op op)
+      throws Exception {
     long perWorker = Math.max(1, Math.min(opCap, maxOps) / concurrency + (Math.min(opCap, maxOps) % concurrency == 0 ? 0 : 1));
     List<LatencySamples> samples = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
@@ -142,15 +156,11 @@ final class PhaseRunner {
     BenchRow row = new BenchRow(run, target.name(), name, concurrency, sorted.length, errors.get(), elapsed,
         LatencySamples.percentileMs(sorted, 0.50), LatencySamples.percentileMs(sorted, 0.99),
         sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, serverCpu, driverCpu, otherCores);
-    rows.add(row);
     System.out.printf("  %-10s c=%-3d %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  max %8.1f ms  errors %d  srv CPU %.3f ms/op%n",
         name, concurrency, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.maxMs(), row.errors(),
         row.serverCpuMsPerOp());
-    if (results != null) {
-      Files.writeString(results, row.toTsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    }
     Thread.sleep(1000);   // let late replies and background work settle before the next phase
+    return row;
   }
 
   /** USER_HZ: 100 on every Linux we run on; {@code -Dbench.clk-tck} (bin/bench passes getconf CLK_TCK) overrides. */

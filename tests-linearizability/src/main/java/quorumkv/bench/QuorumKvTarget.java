@@ -2,6 +2,7 @@ package quorumkv.bench;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.KvResult;
@@ -54,6 +55,11 @@ final class QuorumKvTarget implements BenchTarget {
   @Override
   public void put(int key, byte[] value) {
     client.put(keys[key], Bytes.wrap(value));
+  }
+
+  @Override
+  public CompletableFuture<?> putAsync(String key, byte[] value) {
+    return client.async().put(Bytes.utf8(key), Bytes.wrap(value));
   }
 
   @Override

@@ -27,13 +27,15 @@ class BenchMainTest {
   /** bin/bench's driver() call for QuorumKV, values filled in as bin/bench fills them. */
   private static final List<String> QUORUMKV_RUN = List.of("--run", "20250101T000000Z", "--concurrency", "1,16,64",
       "--warmup-seconds", "120", "--warmup-min-ops", "20000", "--put-seconds", "20", "--get-seconds", "10",
-      "--results", "/tmp/bench/results.tsv", "--system", "quorumkv",
+      "--results", "/tmp/bench/results.tsv", "--phases", "put,get,watch", "--watches", "10000", "--watch-puts", "2000",
+      "--watch-results", "/tmp/bench/watch.tsv", "--system", "quorumkv",
       "--endpoints", "127.0.0.1:9871,127.0.0.1:9872,127.0.0.1:9873", "--server-pids", "101,102,103",
       "--write-batching", "64x1");
   /** The same for etcd (--quick's numbers). */
   private static final List<String> ETCD_RUN = List.of("--run", "20250101T000000Z", "--concurrency", "1,8,32",
       "--warmup-seconds", "15", "--warmup-min-ops", "5000", "--put-seconds", "5", "--get-seconds", "5",
-      "--results", "/tmp/bench/results.tsv", "--system", "etcd",
+      "--results", "/tmp/bench/results.tsv", "--phases", "watch", "--watches", "1000", "--watch-puts", "500",
+      "--watch-results", "/tmp/bench/watch.tsv", "--system", "etcd",
       "--endpoints", "http://127.0.0.1:2379,http://127.0.0.1:22379,http://127.0.0.1:32379",
       "--server-pids", "201,202,203");
 
@@ -83,6 +85,10 @@ class BenchMainTest {
     assertEquals(Path.of("/tmp/bench/results.tsv"), b.resultsFile());
     assertEquals("20250101T000000Z", b.run);
     assertEquals(new KvClientConfig.WriteBatching(64, 1), QuorumKvTarget.writeBatching(b.writeBatching));
+    assertTrue(b.runs("put") && b.runs("get") && b.runs("watch"));
+    assertEquals(10000, b.watches);
+    assertEquals(2000, b.watchPuts);
+    assertEquals("/tmp/bench/watch.tsv", b.watchResults);
   }
 
   @Test
@@ -96,6 +102,9 @@ class BenchMainTest {
     assertEquals(5000L, b.warmupMinOps);
     assertEquals(5.0, b.putSeconds);
     assertEquals(5.0, b.getSeconds);
+    assertTrue(b.runs("watch") && !b.runs("put") && !b.runs("get"));
+    assertEquals(1000, b.watches);
+    assertEquals(500, b.watchPuts);
   }
 
   @Test
@@ -114,6 +123,10 @@ class BenchMainTest {
     assertNull(b.resultsFile());
     assertEquals("run", b.run);
     assertEquals("default", b.writeBatching);
+    assertEquals(List.of("put", "get", "watch"), b.phases);
+    assertEquals(10000, b.watches);
+    assertEquals(2000, b.watchPuts);
+    assertEquals("", b.watchResults);
   }
 
   @Test
@@ -136,6 +149,9 @@ class BenchMainTest {
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--concurrency", "0"), "bad numbers");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--put-seconds", "0"), "bad numbers");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--keys", "many"), "--keys");
+    assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--watches", "0"), "bad numbers");
+    assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--phases", "put,scan"),
+        "--phases: a list of put,get,watch, got put,scan");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--no-such-flag", "1"), "--no-such-flag");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "stray"), "stray");
     assertUsageError(List.of("--system", "etcd", "--endpoints"), "--endpoints");
@@ -160,11 +176,12 @@ class BenchMainTest {
     String help = out.toString().replaceAll("\\s+", " ");   // descriptions wrap
     for (String flag : List.of("--system", "--endpoints", "--server-pids", "--concurrency", "--warmup-seconds",
         "--warmup-min-ops", "--put-seconds", "--get-seconds", "--keys", "--value-bytes", "--op-timeout-ms",
-        "--max-ops-per-phase", "--results", "--run", "--write-batching")) {
+        "--max-ops-per-phase", "--results", "--run", "--write-batching", "--phases", "--watches", "--watch-puts",
+        "--watch-results")) {
       assertTrue(help.contains(flag), flag + " in " + help);
     }
     for (String dflt : List.of("1,16,64", "40", "20000", "20", "10", "1000", "1024", "10000", "5000000", "run",
-        "default")) {
+        "default", "put,get,watch", "2000")) {
       assertTrue(help.contains("(default " + dflt + ")"), dflt + " in " + help);
     }
   }

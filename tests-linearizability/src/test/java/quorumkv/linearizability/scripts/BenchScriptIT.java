@@ -17,19 +17,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * README's {@code bin/bench}, as far as a test can run it. README's runs take 3 to 12 minutes and need etcd,
+ * README's {@code bin/bench}, as far as a test can run it. README's runs take 4 to 18 minutes and need etcd,
  * so they are not run; instead {@code bin/bench --help} must list every option README uses, and a
  * seconds-long QuorumKV-only run ({@link #SHORT_RUN}: no warm-up, 1-second phases, no waiting for a quiet
- * machine) must start the three-node cluster, measure every phase without errors, print the table and stop
- * every node it started. Nothing here asserts on speed.
+ * machine, 100 watches) must start the three-node cluster, measure every phase without errors (every watch
+ * event delivered once), print the tables and stop every node it started. Nothing here asserts on speed.
  */
 class BenchScriptIT {
   private static final String README_LINE = "bin/bench --quick | --long | --concurrency 1,8,32 | --etcd-endpoints leader"
       + " | --help";
   private static final String HELP = "bin/bench --help";
-  /** README's {@code --concurrency 1,8,32} alternative, QuorumKV only and seconds long. */
+  /** README's {@code --concurrency 1,8,32} alternative, QuorumKV only and seconds long, the watch phase small. */
   private static final List<String> SHORT_RUN = List.of("bin/bench", "--systems", "quorumkv", "--concurrency", "1,8,32",
-      "--warmup", "0", "--put", "1", "--get", "1", "--no-wait");
+      "--warmup", "0", "--put", "1", "--get", "1", "--watches", "100", "--watch-puts", "50", "--no-wait");
   /** The ports bin/bench requires free (etcd's and QuorumKV's). */
   private static final int[] BENCH_PORTS = {2379, 2380, 22379, 22380, 32379, 32380, 9871, 9872, 9873, 8081, 8082, 8083};
 
@@ -98,5 +98,20 @@ class BenchScriptIT {
         assertFalse(cells[9].strip().equals("0"), "operations in " + String.join("|", cells));
       }
     }
+    // The watch phase: puts with 0 and 100 idle watches, delivery with 1 and 100 watches, every event seen.
+    for (String phase : List.of("put+0w", "put+100w")) {
+      String[] cells = rows.stream().map(l -> l.split("\\|")).filter(c -> c.length == 14 && c[2].strip().equals(phase))
+          .findFirst().orElseThrow(() -> new AssertionError("no " + phase + " row: " + rows));
+      assertEquals("16", cells[3].strip(), String.join("|", cells));
+      assertEquals("0", cells[8].strip(), "errors in " + String.join("|", cells));
+    }
+    for (String watches : List.of("1", "100")) {
+      String[] cells = rows.stream().map(l -> l.split("\\|")).filter(c -> c.length == 12 && c[2].strip().equals(watches))
+          .findFirst().orElseThrow(() -> new AssertionError("no delivery row with " + watches + " watches: " + rows));
+      assertEquals("50", cells[4].strip(), "puts acknowledged: " + String.join("|", cells));
+      assertEquals("ok", cells[11].strip(), "every event once: " + String.join("|", cells));
+    }
+    assertTrue(rows.stream().map(l -> l.split("\\|")).anyMatch(c -> c.length == 8 && c[2].strip().equals("100")
+        && c[4].strip().equals("live heap")), "a memory row for 100 idle watches: " + rows);
   }
 }
