@@ -128,10 +128,24 @@ final class Watches implements AutoCloseable {
     cancel(w);
   }
 
-  /** Opens a stream to the next member and (re)creates every watch on it. */
+  /**
+   * Opens a stream (to the leader if known, else the next member) and (re)creates every watch on it. The
+   * leader first: it applies an entry as soon as it commits, while a follower learns of the commit only with
+   * the leader's next message, which delayed events by tens of milliseconds (bin/bench's watch phase).
+   */
   private void connect() {
     List<RaftPeer> peers = members.members();
-    RaftPeer peer = peers.get(Math.floorMod(cursor++, peers.size()));
+    String failed = stream == null ? null : stream.address;
+    RaftPeer peer = null;
+    org.apache.ratis.protocol.RaftPeerId leader = members.leader();
+    for (RaftPeer p : peers) {
+      if (p.getId().equals(leader) && !p.getAddress().equals(failed)) {
+        peer = p;
+      }
+    }
+    if (peer == null) {
+      peer = peers.get(Math.floorMod(cursor++, peers.size()));
+    }
     stream = new Stream(peer.getAddress());
     for (ClientWatch w : new ArrayList<>(watches.values())) {
       stream.create(w, true);
