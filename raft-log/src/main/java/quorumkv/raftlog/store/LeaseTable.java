@@ -103,6 +103,11 @@ final class LeaseTable {
       return stored == null ? null : decode(id, stored);
     }
 
+    /** True if {@code key} is attached to a lease. */
+    boolean isAttached(byte[] key) {
+      return read(ByteBuffer.allocate(1 + key.length).put(LEASE_OF_KEY).put(key).array()) != null;
+    }
+
     /** The keys attached to lease {@code id}, in key order. */
     List<Bytes> keysOf(long id) {
       byte[] prefix = ByteBuffer.allocate(9).put(KEY_OF_LEASE).putLong(id).array();

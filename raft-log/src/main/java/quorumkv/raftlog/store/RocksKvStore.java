@@ -136,6 +136,11 @@ public final class RocksKvStore implements AutoCloseable {
     }
   }
 
+  /** The leases as of {@code ro}'s snapshot, for {@link StoreTransfer}. */
+  LeaseTable.Reader leaseReader(ReadOptions ro) {
+    return leases.reader(ro);
+  }
+
   /** For {@link StoreTransfer}, which streams a store out and seeds a new one. */
   RocksDB db() {
     return db;

@@ -34,7 +34,8 @@ public final class StoreTransfer {
 
   /**
    * Streams every key of one RocksDB snapshot, with its value and revisions, to {@code sink}: the state
-   * exactly as of one applied index, while writes go on. For backups.
+   * exactly as of one applied index, while writes go on; keys attached to a lease are left out (leases are
+   * not backed up). For backups.
    */
   public static AppliedIndex export(RocksKvStore store, ExportSink sink) throws IOException {
     RocksDB db = store.db();
@@ -48,8 +49,14 @@ public final class StoreTransfer {
         sink.begin(at, store.revisionOf(at.index()));
         byte[] authBytes = db.get(store.meta(), ro, ColumnFamilies.AUTH_KEY);
         sink.auth(authBytes == null ? AuthState.INITIAL : AuthState.decode(authBytes));
+        LeaseTable.Reader leases = store.leaseReader(ro);
         for (it.seekToFirst(); it.isValid(); it.next()) {
-          sink.entry(BatchView.decodeKv(it.key(), it.value()));
+          // Keys attached to a lease are ephemeral (a lock, a service's registration): they belong to a
+          // session the restored cluster will not have, so a backup leaves them out rather than restoring
+          // them as permanent keys.
+          if (!leases.isAttached(it.key())) {
+            sink.entry(BatchView.decodeKv(it.key(), it.value()));
+          }
         }
         return at;
       } catch (RocksDBException e) {

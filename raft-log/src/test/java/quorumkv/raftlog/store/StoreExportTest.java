@@ -76,6 +76,19 @@ class StoreExportTest {
   }
 
   @Test
+  void keysAttachedToALeaseAreLeftOut() throws IOException {
+    try (RocksKvStore source = RocksKvStore.open(dir.resolve("leased"), StoreOptions.DEFAULTS)) {
+      long lease = ((Result.LeaseResult) write(source, 1, Command.Lease.grant(5000)).results().get(0)).id();
+      write(source, 2, new Command.Put(Bytes.utf8("lock/a"), Bytes.utf8("held"), lease));
+      write(source, 3, new Command.Put(Bytes.utf8("config"), Bytes.utf8("kept")));
+      write(source, 4, new Command.Put(Bytes.utf8("was-leased"), Bytes.utf8("1"), lease));
+      write(source, 5, new Command.Put(Bytes.utf8("was-leased"), Bytes.utf8("2"))); // detached: permanent now
+      assertEquals(List.of("config", "was-leased"),
+          exportAll(source, new long[1]).stream().map(kv -> kv.key().toStringUtf8()).toList());
+    }
+  }
+
+  @Test
   void seedRefusesANonEmptyDirectoryAndRevisionsAboveTheOffset() throws IOException {
     try (RocksKvStore s = RocksKvStore.open(dir.resolve("used"), StoreOptions.DEFAULTS)) {
       write(s, 1, new Command.Put(Bytes.utf8("k"), Bytes.utf8("v")));

@@ -150,6 +150,12 @@ class ReadmeCommandsTest {
           "OperatorSurfaceIT runs watch through the CLI's parser against a cluster: --rev, --prev, --count, --for, --prefix,"
           + " a future revision refused (the tour cannot: without --count or --for it runs until interrupted)"));
     }
+    for (String line : List.of("bin/quorumkv lock jobs/report -- ./make-report.sh",
+        "bin/quorumkv elect scheduler/leader host-1:9000", "bin/quorumkv elect scheduler/leader --listen")) {
+      INVENTORY.put(line, runs("server/src/test/java/quorumkv/server/OperatorSurfaceIT.java", "\"elect\", \"cli/el\"",
+          "OperatorSurfaceIT runs lock (a command's exit code and token, two holders never at once) and elect (campaign"
+          + " with --for, --listen) through the CLI's parser against a cluster; both hold until interrupted, so the tour cannot"));
+    }
     INVENTORY.put("bin/quorumkv certs --dir DIR --node n1 --host HOST --client NAME", runs(
         "server/src/test/java/quorumkv/server/cli/CertsCommandTest.java", "\"certs\", \"--dir\"",
         "CertsCommandTest runs the command through the CLI's parser (not the launcher script) with real names and"
