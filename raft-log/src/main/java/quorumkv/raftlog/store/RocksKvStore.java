@@ -202,8 +202,10 @@ public final class RocksKvStore implements AutoCloseable {
         List<Event> events = new ArrayList<>();
         LeaseClock clock = leaseClock;
         LeaseTable.Staged staged = leases.staged(batch, ro);
+        // No clock inside an entry: a time-to-live in a write would record this replica's estimate in the
+        // session's results, which must be the same on every replica. The clock hears of changes after commit.
         CommandApplier.Leases leaseContext = new CommandApplier.Leases(staged, caller == null ? "" : caller.identity(),
-            maxLeases, clock, new ArrayList<>(), new ArrayList<>());
+            maxLeases, LeaseClock.NONE, new ArrayList<>(), new ArrayList<>());
         Response response = sessions.applyOnce(write, index, batch, ro,
             () -> execute(write.commands(), caller, revision, view, index, events, leaseContext));
         sessions.expireIdle(applied.index(), index, batch, ro);

@@ -112,6 +112,16 @@ class LeaseTest {
     assertTrue(clockHeard.contains("ended " + lease));
   }
 
+  /** Found by review: a time-to-live inside a write recorded the replica's clock in its session's results. */
+  @Test
+  void aTimeToLiveInsideAWriteIsTheSameOnEveryReplica() {
+    long lease = grant(5000);
+    assertEquals(new Result.LeaseResult(lease, 5000, 5000, 0), write(Command.Lease.timeToLive(lease)),
+        "the whole TTL, not this replica's estimate (1234)");
+    assertEquals(1234, ((Result.LeaseResult) read(Command.Lease.timeToLive(lease))).remainingMillis(),
+        "a read reports the clock's estimate");
+  }
+
   @Test
   void aPutWithoutLeaseOrADeleteDetachesTheKey() {
     long lease = grant(5000);

@@ -209,6 +209,10 @@ class ReadmeCommandsTest {
         "\"--write-batching\""));
     INVENTORY.put("bin/bench --phases watch", notRun(BENCH_IS_LONG + "; the stand-in runs every phase, the watch"
         + " phase with 100 watches", BENCH_SCRIPT_IT, "\"--watches\""));
+    INVENTORY.put("bin/bench --phases watch --wait-minutes 5", record("the watch phase's measurement in README",
+        BENCH_SCRIPT_IT, "\"--watches\""));
+    INVENTORY.put("mvn -B verify -pl server -Dit.test=LeaseIT", runs("server/src/test/java/quorumkv/server/lease/LeaseIT.java",
+        "not kept alive", "LeaseIT runs in .ci/run with the other server ITs and prints the expiry times README quotes"));
     INVENTORY.put("bin/bench --help", runsLiteral(BENCH_SCRIPT_IT, "exit 0; the usage names every option README uses"));
     INVENTORY.put("bin/bench --systems etcd --etcd-endpoints leader --quick", record("the etcd leader-only measurement",
         null, null));

@@ -86,6 +86,8 @@ class LeaseIT {
         client.put("e/" + round, "v", lease.id());
         long gone = waitUntilGone(client, "e/" + round, ttl.plus(SLACK).plusSeconds(2));
         long afterMillis = (gone - sent) / 1_000_000;
+        System.out.println("lease of " + ttl.toMillis() + " ms, not kept alive: its key was gone " + afterMillis
+            + " ms after the grant was sent (README quotes these)");
         assertTrue(afterMillis >= ttl.toMillis(), "gone " + afterMillis + " ms after the grant was sent, before its TTL");
         assertTrue(afterMillis <= ttl.plus(SLACK).toMillis(), "gone only " + afterMillis + " ms after the grant");
         assertThrows(KvLeaseNotFoundException.class, () -> client.leases().keepAliveOnce(lease.id()));
