@@ -102,19 +102,38 @@ final class ClientWatch implements Watch {
   }
 
   /**
-   * Nothing of this watch changed below {@code next} (a node's progress message, about once a second):
-   * the listener hears it each time, moved or not, so a quiet watch can tell "no changes" from "cut off".
+   * Nothing of this watch changed below {@code next} (a node's progress message, about once a second): the
+   * listener hears it each time, moved or not, so a quiet watch can tell "no changes" from "cut off".
+   * Called on a callback thread (one task for every watch of a stream): when nothing
+   * is queued for this watch, the listener hears it right here instead of through a task of its own. With
+   * 10,000 watches a task each per progress message filled the callback pool every second, and events
+   * waited behind them (bin/bench's watch phase: p99 0.67 s). Order holds: anything already queued goes
+   * first, and what arrives meanwhile is drained after.
    */
-  synchronized void progress(long next) {
-    if (!open || received == 0) {
-      return;
+  void progressOnCallbackThread(long next) {
+    Runnable step;
+    synchronized (this) {
+      if (!open || received == 0) {
+        return;
+      }
+      long to = Math.max(received, next);
+      received = to;
+      step = () -> {
+        delivered = Math.max(delivered, to);
+        listener.onProgress(to);
+      };
+      if (draining || !queue.isEmpty()) {
+        enqueue(0, step);
+        return;
+      }
+      draining = true;
     }
-    long to = Math.max(received, next);
-    received = to;
-    enqueue(0, () -> {
-      delivered = Math.max(delivered, to);
-      listener.onProgress(to);
-    });
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(ClientWatch.class).warn("watch {} listener threw", id, e);
+    }
+    drain();
   }
 
   /** Ends the watch with {@code error}, delivered after what is already queued. */

@@ -194,7 +194,14 @@ final class Watches implements AutoCloseable {
       }
     } else if (m instanceof WatchMessage.Events e) {
       if (e.watchId() == WatchMessage.ALL) {
-        watches.values().forEach(w -> w.progress(e.next()));
+        // One task for all watches (not one each), off this gRPC thread and off this lock.
+        List<ClientWatch> all = new ArrayList<>(watches.values());
+        long next = e.next();
+        try {
+          callbacks.execute(() -> all.forEach(w -> w.progressOnCallbackThread(next)));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+          // the client is closing
+        }
       } else {
         ClientWatch w = watches.get(e.watchId());
         if (w != null) {
