@@ -63,7 +63,8 @@ class RaftPortLogIT {
     } finally {
       err.release();
     }
-    List<String> traces = err.lines(Pattern.compile("^\\s+at |Http2Exception: |^Caused by"));
+    List<String> traces = err.linesExceptFrom(Pattern.compile("^\\s+at |Http2Exception: |^Caused by"),
+        "org.apache.ratis.client");
     List<String> stackLines = traces.stream().filter(l -> !l.contains("WARN quorumkv.server.ratis.RaftPortLog")).toList();
     assertEquals(List.of(), stackLines, "no stack trace in the log");
     assertTrue(err.lines(Pattern.compile("WARN quorumkv\\.server\\.ratis\\.RaftPortLog")).size() <= 2,
@@ -94,7 +95,10 @@ class RaftPortLogIT {
       err.release();
     }
     assertEquals(List.of(), jul.withStackTrace(), "no gRPC record printed with its stack trace");
-    assertEquals(List.of(), err.lines(Pattern.compile("^\\s+at |Http2Exception: |^Caused by")).stream()
+    // Ratis's client loggers are left out: a client of the previous test's node, closed with a request in flight,
+    // was seen retrying it into this test's log (CI: after AlarmSenderIT); this test is about the Raft port's server.
+    assertEquals(List.of(), err.linesExceptFrom(Pattern.compile("^\\s+at |Http2Exception: |^Caused by"),
+        "org.apache.ratis.client").stream()
         .filter(l -> !l.contains("WARN quorumkv.server.ratis.RaftPortLog")).toList(), "no stack trace in the log");
   }
 

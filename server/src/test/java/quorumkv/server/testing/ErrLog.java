@@ -46,6 +46,32 @@ public final class ErrLog {
     System.setErr(original);
   }
 
+  /**
+   * The lines matching {@code pattern}, leaving out every line of a log record (its heading and the stack
+   * trace under it) whose logger starts with one of {@code otherLoggers}: in one test JVM, a Ratis client of
+   * an earlier test's node may still be retrying a request it had in flight when that node closed, and its
+   * stack traces are no evidence about the test that is running.
+   */
+  public List<String> linesExceptFrom(Pattern pattern, String... otherLoggers) {
+    String text;
+    synchronized (copy) {
+      text = copy.toString(StandardCharsets.UTF_8);
+    }
+    Pattern heading = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ \\[[^\\]]*\\] [A-Z]+ (\\S+)");
+    List<String> out = new java.util.ArrayList<>();
+    boolean skipping = false;
+    for (String line : text.lines().toList()) {
+      java.util.regex.Matcher m = heading.matcher(line);
+      if (m.find()) {
+        skipping = java.util.Arrays.stream(otherLoggers).anyMatch(m.group(1)::startsWith);
+      }
+      if (!skipping && pattern.matcher(line).find()) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
   public List<String> lines(Pattern pattern) {
     String text;
     synchronized (copy) {
