@@ -124,13 +124,7 @@ final class HistoryCompactor implements AutoCloseable {
   }
 
   private void closeClient() {
-    if (client != null) {
-      try {
-        client.close();
-      } catch (IOException | RuntimeException e) {
-        // closing
-      }
-      client = null;
-    }
+    KvNode.closeQuietly(client);
+    client = null;
   }
 }

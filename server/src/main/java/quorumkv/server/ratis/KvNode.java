@@ -369,6 +369,17 @@ public final class KvNode implements AutoCloseable {
     return b.build();
   }
 
+  /** Closes a client the node built for itself ({@link #newMemberClient}); null or already broken: nothing to do. */
+  static void closeQuietly(RaftClient client) {
+    if (client != null) {
+      try {
+        client.close();
+      } catch (IOException | RuntimeException e) {
+        // closing: a client that used up its retries may already be closed
+      }
+    }
+  }
+
   /** Leases in this node's applied state (0 while its state machine is not loaded). */
   public int leaseCount() {
     KvStateMachine sm = stateMachine;

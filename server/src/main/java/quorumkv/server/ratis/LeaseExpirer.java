@@ -133,13 +133,7 @@ final class LeaseExpirer implements AutoCloseable {
   }
 
   private void closeClient() {
-    if (client != null) {
-      try {
-        client.close();
-      } catch (IOException | RuntimeException e) {
-        // closing
-      }
-      client = null;
-    }
+    KvNode.closeQuietly(client);
+    client = null;
   }
 }
