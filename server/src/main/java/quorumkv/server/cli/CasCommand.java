@@ -29,12 +29,17 @@ final class CasCommand extends ClientCommand {
       if (r.status() == 200) {
         out().println("OK revision=" + r.json().get("revision").asLong());
       } else {
-        var current = r.json().get("current");
-        out().println("compare failed: current mod_revision="
-            + (current == null || current.isNull() ? "0 (absent)" : current.get("mod_revision").asText()));
+        out().println(compareFailed(r));
       }
       out().flush();
     }
     return r.status() == 200 ? ExitCodes.OK : ExitCodes.NEGATIVE;
+  }
+
+  /** The line a refused compare prints (cas, del --prev-revision): what the key's mod revision is now. */
+  static String compareFailed(HttpApi.Reply r) {
+    var current = r.json().get("current");
+    return "compare failed: current mod_revision="
+        + (current == null || current.isNull() ? "0 (absent)" : current.get("mod_revision").asText());
   }
 }

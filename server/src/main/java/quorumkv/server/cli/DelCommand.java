@@ -4,8 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "del", description = "Delete a key (deleting an absent key succeeds and says so);"
-    + " with --prev-revision only if its mod revision matches (exit 3 if not).")
+@Command(name = "del", description = "Delete a key. Deleting an absent key succeeds (exit 0, prints 'not found:"
+    + " nothing deleted'): a delete is idempotent. With --prev-revision only if its mod revision matches (exit 3"
+    + " and the current mod revision if not).")
 final class DelCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "KEY")
   String key;
@@ -22,7 +23,7 @@ final class DelCommand extends ClientCommand {
         + (prevRevision == null ? "" : "&prev_revision=" + prevRevision);
     HttpApi.Reply r = expect(api.send("DELETE", path, null, null, true), 200, 409);
     if (!printedJson(r)) {
-      out().println(r.status() == 409 ? "compare failed: not deleted"
+      out().println(r.status() == 409 ? CasCommand.compareFailed(r) + ": not deleted"
           : r.json().get("deleted").asBoolean() ? "deleted revision=" + r.json().get("revision").asLong() : "not found: nothing deleted");
       out().flush();
     }

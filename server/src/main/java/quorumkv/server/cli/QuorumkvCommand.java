@@ -60,6 +60,8 @@ public final class QuorumkvCommand implements Runnable {
     CommandLine cli = new CommandLine(new QuorumkvCommand());
     cli.getSubcommands().get("server").setUnmatchedOptionsArePositionalParams(true);
     cli.getSubcommands().get("snapshot").getSubcommands().get("restore").setUnmatchedOptionsArePositionalParams(true);
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler((e, args) -> CommandSuggestion.handle(e, args, usage));
     return cli;
   }
 }

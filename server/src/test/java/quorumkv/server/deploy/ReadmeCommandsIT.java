@@ -225,7 +225,8 @@ class ReadmeCommandsIT {
       assertEquals("v2", expectExit(0, "bin/quorumkv get app/config").out().strip());
     });
     s.put("bin/quorumkv del app/config --prev-revision N", c -> {
-      assertTrue(expectExit(3, replaceOnce(c, " N", " " + putRevision)).out().contains("compare failed"));
+      assertTrue(expectExit(3, replaceOnce(c, " N", " " + putRevision)).out()
+          .contains("compare failed: current mod_revision=" + casRevision), "a refused delete shows the current revision");
       assertTrue(expectExit(0, replaceOnce(c, " N", " " + casRevision)).out().contains("deleted revision="));
       assertEquals(404, http.get(n1(), "/v1/kv/app/config").status());
     });
