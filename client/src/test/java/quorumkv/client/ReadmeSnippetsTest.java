@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.connect.KvClients;
 
 /**
- * README's Java code compiles against this client: every {@code ```java} block of README.md is compiled
+ * README's Java code compiles against this client: every {@code ```java} block of README.md and of the docs/
+ * pages is compiled
  * (not run) with the test classpath, so a renamed method or type cannot leave README behind.
  *
  * <p>How a snippet becomes a compilation unit: it is the body of {@code void snippet(KvClientConfig config)
@@ -39,9 +40,15 @@ class ReadmeSnippetsTest {
 
   static List<String> javaBlocks() throws IOException {
     List<String> blocks = new ArrayList<>();
-    Matcher m = JAVA_BLOCK.matcher(Files.readString(ROOT.resolve("README.md")));
-    while (m.find()) {
-      blocks.add(m.group(1));
+    List<Path> files = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (var docs = Files.list(ROOT.resolve("docs"))) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    for (Path file : files) {
+      Matcher m = JAVA_BLOCK.matcher(Files.readString(file));
+      while (m.find()) {
+        blocks.add(m.group(1));
+      }
     }
     return blocks;
   }

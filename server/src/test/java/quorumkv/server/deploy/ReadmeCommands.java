@@ -12,7 +12,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The shell commands README.md shows, read from the file itself so that tests run what README says.
+ * The shell commands README.md and the docs/ pages show, read from the files themselves so that tests run
+ * what they say. The docs/ pages follow README in one sequence of lines: an anchor is found in whichever
+ * holds it.
  *
  * <p>A command is a line of a fenced block whose first word is {@code mvn}, {@code curl},
  * {@code docker-compose}, {@code apt-get} or a script under {@code bin/}, with its trailing {@code # comment}
@@ -30,6 +32,7 @@ final class ReadmeCommands {
   static final String QUICK_START = "## Quick start";
   static final String QUICK_START_EXAMPLES = "Then, for example:";
   static final String MANUAL_START = "Starting a node by hand";
+  static final String MANUAL_CLI = "tell it where these nodes and their CA are";
   static final String CLI_TOUR = "### CLI";
   static final String BENCH = "## Performance";
 
@@ -46,7 +49,14 @@ final class ReadmeCommands {
 
   static ReadmeCommands load() {
     try {
-      return new ReadmeCommands(Files.readAllLines(ROOT.resolve("README.md")));
+      List<String> lines = new ArrayList<>(Files.readAllLines(ROOT.resolve("README.md")));
+      try (var docs = Files.list(ROOT.resolve("docs"))) {
+        for (Path doc : docs.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+          lines.add("");
+          lines.addAll(Files.readAllLines(doc));
+        }
+      }
+      return new ReadmeCommands(lines);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -39,21 +39,21 @@ import quorumkv.server.testing.Eventually;
  * {@code 12} in {@code cas} is the revision the {@code put} printed (README's comment: "OK revision=12");
  * {@code N} is the key's mod revision (and, first, a stale one, which must exit 3); {@code host} is
  * 127.0.0.1; in {@code snapshot restore}, {@code --raft.peers=...} is a new one-voter cluster
- * {@code n1=127.0.0.1:9871} and {@code --storage.data-dir=...} an empty dir (one node keeps the test cheap;
+ * {@code n1=127.0.0.1:6871} and {@code --storage.data-dir=...} an empty dir (one node keeps the test cheap;
  * that node is then started and must serve the backup). Every command runs with {@code bin/quorumkv} given
  * by its absolute path from a temp working dir (where {@code txn.json} and {@code backup.qkv} live) and with
  * {@code QUORUMKV_ENDPOINTS} set to the nodes' HTTP ports (Raft port + 1000), which README's CLI section
  * documents. The membership commands need n4: it is started as README's "Replication modes" section says
  * (the group's members plus itself as a listener in its peers).
  *
- * <p>Ports are README's: Raft 9871..9874, HTTP 10871..10874. If another process holds one, the test is
+ * <p>Ports are README's: Raft 6871..6874, HTTP 7871..7874. If another process holds one, the test is
  * skipped with the reason (it fails instead under {@code CI=true}). Every node is stopped with SIGTERM at
  * the end, whatever happened.
  */
 class ReadmeCommandsIT {
   private static final Path ROOT = ReadmeCommands.ROOT;
   private static final String QUORUMKV = ROOT.resolve("bin/quorumkv").toString();
-  private static final String ENDPOINTS = "127.0.0.1:10871,127.0.0.1:10872,127.0.0.1:10873";
+  private static final String ENDPOINTS = "127.0.0.1:7871,127.0.0.1:7872,127.0.0.1:7873";
   private static final Duration CLI_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -146,7 +146,7 @@ class ReadmeCommandsIT {
   @Test
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void handStartedNodesServeEveryCommandOfTheCliBlock() throws Exception {
-    requireFreePorts(9871, 9872, 9873, 9874, 10871, 10872, 10873, 10874);
+    requireFreePorts(6871, 6872, 6873, 6874, 7871, 7872, 7873, 7874);
     long t0 = System.nanoTime();
 
     List<String> startLines = new ArrayList<>(readme.block(MANUAL_START));
@@ -163,13 +163,17 @@ class ReadmeCommandsIT {
     for (String id : List.of("n1", "n2", "n3")) {
       awaitLog(id, Pattern.compile("node=" + id + " leader=n\\d"));
     }
-    for (int ops = 11871; ops <= 11873; ops++) {   // the operations ports: HTTP port + 1000
+    for (int ops = 8871; ops <= 8873; ops++) {   // the operations ports: HTTP port + 1000
       String address = "127.0.0.1:" + ops;
       Eventually.assertTrue(Duration.ofSeconds(60), () -> http.get(address, "/ready").status() == 200,
           address + " ready");
     }
     assertOwnNodesAlive("start");
     System.out.printf("three nodes up and ready after %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+
+    // README's export line is exactly the environment every CLI call of this test gets (see inTempDir).
+    assertEquals(List.of("export QUORUMKV_ENDPOINTS=" + ENDPOINTS + " QUORUMKV_DEV_PKI=/tmp/qkv/pki"),
+        readme.block(ReadmeCommands.MANUAL_CLI), "README's line pointing the CLI at the hand-started nodes");
 
     Map<String, Step> steps = cliTourSteps();
     List<String> tour = new ArrayList<>();
@@ -264,9 +268,9 @@ class ReadmeCommandsIT {
       assertEquals(3, again.exit(), again.toString());
       assertTrue(again.out().startsWith("FAILURE"), again.toString());
       // README's CLI section: options may come before the command (8081 is the quick-start cluster's port;
-      // these nodes serve HTTP on 10871).
+      // these nodes serve HTTP on 7871).
       assertTrue(readme.inlineCommands().contains(ENDPOINTS_FIRST), "README no longer shows `" + ENDPOINTS_FIRST + "`");
-      assertEquals("from-txn", expectExit(0, replaceOnce(ENDPOINTS_FIRST, ":8081 ", ":10871 ")).out().strip());
+      assertEquals("from-txn", expectExit(0, replaceOnce(ENDPOINTS_FIRST, ":8081 ", ":7871 ")).out().strip());
     });
     s.put("bin/quorumkv cluster status", c -> {
       String out = expectExit(0, c).out();
@@ -284,7 +288,7 @@ class ReadmeCommandsIT {
       startN4("n4");
     });
     s.put("bin/quorumkv member add n4 host:9874 --listener", c ->
-        assertTrue(memberLine("n4", "listener").matcher(expectExit(0, replaceOnce(c, "host:", "127.0.0.1:")).out()).find()));
+        assertTrue(memberLine("n4", "listener").matcher(expectExit(0, replaceOnce(c, "host:9874", "127.0.0.1:6874")).out()).find()));
     s.put("bin/quorumkv member promote n4", c ->
         assertTrue(memberLine("n4", "voter").matcher(expectExit(0, c).out()).find()));
     s.put("bin/quorumkv member demote n4", c ->
@@ -297,9 +301,9 @@ class ReadmeCommandsIT {
     });
     s.put("bin/quorumkv member add n4 host:9874", c -> {
       startN4("n4-again");
-      assertTrue(memberLine("n4", "voter").matcher(expectExit(0, replaceOnce(c, "host:", "127.0.0.1:")).out()).find());
+      assertTrue(memberLine("n4", "voter").matcher(expectExit(0, replaceOnce(c, "host:9874", "127.0.0.1:6874")).out()).find());
       httpPut("after-n4-joined", "ok");
-      Eventually.assertTrue(Duration.ofSeconds(30), () -> http.get("127.0.0.1:10874",
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> http.get("127.0.0.1:7874",
           "/v1/kv/after-n4-joined?consistency=follower").status() == 200, "n4 replicates as a voter");
       // Back to three voters before n4 stops, so that the rest runs on README's cluster.
       assertFalse(expectExit(0, "bin/quorumkv member remove n4").out().contains("n4"));
@@ -313,7 +317,7 @@ class ReadmeCommandsIT {
       }
       assertEquals("leader is now n2", expectExit(0, c).out().strip());
       Eventually.assertTrue(Duration.ofSeconds(15),
-          () -> "leader".equals(http.get("127.0.0.1:10872", "/v1/cluster").json().get("role").asText()), "n2 leads");
+          () -> "leader".equals(http.get("127.0.0.1:7872", "/v1/cluster").json().get("role").asText()), "n2 leads");
     });
     // Users, roles and grants (the admin's certificate, root, is the CLI's default here).
     s.put("bin/quorumkv user add alice", c -> assertEquals("ok", expectExit(0, c).out().strip()));
@@ -353,7 +357,7 @@ class ReadmeCommandsIT {
     });
     s.put("bin/quorumkv snapshot restore backup.qkv --node.id=n1 --raft.peers=... --storage.data-dir=...", c -> {
       restoredDir = dir.resolve("restored/n1");
-      String restore = replaceOnce(replaceOnce(c, "--raft.peers=...", "--raft.peers=n1=127.0.0.1:9871"),
+      String restore = replaceOnce(replaceOnce(c, "--raft.peers=...", "--raft.peers=n1=127.0.0.1:6871"),
           "--storage.data-dir=...", "--storage.data-dir=" + restoredDir);
       Result r = expectExit(0, restore);
       assertTrue(r.out().contains("restored " + backupKeys + " keys at revision " + backupRevision), r.toString());
@@ -361,11 +365,11 @@ class ReadmeCommandsIT {
       for (String id : List.of("n1", "n2", "n3")) {
         stop(id);
       }
-      start("restored-n1", "bin/quorumkv server --node.id=n1 --raft.peers=n1=127.0.0.1:9871 --storage.data-dir="
+      start("restored-n1", "bin/quorumkv server --node.id=n1 --raft.peers=n1=127.0.0.1:6871 --storage.data-dir="
           + restoredDir + " --tls.ca-file=" + pki().resolve("ca.pem") + " --tls.cert-file=" + pki().resolve("n1.pem")
           + " --tls.key-file=" + pki().resolve("n1.key"));
       awaitLog("restored-n1", Pattern.compile("node=n1 leader=n1"));
-      Eventually.assertTrue(Duration.ofSeconds(60), () -> http.get("127.0.0.1:11871", "/ready").status() == 200,
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> http.get("127.0.0.1:8871", "/ready").status() == 200,
           "restored n1 ready");
       assertEquals("1", http.get(n1(), "/v1/kv/app/a").json().get("value").asText());
       assertEquals("from-txn", http.get(n1(), "/v1/kv/k").json().get("value").asText());
@@ -386,13 +390,13 @@ class ReadmeCommandsIT {
   /** Starts n4 as README says a new node starts: the group's members plus itself as a listener. */
   private void startN4(String name) throws Exception {
     String n3 = readme.block(MANUAL_START).get(3);   // after the certs line and n1, n2
-    assertTrue(n3.contains("--node.id=n3 ") && n3.contains(",n3=127.0.0.1:9873 "), n3);
+    assertTrue(n3.contains("--node.id=n3 ") && n3.contains(",n3=127.0.0.1:6873 "), n3);
     if (!Files.exists(pki().resolve("n4.key"))) {
       expectExit(0, "bin/quorumkv certs --dir " + pki() + " --node n4");   // n4's certificate from README's CA
     }
     String n4 = n3.substring(0, n3.length() - 2)
         .replace("--node.id=n3 ", "--node.id=n4 ")
-        .replace(",n3=127.0.0.1:9873 ", ",n3=127.0.0.1:9873,n4=127.0.0.1:9874:listener ")
+        .replace(",n3=127.0.0.1:6873 ", ",n3=127.0.0.1:6873,n4=127.0.0.1:6874:listener ")
         .replace("/tmp/qkv/pki/n3.", pki() + "/n4.")
         .replace("/tmp/qkv/pki/", pki() + "/")
         .replace("/tmp/qkv/n3", dir.resolve("qkv/n4").toString());
@@ -407,7 +411,7 @@ class ReadmeCommandsIT {
   // ---------------------------------------------------------------------------------------------------
 
   private static String n1() {
-    return "127.0.0.1:10871";
+    return "127.0.0.1:7871";
   }
 
   private String leader() {

@@ -116,20 +116,23 @@ class ReadmeCommandsTest {
     INVENTORY.put("bin/quorumkv certs --dir /tmp/qkv/pki --node n1 --node n2 --node n3 --client root",
         runsBlock(README_COMMANDS_IT, "MANUAL_START", ReadmeCommands.MANUAL_START));
     for (String node : List.of("n1", "n2", "n3")) {
-      INVENTORY.put("bin/quorumkv server --node.id=" + node + " --raft.peers=n1=127.0.0.1:9871,n2=127.0.0.1:9872,"
-          + "n3=127.0.0.1:9873 --storage.data-dir=/tmp/qkv/" + node + " --tls.ca-file=/tmp/qkv/pki/ca.pem"
+      INVENTORY.put("bin/quorumkv server --node.id=" + node + " --raft.peers=n1=127.0.0.1:6871,n2=127.0.0.1:6872,"
+          + "n3=127.0.0.1:6873 --storage.data-dir=/tmp/qkv/" + node + " --tls.ca-file=/tmp/qkv/pki/ca.pem"
           + " --tls.cert-file=/tmp/qkv/pki/" + node + ".pem --tls.key-file=/tmp/qkv/pki/" + node + ".key &",
           runsBlock(README_COMMANDS_IT, "MANUAL_START", ReadmeCommands.MANUAL_START));
     }
     INVENTORY.put("mvn -pl client -am dependency:tree -Dscope=runtime", ciStep("checks that the client's tree lists"
         + " exactly the runtime dependencies README names"));
+    INVENTORY.put("mvn -q -B -pl client -am package -DskipTests dependency:build-classpath -DincludeScope=runtime"
+        + " -Dmdep.outputFile=target/runtime.classpath", ciStep("runs README's line and checks that the classpath"
+        + " holds exactly the runtime dependencies README names, no test library"));
     // Syntax for any command; its instances are the CLI block's lines.
     INVENTORY.put("bin/quorumkv <command>", sameAs("bin/quorumkv put app/config v1"));
     INVENTORY.put("bin/quorumkv --help", runsLiteral(README_COMMANDS_IT, "exit 0, lists every command README uses"));
     INVENTORY.put("bin/quorumkv <command> --help", runsLiteral(README_COMMANDS_IT,
         "for every command of the CLI block: exit 0"));
     INVENTORY.put("bin/quorumkv --endpoints 127.0.0.1:8081 get k", runsLiteral(README_COMMANDS_IT,
-        "against the hand-started nodes: 8081 becomes n1's HTTP port 10871"));
+        "against the hand-started nodes: 8081 becomes n1's HTTP port 7871"));
     for (String line : List.of("bin/quorumkv put app/config v1", "bin/quorumkv get app/config",
         "bin/quorumkv cas app/config 12 v2", "bin/quorumkv del app/config [--prev-revision N]",
         "bin/quorumkv scan --prefix app/ --limit 10", "bin/quorumkv get k --consistency follower",

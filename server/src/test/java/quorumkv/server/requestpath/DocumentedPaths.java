@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The put paths as README's architecture section states them, one bullet each:
+ * The put paths as docs/architecture.md states them, one bullet each:
  * {@code - **Client put path** ...: `KvClient` → `ClientCore` → ...}. Every back-quoted simple class name
  * on the bullet counts; lower-case words in back quotes (module names) do not.
  */
@@ -18,7 +18,7 @@ record DocumentedPaths(Set<String> client, Set<String> server, Set<String> share
   private static final Pattern CLASS_NAME = Pattern.compile("`([A-Z][A-Za-z0-9]*)`");
 
   static DocumentedPaths fromReadme() throws IOException {
-    Path readme = Path.of(System.getProperty("quorumkv.readme", "../README.md"));
+    Path readme = Path.of(System.getProperty("quorumkv.readme", "../docs/architecture.md"));
     List<String> lines = Files.readAllLines(readme);
     return new DocumentedPaths(bullet(lines, "Client put path"), bullet(lines, "Server put path"),
         bullet(lines, "Shared by both paths"));
@@ -38,11 +38,11 @@ record DocumentedPaths(Set<String> client, Set<String> server, Set<String> share
           names.add(m.group(1));
         }
         if (names.isEmpty()) {
-          throw new IllegalStateException("README's bullet '" + title + "' names no class");
+          throw new IllegalStateException("docs/architecture.md's bullet '" + title + "' names no class");
         }
         return names;
       }
     }
-    throw new IllegalStateException("README has no bullet starting with " + prefix);
+    throw new IllegalStateException("docs/architecture.md has no bullet starting with " + prefix);
   }
 }
