@@ -67,6 +67,8 @@ public final class KvNode implements AutoCloseable {
   private final WatchHub watchHub;
   private final HistoryCompactor compactor;
   private final LeaseExpirer leaseExpirer;
+  /** Null when scheduled backups are off. */
+  private final BackupScheduler backups;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -90,6 +92,7 @@ public final class KvNode implements AutoCloseable {
         config.watch().recentRevisions(), config.watch().progressInterval().toMillis());
     this.compactor = new HistoryCompactor(this, config.watch().historyRevisions(), config.watch().historyAge());
     this.leaseExpirer = new LeaseExpirer(this);
+    this.backups = config.backup().enabled() ? new BackupScheduler(this, config.backup(), config.clusterId()) : null;
     this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
         tls == null ? null : raftPortGuard, WatchService.definition(watchHub)));
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
@@ -124,6 +127,9 @@ public final class KvNode implements AutoCloseable {
     doctor.start();
     compactor.start();
     leaseExpirer.start();
+    if (backups != null) {
+      backups.start();
+    }
     if (listenerRejoin != null) {
       listenerRejoin.start();
     }
@@ -445,6 +451,28 @@ public final class KvNode implements AutoCloseable {
     return withStore(RocksKvStore::contentDigest);
   }
 
+  /**
+   * The content hash of this node's applied state over exactly what a backup holds ({@code ContentHash}),
+   * computed by its state machine's store from one snapshot, with the revision and key count it covers.
+   */
+  public quorumkv.raftlog.store.ContentHash.Result contentHash() throws IOException {
+    return withStore(quorumkv.raftlog.store.ContentHash::of);
+  }
+
+  /**
+   * The scheduled backups as this node reports them: the newest good one from the replicated record as far
+   * as this node applied it, and this node's own failed attempts.
+   */
+  public quorumkv.server.backup.BackupStatus backupStatus() {
+    KvStateMachine sm = stateMachine;
+    quorumkv.raftlog.store.BackupLedger ledger = sm == null ? quorumkv.raftlog.store.BackupLedger.NONE : sm.backups();
+    var verified = ledger.verified();
+    return new quorumkv.server.backup.BackupStatus(verified.slot() < 0 ? 0 : verified.createdAtMillis() / 1000,
+        verified.sizeBytes(), verified.revision(),
+        config.backup().enabled() ? config.backup().interval().toSeconds() : 0, ledger.newestVerificationOk(),
+        backups == null ? 0 : backups.failures());
+  }
+
   /** The highest log index this node has applied; -1 before its member has started. */
   public long appliedIndex() {
     KvStateMachine sm = stateMachine;
@@ -478,6 +506,9 @@ public final class KvNode implements AutoCloseable {
     rejoiner.close();
     compactor.close();
     leaseExpirer.close();
+    if (backups != null) {
+      backups.close();
+    }
     server.close();
     watchHub.close();
     if (tls != null) {
