@@ -51,6 +51,8 @@ final class BackupScheduler implements AutoCloseable {
   private RaftClient client;
   private long retryAtMillis;
   private boolean closed;
+  /** Set first thing in {@link #close}: an attempt cut short by closing is no failure of the backup. */
+  private volatile boolean closing;
 
   BackupScheduler(KvNode node, ServerConfig.BackupSettings settings, String clusterId) {
     this.node = node;
@@ -96,6 +98,9 @@ final class BackupScheduler implements AutoCloseable {
       }
       takeBackup(slot);
     } catch (IOException | RuntimeException e) {
+      if (closing) {
+        return;
+      }
       failures.incrementAndGet();
       // Not at every tick while the destination is broken: a full disk or a lost mount is not fixed in 100 ms.
       retryAtMillis = now + Math.min(settings.interval().toMillis() / 4, 60_000);
@@ -137,6 +142,9 @@ final class BackupScheduler implements AutoCloseable {
   private void verify(Path file, Request.BackupRecord written) {
     Verification v = BackupDrill.verify(file, node.config().dataDir().resolve("backup-verify"),
         settings.verifyTimeout());
+    if (closing) {
+      return; // cut short by closing: neither verified nor failed
+    }
     if (v.ok()) {
       LOG.info("node={}: backup {} verified in {} ms: revision {}, {} keys, content hash {}", node.config().nodeId(),
           file.getFileName(), v.millis(), v.revision(), v.keys(), v.contentHash());
@@ -148,6 +156,9 @@ final class BackupScheduler implements AutoCloseable {
       propose(new Request.BackupRecord(v.ok() ? Outcome.VERIFIED : Outcome.VERIFY_FAILED, written.slot(),
           written.revision(), written.sizeBytes(), written.createdAtMillis()));
     } catch (IOException | RuntimeException e) {
+      if (closing) {
+        return;
+      }
       LOG.warn("node={}: recording the verification of {} failed: {}", node.config().nodeId(), file.getFileName(),
           e.toString());
     }
@@ -175,6 +186,7 @@ final class BackupScheduler implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     timer.shutdownNow();
     verifier.shutdownNow();
     synchronized (this) {
