@@ -89,10 +89,11 @@ final class BackupScheduler implements AutoCloseable {
     long now = System.currentTimeMillis();
     long slot = settings.slotAt(now);
     try {
-      if (now < retryAtMillis || !leadingWithEverythingApplied()) {
+      var sm = node.stateMachine();
+      if (now < retryAtMillis || sm == null || !leadingWithEverythingApplied()) {
         return;
       }
-      BackupLedger ledger = node.stateMachine().backups();
+      BackupLedger ledger = sm.backups();
       if (ledger.written().slot() >= slot) {
         return;
       }
@@ -112,7 +113,7 @@ final class BackupScheduler implements AutoCloseable {
   /** Leader, and applied up to the commit index: the ledger it reads has every record committed before its term. */
   private boolean leadingWithEverythingApplied() throws IOException {
     RaftServer.Division d = node.divisionOrNull();
-    return d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady() && node.stateMachine() != null
+    return d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady()
         && d.getInfo().getLastAppliedIndex() >= d.getRaftLog().getLastCommittedIndex();
   }
 
