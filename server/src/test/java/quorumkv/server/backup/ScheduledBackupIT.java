@@ -88,8 +88,8 @@ class ScheduledBackupIT {
         System.out.printf("leader n%d killed as slot %d's file appeared; the successor %s%n", racer + 1, raced,
             finalCreated == firstCreated ? "found the slot recorded" : "retook the slot (same file name)");
 
-        // Two more slots with every node back.
-        long until = slotNow() + 2;
+        // One more slot with every node back.
+        long until = slotNow() + 1;
         waitForSlotDone(cluster, until);
         lastSlot = until;
 
