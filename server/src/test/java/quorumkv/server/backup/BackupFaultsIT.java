@@ -54,4 +54,31 @@ class BackupFaultsIT {
       assertFalse(new BackupFiles(backups, cluster.clusterId()).list().isEmpty(), "the file stays for inspection");
     }
   }
+
+  /**
+   * A leader that died after its file was in place but before its record committed leaves the slot open: the
+   * next leader takes it again and replaces the file under the same name (here the file is a stand-in, not
+   * even a backup, so the replacement shows).
+   */
+  @Test
+  void aSlotWhoseFileExistsButIsNotRecordedIsRetakenUnderTheSameName() throws Exception {
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    long interval = 2_000;
+    long slot = System.currentTimeMillis() / interval + 3;
+    BackupFiles files = new BackupFiles(backups, "quorumkv");
+    Path leftover = files.fileOf(slot * interval);
+    Files.writeString(leftover, "written by a leader that died before its record committed");
+    try (LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR, backups.toString(),
+        ConfigKeys.BACKUP_INTERVAL, interval + "ms"))) {
+      Eventually.assertTrue(Duration.ofSeconds(40), () -> {
+        try {
+          return BackupReader.verify(leftover).header().revision() >= 0;
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }, "the unrecorded slot's file replaced by a whole backup");
+      assertEquals(1, files.list().stream().filter(p -> files.slotStartOf(p) == slot * interval).count());
+    }
+  }
 }
+
