@@ -55,6 +55,10 @@ public final class BackupDrill {
       scratch = Files.createTempDirectory(scratchParent, "qkv-verify-");
       ServerConfig config = scratchConfig(scratch, read.header().clusterId());
       Restore.into(file, config);
+      if (System.nanoTime() >= deadline) {
+        return new Verification(false, read.header().clusterId(), read.header().revision(), read.entries(), hash,
+            "restoring it took longer than " + timeout.toSeconds() + "s", elapsed(started));
+      }
       try (KvNode node = KvNode.start(config)) {
         ContentHash.Result computed = contentHashWhenLeading(node, deadline);
         String problem = null;
