@@ -51,7 +51,8 @@ import quorumkv.server.status.StorageSizes;
  *
  * <p>Data dir layout: {@code IDENTITY} (cluster and node id), {@code raft/<group-uuid>/current/} (Raft log
  * segments and metadata), {@code raft/<group-uuid>/sm/snapshot.<term>_<index>/} (RocksDB checkpoints),
- * {@code db/} (the live RocksDB).
+ * {@code db/} (the live RocksDB), {@code backup-verify/} (scratch nodes of scheduled backups' verifications,
+ * deleted after each).
  */
 public final class KvNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvNode.class);
