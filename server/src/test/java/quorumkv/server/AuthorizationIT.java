@@ -186,7 +186,7 @@ class AuthorizationIT {
    */
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
-  void aRawClientCannotClaimAnotherIdentityOrRaiseAnAlarm() throws Exception {
+  void aRawClientCannotClaimAnotherIdentityOrRaiseAnAlarmOrRecordABackup() throws Exception {
     try (LocalCluster cluster = LocalCluster.start(3, dir); KvClient root = cluster.connect()) {
       int leader = cluster.waitForLeader(Duration.ofSeconds(30));
       cluster.issueClient(READER);
@@ -195,6 +195,9 @@ class AuthorizationIT {
       List<byte[]> attempts = new ArrayList<>();
       attempts.add(RequestCodec.asCaller(new Caller("root", true), RequestCodec.encode(forged)));
       attempts.add(RequestCodec.encode(new Request.Alarm(cluster.nodeId(leader), true)));
+      // A forged backup record would mark an interval's backup done that nobody took.
+      attempts.add(RequestCodec.encode(new Request.BackupRecord(Request.BackupRecord.Outcome.VERIFIED, Long.MAX_VALUE / 2,
+          1, 1, 1)));
       attempts.add(RequestCodec.encode(forged));
       try (TlsFiles files = TlsFiles.open(pki.resolve(DevPki.CA_CERT), pki.resolve(READER + ".pem"),
           pki.resolve(READER + ".key"), Duration.ofHours(1));
@@ -224,6 +227,8 @@ class AuthorizationIT {
       assertFalse(root.get("other/x").isPresent(), "no forged write applied");
       for (int i = 0; i < 3; i++) {
         assertTrue(NodeInternals.stateMachine(cluster.node(i)).noSpaceAlarms().isEmpty(), "no alarm raised on n" + (i + 1));
+        assertEquals(quorumkv.raftlog.store.BackupLedger.NONE, NodeInternals.stateMachine(cluster.node(i)).backups(),
+            "no backup recorded on n" + (i + 1));
       }
       root.put("still/writable", "yes");
     }

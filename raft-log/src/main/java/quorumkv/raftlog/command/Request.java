@@ -75,6 +75,30 @@ public sealed interface Request {
     }
   }
 
+  /**
+   * A scheduled backup's progress, proposed by the leader that took it: {@link Outcome#WRITTEN} once the
+   * file of interval {@code slot} is durably in place (the cluster then regards the slot as done, so a
+   * new leader does not take it again), then {@link Outcome#VERIFIED} or {@link Outcome#VERIFY_FAILED}
+   * once a scratch node restored from the file recomputed its content hash. Every replica keeps the
+   * newest record of each outcome, so every node reports the cluster's backups. Members only; idempotent
+   * (a record for an older slot changes nothing), so it carries no session.
+   */
+  record BackupRecord(Outcome outcome, long slot, long revision, long sizeBytes, long createdAtMillis) implements Request {
+    /** What happened to the backup of one slot. */
+    public enum Outcome { WRITTEN, VERIFIED, VERIFY_FAILED }
+
+    public BackupRecord {
+      if (outcome == null || slot < 0 || revision < 0 || sizeBytes < 0 || createdAtMillis < 0) {
+        throw new IllegalArgumentException("a backup record has an outcome and no negative slot, revision, size or time");
+      }
+    }
+
+    @Override
+    public List<Command> commands() {
+      return List.of();
+    }
+  }
+
   /** A change to the replicated users and roles; admins only. Idempotent, so it carries no session. */
   record AuthUpdate(AuthChange change) implements Request {
     public AuthUpdate {
@@ -108,7 +132,7 @@ public sealed interface Request {
       if (caller == null || inner == null) {
         throw new IllegalArgumentException("an envelope names a caller and carries a request");
       }
-      if (inner instanceof AsCaller || inner instanceof Alarm || inner instanceof Compact) {
+      if (inner instanceof AsCaller || inner instanceof Alarm || inner instanceof Compact || inner instanceof BackupRecord) {
         throw new IllegalArgumentException("an envelope carries a write, a read or an auth request");
       }
     }

@@ -19,6 +19,8 @@ import java.util.UUID;
  *           | kind 5 (auth read)
  *           | kind 6 (as caller) identity:bytes(utf8) configAdmin:u8 inner:bytes(a whole request message)
  *           | kind 7 (compact) revision:i64
+ *           | kind 8 (backup record) outcome:u8 (1 written, 2 verified, 3 verify failed) slot:i64 revision:i64
+ *             size:i64 createdAtMillis:i64
  * change   := op:u8 (1 set-enabled: u8 | 2 add-user, 3 delete-user: user | 4 add-role, 5 delete-role: role
  *           | 6 grant-role, 7 revoke-role: user role | 8 grant, 9 revoke: role access:u8 prefix:bytes)
  * </pre>
@@ -31,12 +33,12 @@ public final class RequestCodec {
   public static final int FORMAT_VERSION = WireWriter.FORMAT_VERSION;
 
   private static final int KIND_WRITE = 1, KIND_READ = 2, KIND_ALARM = 3, KIND_AUTH_UPDATE = 4, KIND_AUTH_READ = 5,
-      KIND_AS_CALLER = 6, KIND_COMPACT = 7;
+      KIND_AS_CALLER = 6, KIND_COMPACT = 7, KIND_BACKUP_RECORD = 8;
   private static final int SET_ENABLED = 1, ADD_USER = 2, DELETE_USER = 3, ADD_ROLE = 4, DELETE_ROLE = 5,
       GRANT_ROLE = 6, REVOKE_ROLE = 7, GRANT = 8, REVOKE = 9;
 
   /** A request's kind, read from its first two bytes without decoding the rest (for the Raft port's guard). */
-  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, COMPACT, UNKNOWN }
+  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, COMPACT, BACKUP_RECORD, UNKNOWN }
   /** Command tags; a put with a lease has its own tag, so entries logged before leases still decode. */
   private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7,
       PUT_WITH_LEASE = 8, LEASE = 9;
@@ -57,6 +59,7 @@ public final class RequestCodec {
       case KIND_AUTH_READ: return Kind.AUTH_READ;
       case KIND_AS_CALLER: return Kind.AS_CALLER;
       case KIND_COMPACT: return Kind.COMPACT;
+      case KIND_BACKUP_RECORD: return Kind.BACKUP_RECORD;
       default: return Kind.UNKNOWN;
     }
   }
@@ -93,6 +96,15 @@ public final class RequestCodec {
     if (request instanceof Request.Compact compact) {
       w.u8(KIND_COMPACT);
       w.i64(compact.revision());
+      return w.toByteArray();
+    }
+    if (request instanceof Request.BackupRecord record) {
+      w.u8(KIND_BACKUP_RECORD);
+      w.u8(record.outcome().ordinal() + 1);
+      w.i64(record.slot());
+      w.i64(record.revision());
+      w.i64(record.sizeBytes());
+      w.i64(record.createdAtMillis());
       return w.toByteArray();
     }
     if (request instanceof Request.Alarm alarm) {
@@ -142,11 +154,23 @@ public final class RequestCodec {
           throw new CommandCodecException("compaction to revision " + revision + ": revisions start at 1");
         }
         return new Request.Compact(revision);
+      } else if (kind == KIND_BACKUP_RECORD) {
+        int outcome = r.u8();
+        Request.BackupRecord.Outcome[] outcomes = Request.BackupRecord.Outcome.values();
+        if (outcome < 1 || outcome > outcomes.length) {
+          throw new CommandCodecException("unknown backup outcome " + outcome);
+        }
+        long slot = r.i64(), revision = r.i64(), size = r.i64(), created = r.i64();
+        if (slot < 0 || revision < 0 || size < 0 || created < 0) {
+          throw new CommandCodecException("a backup record with a negative slot, revision, size or time");
+        }
+        return new Request.BackupRecord(outcomes[outcome - 1], slot, revision, size, created);
       } else if (kind == KIND_AS_CALLER) {
         Caller caller = new Caller(r.string(), r.bool());
         byte[] inner = r.bytes().unsafeArray();
         Kind innerKind = kindOf(inner);
-        if (innerKind == Kind.AS_CALLER || innerKind == Kind.ALARM || innerKind == Kind.COMPACT) {
+        if (innerKind == Kind.AS_CALLER || innerKind == Kind.ALARM || innerKind == Kind.COMPACT
+            || innerKind == Kind.BACKUP_RECORD) {
           throw new CommandCodecException("an envelope carries a write, a read or an auth request, not " + innerKind);
         }
         return new Request.AsCaller(caller, decode(inner));

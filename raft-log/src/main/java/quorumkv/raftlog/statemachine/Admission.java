@@ -42,7 +42,7 @@ final class Admission {
       Unwrapped u = Unwrapped.of(bytes);
       Request decoded = u.request();
       if (decoded instanceof Request.Alarm || decoded instanceof Request.AuthUpdate
-          || decoded instanceof Request.Compact) {
+          || decoded instanceof Request.Compact || decoded instanceof Request.BackupRecord) {
         return null;
       }
       if (!(decoded instanceof Request.Write)) {

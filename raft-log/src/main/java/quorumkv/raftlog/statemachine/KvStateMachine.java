@@ -245,6 +245,13 @@ public class KvStateMachine extends BaseStateMachine {
         }
         return CompletableFuture.completedFuture(encode(new Response.Ok(index, java.util.List.of())));
       }
+      if (decoded instanceof Request.BackupRecord record) {
+        if (index > current.applied().index()) {
+          current.applyBackupRecord(record, term, index);
+          updateLastAppliedTermIndex(term, index);
+        }
+        return CompletableFuture.completedFuture(encode(new Response.Ok(index, java.util.List.of())));
+      }
       if (decoded instanceof Request.AuthUpdate update) {
         return CompletableFuture.completedFuture(encode(applyAuth(trx, current, update, caller, term, index)));
       }
@@ -337,6 +344,12 @@ public class KvStateMachine extends BaseStateMachine {
   /** Tells the leader path whether this node's own disk is below its free-space floor. */
   public void setLocalNoSpace(boolean belowFloor) {
     this.localNoSpace = belowFloor;
+  }
+
+  /** The scheduled backups the applied state records; none while the store is unavailable. */
+  public quorumkv.raftlog.store.BackupLedger backups() {
+    RocksKvStore current = store;
+    return current == null ? quorumkv.raftlog.store.BackupLedger.NONE : current.backups();
   }
 
   /** Nodes whose free-space alarm is raised in the applied state; empty while the store is unavailable. */

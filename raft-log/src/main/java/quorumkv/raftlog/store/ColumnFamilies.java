@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
  *              "no-space/" node    -> empty                   (that node's free-space alarm is raised)
  *              "auth"              -> AuthState               (users, roles, grants; absent: AuthState.INITIAL)
  *              "history-start"     -> i64                     (oldest revision whose events are all in history)
+ *              "backups"           -> BackupLedger            (scheduled backups written, verified, failed)
  * sessions     session:16 call:i64 -> index:i64 results       (results of calls not yet acknowledged)
  * session-meta session:16          -> lastActiveIndex:i64 firstUnackedCallId:i64
  * history      revision:i64 pos:i32 -> Event                  (every change, in order; see HistoryTable)
@@ -34,6 +35,7 @@ final class ColumnFamilies {
   static final String NO_SPACE_PREFIX = "no-space/";
   static final byte[] AUTH_KEY = bytes("auth");
   static final byte[] HISTORY_START_KEY = bytes("history-start");
+  static final byte[] BACKUPS_KEY = bytes("backups");
 
   private ColumnFamilies() {}
 

@@ -67,6 +67,7 @@ public final class RocksKvStore implements AutoCloseable {
   private volatile LeaseClock leaseClock = LeaseClock.NONE;
   private volatile ChangeListener changeListener;
   private volatile AppliedIndex applied;
+  private volatile BackupLedger backups;
   /**
    * Holds off {@link #close} while an operation runs, and refuses operations after it: a snapshot
    * install closes and replaces the store while reads, metrics or backups may still be running on other
@@ -105,6 +106,7 @@ public final class RocksKvStore implements AutoCloseable {
     byte[] offset = db.get(meta, ColumnFamilies.REVISION_OFFSET_KEY);
     this.revisionOffset = offset == null ? 0 : longAt(offset, 0);
     this.alarms = new AlarmTable(db, meta);
+    this.backups = BackupLedger.decode(db.get(meta, ColumnFamilies.BACKUPS_KEY));
     this.auth = new AuthTable(db, meta);
     this.history = new HistoryTable(db, handles.get(5), meta);
     this.leases = new LeaseTable(db, handles.get(6));
@@ -239,6 +241,18 @@ public final class RocksKvStore implements AutoCloseable {
   public void applyAlarm(Request.Alarm alarm, long term, long index) {
     applyMeta(term, index, "alarm", batch -> alarms.stage(batch, alarm));
     alarms.committed(alarm);
+  }
+
+  /** The scheduled backups the applied state records. */
+  public BackupLedger backups() {
+    return backups;
+  }
+
+  /** Applies the backup record carried by the log entry at {@code index}, atomically with the applied index. */
+  public void applyBackupRecord(Request.BackupRecord record, long term, long index) {
+    BackupLedger next = backups.with(record);
+    applyMeta(term, index, "backup record", batch -> batch.put(meta, ColumnFamilies.BACKUPS_KEY, next.encode()));
+    backups = next;
   }
 
   /** Applies the history compaction carried by the log entry at {@code index} (see {@link HistoryTable}). */

@@ -23,6 +23,30 @@ class HistoryCodecTest {
   }
 
   @Test
+  void backupRecordsRoundTripAreMembersOnlyAndBadOnesDoNotDecode() {
+    for (Request.BackupRecord.Outcome o : Request.BackupRecord.Outcome.values()) {
+      Request.BackupRecord r = new Request.BackupRecord(o, 12, 340, 5_000, 1_700_000_000_000L);
+      byte[] bytes = RequestCodec.encode(r);
+      assertEquals(r, RequestCodec.decode(bytes));
+      assertEquals(RequestCodec.Kind.BACKUP_RECORD, RequestCodec.kindOf(bytes));
+      // A caller's envelope never carries one: only members record backups.
+      assertThrows(CommandCodecException.class,
+          () -> RequestCodec.decode(RequestCodec.asCaller(new Caller("alice", false), bytes)));
+    }
+    assertThrows(IllegalArgumentException.class, () -> new Request.AsCaller(new Caller("alice", false),
+        new Request.BackupRecord(Request.BackupRecord.Outcome.WRITTEN, 1, 1, 1, 1)));
+    byte[] badOutcome = ByteBuffer.allocate(3 + 32).put((byte) RequestCodec.FORMAT_VERSION).put((byte) 8).put((byte) 4)
+        .putLong(1).putLong(1).putLong(1).putLong(1).array();
+    assertThrows(CommandCodecException.class, () -> RequestCodec.decode(badOutcome));
+    byte[] negativeSlot = ByteBuffer.allocate(3 + 32).put((byte) RequestCodec.FORMAT_VERSION).put((byte) 8).put((byte) 1)
+        .putLong(-1).putLong(1).putLong(1).putLong(1).array();
+    assertThrows(CommandCodecException.class, () -> RequestCodec.decode(negativeSlot));
+    byte[] truncated = java.util.Arrays.copyOf(RequestCodec.encode(
+        new Request.BackupRecord(Request.BackupRecord.Outcome.VERIFIED, 1, 1, 1, 1)), 20);
+    assertThrows(CommandCodecException.class, () -> RequestCodec.decode(truncated));
+  }
+
+  @Test
   void eventsRoundTrip() {
     KeyValue prev = new KeyValue(Bytes.utf8("k"), Bytes.utf8("old"), 3, 5, 2);
     for (Event e : new Event[] {Event.put(new KeyValue(Bytes.utf8("k"), Bytes.utf8("new"), 3, 9, 3), prev),

@@ -16,6 +16,7 @@ import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.KeyValue;
+import quorumkv.raftlog.store.ContentHash;
 
 /**
  * Reads a {@link BackupFormat} file. {@link #verify} reads it whole and checks structure, count and
@@ -27,6 +28,11 @@ public final class BackupReader implements AutoCloseable {
   private final MessageDigest sha = BackupWriter.sha256();
   private final BackupFormat.Header header;
   private final AuthState auth;
+  private final int version;
+  /** Recomputed from what is read, to compare with the recorded one (version 3). */
+  private final ContentHash content = new ContentHash();
+  private byte[] recordedContentHash;
+  private byte[] computedContentHash;
   private long count;
 
   private BackupReader(Path file) throws IOException {
@@ -39,13 +45,14 @@ public final class BackupReader implements AutoCloseable {
       if (!Arrays.equals(magic, BackupFormat.MAGIC)) {
         throw new IOException(file + " is not a QuorumKV backup (bad magic)");
       }
-      int version = in.readUnsignedByte();
-      if (version != BackupFormat.VERSION && version != BackupFormat.VERSION_WITHOUT_AUTH) {
+      version = in.readUnsignedByte();
+      if (version < BackupFormat.VERSION_WITHOUT_AUTH || version > BackupFormat.VERSION) {
         throw new IOException(file + " has backup format version " + version + "; this build reads "
-            + BackupFormat.VERSION_WITHOUT_AUTH + " and " + BackupFormat.VERSION);
+            + BackupFormat.VERSION_WITHOUT_AUTH + " to " + BackupFormat.VERSION);
       }
       header = new BackupFormat.Header(in.readUTF(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
       auth = version == BackupFormat.VERSION_WITHOUT_AUTH ? AuthState.INITIAL : readAuth(file);
+      content.auth(auth);
     } catch (EOFException e) {
       in.close();
       throw new IOException(file + " is truncated", e);
@@ -78,7 +85,10 @@ public final class BackupReader implements AutoCloseable {
     return new BackupReader(file);
   }
 
-  /** Reads the whole file, checking every entry, the count and the digest; returns the header and count. */
+  /**
+   * Reads the whole file, checking every entry, the count, the digest and (version 3) the recorded content
+   * hash against the entries; returns the header, count and content hash.
+   */
   public static Verified verify(Path file) throws IOException {
     try (BackupReader r = open(file)) {
       Iterator<KeyValue> it = r.entries();
@@ -90,14 +100,29 @@ public final class BackupReader implements AutoCloseable {
         }
         previous = kv.key();
       }
-      return new Verified(r.header, r.count);
+      if (r.recordedContentHash != null && !MessageDigest.isEqual(r.recordedContentHash, r.computedContentHash)) {
+        // The bytes are the ones written (the SHA-256 matched), so the writer hashed other content than
+        // it wrote, or the file was altered and its SHA-256 recomputed.
+        throw new IOException(file + ": content hash mismatch: its keys and users do not match the content hash"
+            + " recorded at revision " + r.header.revision());
+      }
+      return new Verified(r.header, r.count, r.version, r.recordedContentHash, r.computedContentHash);
     } catch (BackupCorruptException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
   }
 
-  /** A verified file's header and entry count. */
-  public record Verified(BackupFormat.Header header, long entries) {}
+  /**
+   * A verified file's header and entry count, and its content hash: the one recorded at its revision
+   * ({@code recordedContentHash}, null in versions 1 and 2) and the one recomputed from its entries.
+   */
+  public record Verified(BackupFormat.Header header, long entries, int version, byte[] recordedContentHash,
+      byte[] computedContentHash) {
+    /** The hash a node restored from this file must compute: the recorded one when the file has one. */
+    public byte[] expectedContentHash() {
+      return recordedContentHash != null ? recordedContentHash : computedContentHash;
+    }
+  }
 
   public BackupFormat.Header header() {
     return header;
@@ -139,6 +164,10 @@ public final class BackupReader implements AutoCloseable {
       int tag = in.readUnsignedByte();
       if (tag == BackupFormat.END) {
         long expected = in.readLong();
+        if (version == BackupFormat.VERSION) {
+          recordedContentHash = new byte[BackupFormat.HASH_BYTES];
+          in.readFully(recordedContentHash);
+        }
         digest.on(false);
         byte[] computed = sha.digest();
         byte[] stored = new byte[computed.length];
@@ -152,6 +181,7 @@ public final class BackupReader implements AutoCloseable {
         if (in.read() != -1) {
           throw new IOException("bytes after the backup's trailer");
         }
+        computedContentHash = content.finish();
         return null;
       }
       if (tag != BackupFormat.ENTRY) {
@@ -163,6 +193,7 @@ public final class BackupReader implements AutoCloseable {
       if (kv.modRevision() > header.revision() || kv.createRevision() > kv.modRevision() || kv.key().isEmpty()) {
         throw new IOException("entry " + count + " (" + key + ") has inconsistent revisions");
       }
+      content.entry(kv);
       count++;
       return kv;
     } catch (EOFException e) {

@@ -10,8 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import quorumkv.raftlog.command.AuthState;
 import quorumkv.raftlog.command.KeyValue;
-import quorumkv.raftlog.files.AtomicFiles;
 import quorumkv.raftlog.store.AppliedIndex;
+import quorumkv.raftlog.store.ContentHash;
 import quorumkv.raftlog.store.RocksKvStore;
 import quorumkv.raftlog.store.StoreTransfer;
 
@@ -19,10 +19,13 @@ import quorumkv.raftlog.store.StoreTransfer;
 public final class BackupWriter {
   private BackupWriter() {}
 
-  /** Exports {@code store} into {@code file}, atomically and durably ({@link AtomicFiles}); returns the header written. */
+  /**
+   * Exports {@code store} into {@code file}, atomically and durably ({@link BackupFiles#writeAtomically}:
+   * a temp file of its own beside it, so two writers of the same file never share one); returns the header.
+   */
   public static BackupFormat.Header write(RocksKvStore store, String clusterId, Path file) throws IOException {
     BackupFormat.Header[] header = new BackupFormat.Header[1];
-    AtomicFiles.write(file, raw -> header[0] = export(store, clusterId, raw));
+    BackupFiles.writeAtomically(file, raw -> header[0] = export(store, clusterId, raw));
     return header[0];
   }
 
@@ -32,6 +35,8 @@ public final class BackupWriter {
          DataOutputStream out = new DataOutputStream(digest)) {
       BackupFormat.Header[] header = new BackupFormat.Header[1];
       long[] count = new long[1];
+      // From the same RocksDB snapshot as the entries, over exactly what they hold.
+      ContentHash content = new ContentHash();
       StoreTransfer.export(store, new StoreTransfer.ExportSink() {
         @Override
         public void begin(AppliedIndex applied, long revision) throws IOException {
@@ -47,6 +52,7 @@ public final class BackupWriter {
 
         @Override
         public void auth(AuthState state) throws IOException {
+          content.auth(state);
           byte[] bytes = state.encode();
           out.writeInt(bytes.length);
           out.write(bytes);
@@ -62,11 +68,13 @@ public final class BackupWriter {
           out.writeLong(kv.createRevision());
           out.writeLong(kv.modRevision());
           out.writeLong(kv.version());
+          content.entry(kv);
           count[0]++;
         }
       });
       out.writeByte(BackupFormat.END);
       out.writeLong(count[0]);
+      out.write(content.finish());
       out.flush();
       digest.on(false);
       out.write(sha.digest());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "QuorumKV: run a node, or operate a running cluster through its HTTP API.",
     subcommands = {ServerCommand.class, GetCommand.class, PutCommand.class, DelCommand.class, CasCommand.class,
         ScanCommand.class, WatchCommand.class, LockCommand.class, ElectCommand.class, TxnCommand.class, ClusterCommand.class, MemberCommand.class, LeaderCommand.class,
-        SnapshotCommand.class, RepairCommand.class, CertsCommand.class, AuthCommands.User.class,
+        SnapshotCommand.class, BackupCommand.class, RepairCommand.class, CertsCommand.class, AuthCommands.User.class,
         AuthCommands.Role.class, AuthCommands.Auth.class},
     footer = {"", "Exit codes: 0 ok, 1 failed, 2 usage or configuration error, 3 negative answer (not found, compare"
         + " failed, guards did not hold), 4 rejected by the cluster, 5 unavailable (nothing applied; retry), 6 outcome"

@@ -15,6 +15,7 @@ public final class ConfigKeys {
   public static final String PEERS = "quorumkv.raft.peers";
   public static final String DATA_DIR = "quorumkv.storage.data-dir";
   public static final String LISTEN_PORT = "quorumkv.raft.listen-port";
+  public static final String RAFT_BIND_HOST = "quorumkv.raft.bind-host";
   public static final String FREE_SPACE_FLOOR = "quorumkv.storage.free-space-floor";
   public static final String DISK_CHECK_INTERVAL = "quorumkv.storage.check-interval";
   public static final String WATCH_HISTORY_REVISIONS = "quorumkv.watch.history-revisions";
@@ -58,6 +59,10 @@ public final class ConfigKeys {
   public static final String TLS_RELOAD_INTERVAL = "quorumkv.tls.reload-interval";
   public static final String INSECURE_PLAINTEXT = "quorumkv.insecure-plaintext";
   public static final String AUTH_ADMINS = "quorumkv.auth.admins";
+  public static final String BACKUP_DIR = "quorumkv.backup.dir";
+  public static final String BACKUP_INTERVAL = "quorumkv.backup.interval";
+  public static final String BACKUP_KEEP = "quorumkv.backup.keep";
+  public static final String BACKUP_VERIFY_TIMEOUT = "quorumkv.backup.verify-timeout";
 
   /** Keys with their defaults (null: required) and one-line documentation, in documentation order. */
   public static final Map<String, String[]> DOCUMENTED = new LinkedHashMap<>();
@@ -74,6 +79,7 @@ public final class ConfigKeys {
     doc(WATCH_PROGRESS_INTERVAL, "1s", "how often a watch stream hears the revision its watches reached (its heartbeat: clients reconnect after three silent intervals)");
     doc(RECOVERY_DEADLINE, "60s", "/health fails (restart me) when a failed Raft member has not recovered this long after its cause went away, or the self-check stops running");
     doc(LISTEN_PORT, "", "port to bind for Raft and clients; empty: the port of this node's peer entry (set it when peers reach this node through a proxy, NAT or port mapping)");
+    doc(RAFT_BIND_HOST, "", "address the Raft port binds (peers and Raft clients); empty: every interface");
     doc(ELECTION_TIMEOUT_MIN, "300ms", "minimum Raft election timeout; keep well above GC pauses (up to ~230 ms seen on 2 cores)");
     doc(ELECTION_TIMEOUT_MAX, "600ms", "maximum Raft election timeout");
     doc(SNAPSHOT_ENTRIES, "100000", "take a snapshot every this many applied entries; the log is purged behind it");
@@ -109,6 +115,10 @@ public final class ConfigKeys {
     doc(TLS_RELOAD_INTERVAL, "5s", "how often the node looks for rotated certificate, key and CA files; new connections use them, open ones keep working");
     doc(AUTH_ADMINS, "root", "common names of client certificates that may do anything (data, membership, leadership transfer, backups, users and roles), whatever the replicated grants say; comma-separated. Give every node the same list");
     doc(INSECURE_PLAINTEXT, "false", "INSECURE: no TLS on any listener; anyone who reaches a port can read and write everything. Only for a trusted test network");
+    doc(BACKUP_DIR, "", "scheduled backups: the destination directory (empty: no scheduled backups). The leader writes one verified backup per interval into it, so give every node the same shared directory: a mount of another machine or storage, never the data machine's own disk (that is no disaster-recovery copy). Must not be inside the data dir");
+    doc(BACKUP_INTERVAL, "1h", "scheduled backups: one backup per this interval (slots aligned to the epoch, so every node computes the same slot; keep the nodes' clocks NTP-synced); at least 1s; like 30s, 15m or 24h");
+    doc(BACKUP_KEEP, "7", "scheduled backups: keep the newest this many of this cluster's backup files in backup.dir; older ones are deleted (only files named like this cluster's backups)");
+    doc(BACKUP_VERIFY_TIMEOUT, "2m", "scheduled backups: how long the verification of a new backup may take (a scratch node restored from it recomputes its content hash); beyond it the backup counts as not verified");
     doc(READY_MAX_APPLY_LAG, "1000", "/ready fails while this node's applied index is more than this many entries behind its commit index");
     doc(UNSAFE_FLUSH, "false", "DEVELOPMENT ONLY: acknowledge writes before the log is fsynced; a crash can lose acknowledged writes");
   }

@@ -144,7 +144,8 @@ public final class ConfigLoader {
         Units.size(ConfigKeys.SEGMENT_SIZE, v.get(ConfigKeys.SEGMENT_SIZE)),
         (int) Units.positiveLong(ConfigKeys.PURGE_GAP, v.get(ConfigKeys.PURGE_GAP)),
         Units.bool(ConfigKeys.LEADER_LEASE, v.get(ConfigKeys.LEADER_LEASE)), unsafeFlush,
-        Units.bool(ConfigKeys.COMMIT_METADATA, v.get(ConfigKeys.COMMIT_METADATA)));
+        Units.bool(ConfigKeys.COMMIT_METADATA, v.get(ConfigKeys.COMMIT_METADATA)),
+        v.getOrDefault(ConfigKeys.RAFT_BIND_HOST, "").strip());
     RequestLimits limits;
     StoreOptions store;
     try {
@@ -185,7 +186,27 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.WATCH_PROGRESS_INTERVAL + ": at least 10ms");
     }
     return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store, http,
-        ops(v, raftPort, http), disk, tls(v), watch);
+        ops(v, raftPort, http), disk, tls(v), watch, backup(v, dataDir));
+  }
+
+  /** Scheduled backups: off without a directory; the directory outside the data dir. */
+  private static ServerConfig.BackupSettings backup(Map<String, String> v, Path dataDir) {
+    Duration interval = Units.duration(ConfigKeys.BACKUP_INTERVAL, v.get(ConfigKeys.BACKUP_INTERVAL));
+    if (interval.toMillis() < 1000) {
+      throw new ConfigException(ConfigKeys.BACKUP_INTERVAL + ": at least 1s");
+    }
+    int keep = (int) Units.positiveLong(ConfigKeys.BACKUP_KEEP, v.get(ConfigKeys.BACKUP_KEEP));
+    Duration verifyTimeout = Units.duration(ConfigKeys.BACKUP_VERIFY_TIMEOUT, v.get(ConfigKeys.BACKUP_VERIFY_TIMEOUT));
+    String dirValue = v.getOrDefault(ConfigKeys.BACKUP_DIR, "").strip();
+    if (dirValue.isEmpty()) {
+      return new ServerConfig.BackupSettings(null, interval, keep, verifyTimeout);
+    }
+    Path dir = Path.of(dirValue).toAbsolutePath().normalize();
+    if (dir.startsWith(dataDir) || dataDir.startsWith(dir)) {
+      throw new ConfigException(ConfigKeys.BACKUP_DIR + ": " + dir + " overlaps the data dir " + dataDir
+          + "; backups belong on other storage (a mount of another machine), never with the data they protect");
+    }
+    return new ServerConfig.BackupSettings(dir, interval, keep, verifyTimeout);
   }
 
   /** The three TLS files together or none; insecure only when asked for, and never with TLS files. */

@@ -13,7 +13,7 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
     RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops,
-    DiskSettings disk, TlsSettings tls, WatchSettings watch) {
+    DiskSettings disk, TlsSettings tls, WatchSettings watch, BackupSettings backup) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
@@ -43,9 +43,14 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
         .orElseThrow(() -> new ConfigException(ConfigKeys.NODE_ID + ": '" + nodeId + "' is not among the peers"));
   }
 
-  /** Raft timing, snapshot and durability settings. */
+  /**
+   * Raft timing, snapshot and durability settings.
+   *
+   * @param bindHost the address the Raft port binds; empty: every interface
+   */
   public record RaftSettings(Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotEveryEntries,
-      long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush, boolean commitMetadata) {}
+      long segmentSizeBytes, int purgeGap, boolean leaderLeaseReads, boolean unsafeFlush, boolean commitMetadata,
+      String bindHost) {}
 
   /**
    * The HTTP server and the readiness rule (see {@link ConfigKeys} for each key).
@@ -95,6 +100,32 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
    */
   public record WatchSettings(long historyRevisions, Duration historyAge, Duration progressInterval,
       int recentRevisions) {}
+
+  /**
+   * Scheduled backups (see {@link ConfigKeys#BACKUP_DIR}); {@code dir == null}: none.
+   *
+   * @param interval one backup per slot of this length; slot {@code n} starts at {@code n * interval} ms
+   *     since the epoch, so every node computes the same slot from its clock
+   * @param keep how many of this cluster's backup files the directory keeps
+   * @param verifyTimeout how long verifying one backup may take
+   */
+  public record BackupSettings(Path dir, Duration interval, int keep, Duration verifyTimeout) {
+    public static final BackupSettings OFF = new BackupSettings(null, Duration.ofHours(1), 7, Duration.ofMinutes(2));
+
+    public boolean enabled() {
+      return dir != null;
+    }
+
+    /** The slot the time {@code millis} (since the epoch) falls in. */
+    public long slotAt(long millis) {
+      return Math.floorDiv(millis, interval.toMillis());
+    }
+
+    /** When slot {@code slot} starts, in ms since the epoch. */
+    public long slotStart(long slot) {
+      return slot * interval.toMillis();
+    }
+  }
 
   /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */
   public int bindPort() {

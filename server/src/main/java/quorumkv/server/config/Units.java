@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /** Parses values that carry their unit: {@code 150ms}, {@code 2s}, {@code 64MB}, {@code 4096}. */
 final class Units {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|mb|gb)?");
 
   private Units() {}
@@ -15,12 +15,13 @@ final class Units {
   static Duration duration(String key, String value) {
     Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new ConfigException(key + ": '" + value + "' is not a duration like 150ms, 2s or 1m");
+      throw new ConfigException(key + ": '" + value + "' is not a duration like 150ms, 2s, 1m or 24h");
     }
     long n = Long.parseLong(m.group(1));
     Duration d = switch (m.group(2)) {
       case "ms" -> Duration.ofMillis(n);
       case "s" -> Duration.ofSeconds(n);
+      case "h" -> Duration.ofHours(n);
       default -> Duration.ofMinutes(n);
     };
     if (d.isZero()) {

@@ -220,6 +220,33 @@ public final class NodeMetrics implements StateMachineListener {
         .callback(cb -> cb.call(expired.getAsLong())).register(registry);
   }
 
+  // ---- Scheduled backups (issue 15). Kept together: the alerting rules watch exactly these names. ----
+
+  /**
+   * The scheduled backups, read at scrape time: every node exports them (a follower reports the cluster's
+   * newest good backup from the replicated record as far as it applied it; only the leader writes).
+   */
+  public void registerBackups(Supplier<quorumkv.server.backup.BackupStatus> backups) {
+    GaugeWithCallback.builder().name("quorumkv_backup_last_success_timestamp_seconds")
+        .help("Unix time (creation) of the newest scheduled backup that was written and verified; 0 if none yet")
+        .callback(cb -> cb.call(backups.get().lastSuccessEpochSeconds())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_backup_last_size_bytes")
+        .help("File size of the newest scheduled backup that was written and verified")
+        .callback(cb -> cb.call(backups.get().lastSizeBytes())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_backup_last_revision")
+        .help("Revision of the newest scheduled backup that was written and verified")
+        .callback(cb -> cb.call(backups.get().lastRevision())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_backup_interval_seconds")
+        .help("quorumkv.backup.interval in seconds; 0 when scheduled backups are off")
+        .callback(cb -> cb.call(backups.get().intervalSeconds())).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_backup_last_verify_ok")
+        .help("0 when the newest scheduled backup's verification failed, else 1 (also 1 before the first backup)")
+        .callback(cb -> cb.call(backups.get().lastVerifyOk() ? 1 : 0)).register(registry);
+    CounterWithCallback.builder().name("quorumkv_backup_failures")
+        .help("Scheduled backup attempts of this node (as leader) that failed to write or to verify")
+        .callback(cb -> cb.call(backups.get().failures())).register(registry);
+  }
+
   @Override
   public void snapshotInstalled(long index) {
     snapshotInstalls.inc();

@@ -96,6 +96,7 @@ public final class KvServer implements AutoCloseable {
       metrics.registerRaftPortDenials(node::raftCallsDenied);
       metrics.registerWatches(node::watchCount);
       metrics.registerLeases(node::leaseCount, node::leasesExpired);
+      metrics.registerBackups(node::backupStatus);
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
       if (ops != null) {

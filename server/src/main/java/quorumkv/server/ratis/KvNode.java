@@ -51,7 +51,8 @@ import quorumkv.server.status.StorageSizes;
  *
  * <p>Data dir layout: {@code IDENTITY} (cluster and node id), {@code raft/<group-uuid>/current/} (Raft log
  * segments and metadata), {@code raft/<group-uuid>/sm/snapshot.<term>_<index>/} (RocksDB checkpoints),
- * {@code db/} (the live RocksDB).
+ * {@code db/} (the live RocksDB), {@code backup-verify/} (scratch nodes of scheduled backups' verifications,
+ * deleted after each).
  */
 public final class KvNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvNode.class);
@@ -67,6 +68,8 @@ public final class KvNode implements AutoCloseable {
   private final WatchHub watchHub;
   private final HistoryCompactor compactor;
   private final LeaseExpirer leaseExpirer;
+  /** Null when scheduled backups are off. */
+  private final BackupScheduler backups;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -90,6 +93,7 @@ public final class KvNode implements AutoCloseable {
         config.watch().recentRevisions(), config.watch().progressInterval().toMillis());
     this.compactor = new HistoryCompactor(this, config.watch().historyRevisions(), config.watch().historyAge());
     this.leaseExpirer = new LeaseExpirer(this);
+    this.backups = config.backup().enabled() ? new BackupScheduler(this, config.backup(), config.clusterId()) : null;
     this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
         tls == null ? null : raftPortGuard, WatchService.definition(watchHub)));
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
@@ -124,6 +128,9 @@ public final class KvNode implements AutoCloseable {
     doctor.start();
     compactor.start();
     leaseExpirer.start();
+    if (backups != null) {
+      backups.start();
+    }
     if (listenerRejoin != null) {
       listenerRejoin.start();
     }
@@ -445,6 +452,28 @@ public final class KvNode implements AutoCloseable {
     return withStore(RocksKvStore::contentDigest);
   }
 
+  /**
+   * The content hash of this node's applied state over exactly what a backup holds ({@code ContentHash}),
+   * computed by its state machine's store from one snapshot, with the revision and key count it covers.
+   */
+  public quorumkv.raftlog.store.ContentHash.Result contentHash() throws IOException {
+    return withStore(quorumkv.raftlog.store.ContentHash::of);
+  }
+
+  /**
+   * The scheduled backups as this node reports them: the newest good one from the replicated record as far
+   * as this node applied it, and this node's own failed attempts.
+   */
+  public quorumkv.server.backup.BackupStatus backupStatus() {
+    KvStateMachine sm = stateMachine;
+    quorumkv.raftlog.store.BackupLedger ledger = sm == null ? quorumkv.raftlog.store.BackupLedger.NONE : sm.backups();
+    var verified = ledger.verified();
+    return new quorumkv.server.backup.BackupStatus(verified.slot() < 0 ? 0 : verified.createdAtMillis() / 1000,
+        verified.sizeBytes(), verified.revision(),
+        config.backup().enabled() ? config.backup().interval().toSeconds() : 0, ledger.newestVerificationOk(),
+        backups == null ? 0 : backups.failures());
+  }
+
   /** The highest log index this node has applied; -1 before its member has started. */
   public long appliedIndex() {
     KvStateMachine sm = stateMachine;
@@ -478,6 +507,9 @@ public final class KvNode implements AutoCloseable {
     rejoiner.close();
     compactor.close();
     leaseExpirer.close();
+    if (backups != null) {
+      backups.close();
+    }
     server.close();
     watchHub.close();
     if (tls != null) {

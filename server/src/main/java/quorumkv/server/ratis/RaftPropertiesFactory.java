@@ -34,6 +34,9 @@ public final class RaftPropertiesFactory {
     var raft = config.raft();
     RaftServerConfigKeys.setStorageDir(p, List.of(config.raftDir().toFile()));
     GrpcConfigKeys.Server.setPort(p, config.bindPort());
+    if (!raft.bindHost().isEmpty()) {
+      GrpcConfigKeys.Server.setHost(p, raft.bindHost());
+    }
 
     // Linearizable reads: ReadIndex. The DEFAULT option lets a deposed leader answer from stale state.
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

@@ -46,6 +46,29 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void scheduledBackupsAreOffWithoutADirectoryAndNeverInsideTheDataDir() {
+    String data = "--storage.data-dir=" + dir.resolve("data");
+    ServerConfig off = load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS, data);
+    assertEquals(false, off.backup().enabled());
+    assertEquals(Duration.ofHours(1), off.backup().interval());
+    assertEquals(7, off.backup().keep());
+    ServerConfig on = load(Map.of("QUORUMKV_BACKUP_DIR", dir.resolve("mnt/backups").toString()), "--node.id=n1",
+        "--raft.peers=" + PEERS, data, "--backup.interval=15m", "--backup.keep=3");
+    assertEquals(dir.resolve("mnt/backups"), on.backup().dir());
+    assertEquals(Duration.ofMinutes(15), on.backup().interval());
+    assertEquals(3, on.backup().keep());
+    assertEquals(2, on.backup().slotAt(30 * 60_000 + 1));
+    assertEquals(30 * 60_000, on.backup().slotStart(2));
+    assertEquals(Duration.ofHours(24), load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS, data,
+        "--backup.interval=24h").backup().interval());
+    assertError("overlaps the data dir", "--node.id=n1", "--raft.peers=" + PEERS, data,
+        "--backup.dir=" + dir.resolve("data/backups"));
+    assertError("overlaps the data dir", "--node.id=n1", "--raft.peers=" + PEERS, data, "--backup.dir=" + dir);
+    assertError("at least 1s", "--node.id=n1", "--raft.peers=" + PEERS, data, "--backup.interval=500ms");
+    assertError("outside 1..", "--node.id=n1", "--raft.peers=" + PEERS, data, "--backup.keep=0");
+  }
+
+  @Test
   void listenersAreParsed() {
     ServerConfig c = load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS + ",n4=127.0.0.1:9874:listener",
         "--storage.data-dir=" + dir);

@@ -1,0 +1,15 @@
+package quorumkv.server.backup;
+
+/**
+ * The scheduled backups as one node reports them (its metrics): the newest good backup from the replicated
+ * record as far as this node applied it, and this node's own failed attempts (only the leader writes).
+ *
+ * @param lastSuccessEpochSeconds creation time of the newest backup that was written and verified; 0 for none
+ * @param lastSizeBytes that backup's file size
+ * @param lastRevision that backup's revision
+ * @param intervalSeconds the configured interval; 0 when scheduled backups are off
+ * @param lastVerifyOk false when the newest verification outcome is a failure
+ * @param failures scheduled attempts this node made that failed to write or to verify
+ */
+public record BackupStatus(long lastSuccessEpochSeconds, long lastSizeBytes, long lastRevision, long intervalSeconds,
+    boolean lastVerifyOk, long failures) {}

@@ -1,0 +1,161 @@
+package quorumkv.server.ratis;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.store.ContentHash;
+import quorumkv.server.backup.BackupReader;
+import quorumkv.server.backup.Restore;
+import quorumkv.server.backup.Verification;
+import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.config.ConfigLoader;
+import quorumkv.server.config.ServerConfig;
+import quorumkv.server.tls.DevPki;
+
+/**
+ * A disaster-recovery drill on one backup file: checks its structure and SHA-256 (and that its entries
+ * match the content hash it records), restores it into a scratch directory, starts a real single-member
+ * node from it in this process, has that node recompute the content hash through its state machine, and
+ * compares. The scratch node listens on loopback only, on free ports, with mutual TLS under a throwaway
+ * CA made in the scratch directory (nobody else holds a certificate it accepts); the directory is deleted
+ * afterwards. Bounded by a deadline; runs on the caller's thread (never a Raft thread).
+ */
+public final class BackupDrill {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupDrill.class);
+  static final String NODE_ID = "backup-verify";
+
+  private BackupDrill() {}
+
+  /** Verifies {@code file} in a scratch directory made under {@code scratchParent}, within {@code timeout}. */
+  public static Verification verify(Path file, Path scratchParent, Duration timeout) {
+    long started = System.nanoTime();
+    long deadline = started + timeout.toNanos();
+    BackupReader.Verified read;
+    try {
+      read = BackupReader.verify(file);
+    } catch (IOException | RuntimeException e) {
+      return Verification.failed(e.getMessage(), elapsed(started));
+    }
+    String hash = ContentHash.hex(read.expectedContentHash());
+    Path scratch = null;
+    try {
+      Files.createDirectories(scratchParent);
+      scratch = Files.createTempDirectory(scratchParent, "qkv-verify-");
+      ServerConfig config = scratchConfig(scratch, read.header().clusterId());
+      Restore.into(file, config);
+      if (System.nanoTime() >= deadline) {
+        return new Verification(false, read.header().clusterId(), read.header().revision(), read.entries(), hash,
+            "restoring it took longer than " + timeout.toSeconds() + "s", elapsed(started));
+      }
+      try (KvNode node = KvNode.start(config)) {
+        ContentHash.Result computed = contentHashWhenLeading(node, deadline);
+        String problem = null;
+        if (computed == null) {
+          problem = "the scratch node restored from it did not compute its content hash within " + timeout.toSeconds() + "s";
+        } else if (!MessageDigest.isEqual(computed.hash(), read.expectedContentHash())) {
+          problem = "the node restored from it computed content hash " + ContentHash.hex(computed.hash())
+              + " over " + computed.keys() + " keys; the backup records " + hash + " over " + read.entries() + " keys";
+        } else if (computed.revision() < read.header().revision()) {
+          problem = "the node restored from it is at revision " + computed.revision() + ", below the backup's "
+              + read.header().revision();
+        }
+        return new Verification(problem == null, read.header().clusterId(), read.header().revision(), read.entries(),
+            hash, problem, elapsed(started));
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Verification(false, read.header().clusterId(), read.header().revision(), read.entries(), hash,
+          "restoring it into a scratch node failed: " + e.getMessage(), elapsed(started));
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /** The content hash once the node leads its one-member group and its store is open; null at the deadline. */
+  private static ContentHash.Result contentHashWhenLeading(KvNode node, long deadline) throws IOException {
+    while (System.nanoTime() < deadline) {
+      if (node.isLeader() && node.appliedIndex() >= 0) {
+        try {
+          return node.contentHash();
+        } catch (StoreBusyException e) {
+          // the store is still opening
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+    return null;
+  }
+
+  /** One member on loopback, TLS from a CA made here for this drill only. */
+  private static ServerConfig scratchConfig(Path scratch, String clusterId) throws IOException {
+    DevPki pki = DevPki.openOrCreate(scratch.resolve("pki"), "backup verify (throwaway)");
+    pki.issueNode(NODE_ID, List.of(), Duration.ofDays(1));
+    List<Integer> ports = freeLoopbackPorts(3);
+    Map<String, String> s = new HashMap<>();
+    s.put(ConfigKeys.NODE_ID, NODE_ID);
+    s.put(ConfigKeys.CLUSTER_ID, clusterId);
+    s.put(ConfigKeys.PEERS, NODE_ID + "=127.0.0.1:" + ports.get(0));
+    s.put(ConfigKeys.RAFT_BIND_HOST, "127.0.0.1");
+    s.put(ConfigKeys.DATA_DIR, scratch.resolve("data").toString());
+    // The node runs without HTTP; these only have to be valid, and loopback.
+    s.put(ConfigKeys.HTTP_PORT, String.valueOf(ports.get(1)));
+    s.put(ConfigKeys.OPS_PORT, String.valueOf(ports.get(2)));
+    s.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
+    // The drill must not fail for want of the room a long-lived node keeps for snapshots and segments.
+    s.put(ConfigKeys.FREE_SPACE_FLOOR, "1MB");
+    s.put(ConfigKeys.TLS_CA_FILE, pki.dir().resolve(DevPki.CA_CERT).toString());
+    s.put(ConfigKeys.TLS_CERT_FILE, pki.dir().resolve(NODE_ID + ".pem").toString());
+    s.put(ConfigKeys.TLS_KEY_FILE, pki.dir().resolve(NODE_ID + ".key").toString());
+    return ConfigLoader.fromMap(s);
+  }
+
+  private static List<Integer> freeLoopbackPorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      List<Integer> ports = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports.add(s.getLocalPort());
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the backup verification's scratch dir {}: {}", dir, e.toString());
+    }
+  }
+
+  private static long elapsed(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+}

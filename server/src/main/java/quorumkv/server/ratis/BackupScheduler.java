@@ -1,0 +1,199 @@
+package quorumkv.server.ratis;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.Request.BackupRecord.Outcome;
+import quorumkv.raftlog.command.RequestCodec;
+import quorumkv.raftlog.store.BackupLedger;
+import quorumkv.server.backup.BackupFiles;
+import quorumkv.server.backup.BackupFormat;
+import quorumkv.server.backup.Verification;
+import quorumkv.server.config.ServerConfig;
+
+/**
+ * Scheduled backups: exactly one per interval slot across leader changes. Every node runs this; only a
+ * leader that has applied everything committed acts. It takes the current slot unless the replicated
+ * {@link BackupLedger} records it written: it writes the slot's file ({@link BackupFiles}: named by the
+ * slot, so a retry replaces it), commits a {@link Request.BackupRecord} {@code WRITTEN} through the log
+ * once the file is durably in place, prunes old files, then verifies the file off the timer thread
+ * ({@link BackupDrill}, bounded by the verify timeout) and commits the outcome. A leader that dies before
+ * its record commits leaves the slot unrecorded, so its successor takes it again under the same name;
+ * one that dies after leaves it done. Time decides only what the leader proposes; the replicas agree
+ * through the log.
+ */
+final class BackupScheduler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+
+  private final KvNode node;
+  private final ServerConfig.BackupSettings settings;
+  private final BackupFiles files;
+  private final ScheduledExecutorService timer;
+  /** One verification at a time; a newer backup waiting replaces an older one (the newest matters). */
+  private final ExecutorService verifier;
+  private final AtomicLong failures = new AtomicLong();
+  private final long tickMillis;
+  private RaftClient client;
+  private long retryAtMillis;
+  private boolean closed;
+  /** Set first thing in {@link #close}: an attempt cut short by closing is no failure of the backup. */
+  private volatile boolean closing;
+
+  BackupScheduler(KvNode node, ServerConfig.BackupSettings settings, String clusterId) {
+    this.node = node;
+    this.settings = settings;
+    this.files = new BackupFiles(settings.dir(), clusterId);
+    this.tickMillis = Math.max(100, Math.min(5_000, settings.interval().toMillis() / 10));
+    String id = node.config().nodeId();
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backup-scheduler-" + id));
+    this.verifier = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(1),
+        r -> daemon(r, "backup-verifier-" + id), new ThreadPoolExecutor.DiscardOldestPolicy());
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  void start() {
+    timer.scheduleWithFixedDelay(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    LOG.info("node={}: scheduled backups every {}s into {} (keep {})", node.config().nodeId(),
+        settings.interval().toSeconds(), settings.dir(), settings.keep());
+  }
+
+  /** Scheduled attempts of this node that failed to write or to verify. */
+  long failures() {
+    return failures.get();
+  }
+
+  private synchronized void tick() {
+    if (closed) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    long slot = settings.slotAt(now);
+    try {
+      var sm = node.stateMachine();
+      if (now < retryAtMillis || sm == null || !leadingWithEverythingApplied()) {
+        return;
+      }
+      BackupLedger ledger = sm.backups();
+      if (ledger.written().slot() >= slot) {
+        return;
+      }
+      takeBackup(slot);
+    } catch (IOException | RuntimeException e) {
+      if (closing) {
+        return;
+      }
+      failures.incrementAndGet();
+      // Not at every tick while the destination is broken: a full disk or a lost mount is not fixed in 100 ms.
+      retryAtMillis = now + Math.min(settings.interval().toMillis() / 4, 60_000);
+      LOG.warn("node={}: the scheduled backup of slot {} failed ({}); trying again", node.config().nodeId(), slot,
+          e.toString());
+    }
+  }
+
+  /** Leader, and applied up to the commit index: the ledger it reads has every record committed before its term. */
+  private boolean leadingWithEverythingApplied() throws IOException {
+    RaftServer.Division d = node.divisionOrNull();
+    return d != null && d.getInfo().isLeader() && d.getInfo().isLeaderReady()
+        && d.getInfo().getLastAppliedIndex() >= d.getRaftLog().getLastCommittedIndex();
+  }
+
+  private void takeBackup(long slot) throws IOException {
+    if (!Files.isDirectory(settings.dir())) {
+      // Never create it: a missing mount would silently put the backups on this machine's own disk.
+      throw new IOException("the backup directory " + settings.dir() + " does not exist (is its mount there?)");
+    }
+    Path file = files.fileOf(settings.slotStart(slot));
+    BackupFormat.Header header = node.exportBackup(file);
+    long size = Files.size(file);
+    Request.BackupRecord written = new Request.BackupRecord(Outcome.WRITTEN, slot, header.revision(), size,
+        header.createdAtMillis());
+    propose(written);
+    LOG.info("node={}: backup of slot {} written: {} (revision {}, {} bytes)", node.config().nodeId(), slot,
+        file.getFileName(), header.revision(), size);
+    try {
+      for (Path gone : files.prune(settings.keep(), Math.max(600_000, 3 * settings.interval().toMillis()))) {
+        LOG.info("node={}: backup retention deleted {}", node.config().nodeId(), gone.getFileName());
+      }
+    } catch (IOException e) {
+      LOG.warn("node={}: backup retention failed: {}", node.config().nodeId(), e.toString());
+    }
+    verifier.execute(() -> verify(file, written));
+  }
+
+  private void verify(Path file, Request.BackupRecord written) {
+    Verification v = BackupDrill.verify(file, node.config().dataDir().resolve("backup-verify"),
+        settings.verifyTimeout());
+    if (closing) {
+      return; // cut short by closing: neither verified nor failed
+    }
+    if (v.ok()) {
+      LOG.info("node={}: backup {} verified in {} ms: revision {}, {} keys, content hash {}", node.config().nodeId(),
+          file.getFileName(), v.millis(), v.revision(), v.keys(), v.contentHash());
+    } else {
+      failures.incrementAndGet();
+      LOG.error("node={}: backup {} FAILED its verification: {}", node.config().nodeId(), file.getFileName(), v.problem());
+    }
+    try {
+      propose(new Request.BackupRecord(v.ok() ? Outcome.VERIFIED : Outcome.VERIFY_FAILED, written.slot(),
+          written.revision(), written.sizeBytes(), written.createdAtMillis()));
+    } catch (IOException | RuntimeException e) {
+      if (closing) {
+        return;
+      }
+      LOG.warn("node={}: recording the verification of {} failed: {}", node.config().nodeId(), file.getFileName(),
+          e.toString());
+    }
+  }
+
+  /** Commits {@code record} through the leader (this node, usually), waiting for it. */
+  private synchronized void propose(Request.BackupRecord record) throws IOException {
+    if (closed) {
+      throw new IOException("closing");
+    }
+    if (client == null) {
+      client = node.newMemberClient(false, 5);
+    }
+    try {
+      RaftClientReply reply = client.io().send(Message.valueOf(ByteString.copyFrom(RequestCodec.encode(record))));
+      if (!reply.isSuccess()) {
+        throw new IOException(String.valueOf(reply.getException()));
+      }
+    } catch (IOException | RuntimeException e) {
+      KvNode.closeQuietly(client); // a Ratis client that used up its retries may stay broken
+      client = null;
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    timer.shutdownNow();
+    verifier.shutdownNow();
+    synchronized (this) {
+      closed = true;
+      KvNode.closeQuietly(client);
+      client = null;
+    }
+  }
+}

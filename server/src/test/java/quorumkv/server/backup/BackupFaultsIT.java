@@ -1,0 +1,84 @@
+package quorumkv.server.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import quorumkv.server.config.ConfigKeys;
+import quorumkv.server.testing.Eventually;
+import quorumkv.server.testing.LocalCluster;
+
+/** What a scheduled backup does when its destination is missing, and when its verification fails. */
+class BackupFaultsIT {
+  @TempDir
+  Path dir;
+
+  /** A missing mount is a failure, never a reason to create the directory on the node's own disk. */
+  @Test
+  void aMissingDestinationIsAFailureAndIsNotCreated() throws Exception {
+    Path mount = dir.resolve("mnt");
+    try (LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR, mount.toString(),
+        ConfigKeys.BACKUP_INTERVAL, "2s"))) {
+      cluster.waitForLeader(Duration.ofSeconds(30));
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> cluster.node(0).backupStatus().failures() >= 1,
+          "the missing destination counted as a failed attempt");
+      assertFalse(Files.exists(mount), "the destination is never created");
+      assertEquals(0, cluster.node(0).backupStatus().lastSuccessEpochSeconds());
+
+      Files.createDirectories(mount); // the mount is back
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> cluster.node(0).backupStatus().lastSuccessEpochSeconds() > 0,
+          () -> "a verified backup once the destination exists: " + cluster.node(0).backupStatus());
+      assertFalse(new BackupFiles(mount, cluster.clusterId()).list().isEmpty());
+      assertTrue(cluster.node(0).backupStatus().lastVerifyOk());
+    }
+  }
+
+  /** A verification that cannot finish in time counts as failed: recorded, reported, and the backup not counted good. */
+  @Test
+  void aFailedVerificationIsRecordedAndReported() throws Exception {
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    try (LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR, backups.toString(),
+        ConfigKeys.BACKUP_INTERVAL, "2s", ConfigKeys.BACKUP_VERIFY_TIMEOUT, "1ms"))) {
+      cluster.waitForLeader(Duration.ofSeconds(30));
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> !cluster.node(0).backupStatus().lastVerifyOk(),
+          () -> "the failed verification recorded: " + cluster.node(0).backupStatus());
+      BackupStatus s = cluster.node(0).backupStatus();
+      assertTrue(s.failures() >= 1, s.toString());
+      assertEquals(0, s.lastSuccessEpochSeconds(), "a backup that failed its verification is no success");
+      assertFalse(new BackupFiles(backups, cluster.clusterId()).list().isEmpty(), "the file stays for inspection");
+    }
+  }
+
+  /**
+   * A leader that died after its file was in place but before its record committed leaves the slot open: the
+   * next leader takes it again and replaces the file under the same name (here the file is a stand-in, not
+   * even a backup, so the replacement shows).
+   */
+  @Test
+  void aSlotWhoseFileExistsButIsNotRecordedIsRetakenUnderTheSameName() throws Exception {
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    long interval = 2_000;
+    long slot = System.currentTimeMillis() / interval + 3;
+    BackupFiles files = new BackupFiles(backups, "quorumkv");
+    Path leftover = files.fileOf(slot * interval);
+    Files.writeString(leftover, "written by a leader that died before its record committed");
+    try (LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR, backups.toString(),
+        ConfigKeys.BACKUP_INTERVAL, interval + "ms"))) {
+      Eventually.assertTrue(Duration.ofSeconds(40), () -> {
+        try {
+          return BackupReader.verify(leftover).header().revision() >= 0;
+        } catch (java.io.IOException e) {
+          return false;
+        }
+      }, "the unrecorded slot's file replaced by a whole backup");
+      assertEquals(1, files.list().stream().filter(p -> files.slotStartOf(p) == slot * interval).count());
+    }
+  }
+}
+

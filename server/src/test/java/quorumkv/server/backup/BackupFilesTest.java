@@ -1,0 +1,113 @@
+package quorumkv.server.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Names by slot, retention that deletes only this cluster's old backups, and writes that are atomic. */
+class BackupFilesTest {
+  @TempDir
+  Path dir;
+
+  private static final long INTERVAL = 60_000;
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aSlotHasOneNameSoARetryReplacesItsFile() throws IOException {
+    BackupFiles files = new BackupFiles(dir, "prod");
+    Path file = files.fileOf(29_000_000 * INTERVAL);
+    assertEquals("qkvbackup-prod-20250219T212000.000Z.qkv", file.getFileName().toString());
+    assertEquals(file, files.fileOf(29_000_000 * INTERVAL), "the same slot, the same name");
+    BackupFiles.writeAtomically(file, out -> out.write("first".getBytes(StandardCharsets.UTF_8)));
+    BackupFiles.writeAtomically(file, out -> out.write("retry".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(List.of(file), files.list(), "a retry of the slot replaced the file");
+    assertEquals("retry", Files.readString(file));
+    assertEquals(29_000_000 * INTERVAL, files.slotStartOf(file));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+        "a backup holds every key and grant: owner only");
+  }
+
+  @Test
+  void clusterIdsBecomeSafeFileNames() {
+    assertEquals("a.b_c-1", BackupFiles.fileSafe("a.b_c-1"));
+    assertEquals("a%2Fb%20c", BackupFiles.fileSafe("a/b c"));
+    assertEquals("%2E.", BackupFiles.fileSafe(".."));
+    assertTrue(new BackupFiles(dir, "../x").fileOf(0).getParent().equals(dir), "never outside the directory");
+  }
+
+  @Test
+  void aCrashMidWriteLeavesNoFileUnderTheFinalName() throws IOException {
+    BackupFiles files = new BackupFiles(dir, "c1");
+    Path file = files.fileOf(5 * INTERVAL);
+    IOException crash = assertThrows(IOException.class, () -> BackupFiles.writeAtomically(file, out -> {
+      out.write(new byte[4096]);
+      throw new IOException("disk gone mid-write");
+    }));
+    assertEquals("disk gone mid-write", crash.getMessage());
+    assertEquals(List.of(), names(dir), "neither the final file nor the temp file");
+
+    BackupFiles.writeAtomically(file, out -> out.write("whole".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(IOException.class, () -> BackupFiles.writeAtomically(file, out -> {
+      out.write("half".getBytes(StandardCharsets.UTF_8));
+      throw new IOException("crash");
+    }));
+    assertEquals("whole", Files.readString(file), "a failed retry leaves the earlier whole file as it was");
+  }
+
+  @Test
+  void aTempFileLeftByAKilledWriterIsNoBackupAndIsCleanedOnceStale() throws IOException {
+    BackupFiles files = new BackupFiles(dir, "c1");
+    Path file = files.fileOf(7 * INTERVAL);
+    // What a writer killed (kill -9, power loss) between create and rename leaves behind.
+    Path leftover = dir.resolve("." + file.getFileName() + ".0f8fad5b-d9cb-469f-a165-70867728950e.part");
+    Files.writeString(leftover, "half a backup");
+    assertEquals(List.of(), files.list(), "a temp file never counts as a backup");
+    assertEquals(List.of(), files.prune(3, 60_000), "a fresh temp file may belong to a writer still at work");
+    assertTrue(Files.exists(leftover));
+    Files.setLastModifiedTime(leftover, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
+    assertEquals(List.of(leftover), files.prune(3, 60_000));
+    assertFalse(Files.exists(leftover));
+  }
+
+  @Test
+  void retentionKeepsTheNewestNAndDeletesOnlyThisClustersBackupsOldestFirst() throws IOException {
+    BackupFiles files = new BackupFiles(dir, "c1");
+    for (long slot = 1; slot <= 5; slot++) {
+      BackupFiles.writeAtomically(files.fileOf(slot * INTERVAL), out -> out.write(1));
+    }
+    Path otherCluster = new BackupFiles(dir, "c2").fileOf(INTERVAL);
+    Files.writeString(otherCluster, "c2's");
+    Path prefixCluster = new BackupFiles(dir, "c1-old").fileOf(INTERVAL);
+    Files.writeString(prefixCluster, "a cluster whose id starts like ours");
+    Path operatorCopy = dir.resolve(files.fileOf(INTERVAL).getFileName() + ".copy");
+    Files.writeString(operatorCopy, "an operator's copy");
+    Files.writeString(dir.resolve("notes.txt"), "unrelated");
+
+    List<Path> deleted = files.prune(2, 60_000);
+    assertEquals(List.of(files.fileOf(INTERVAL), files.fileOf(2 * INTERVAL), files.fileOf(3 * INTERVAL)), deleted,
+        "oldest first");
+    assertEquals(List.of(files.fileOf(4 * INTERVAL), files.fileOf(5 * INTERVAL)), files.list());
+    for (Path kept : List.of(otherCluster, prefixCluster, operatorCopy, dir.resolve("notes.txt"))) {
+      assertTrue(Files.exists(kept), "not ours to delete: " + kept.getFileName());
+    }
+    assertEquals(List.of(), files.prune(2, 60_000), "nothing more to delete");
+    assertThrows(IllegalArgumentException.class, () -> files.prune(0, 60_000));
+  }
+}
