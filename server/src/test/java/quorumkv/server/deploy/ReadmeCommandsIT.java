@@ -276,7 +276,7 @@ class ReadmeCommandsIT {
       String out = expectExit(0, c).out();
       assertTrue(Pattern.compile("^leader n[123] {2}term \\d+", Pattern.MULTILINE).matcher(out).find(), out);
       for (int i = 1; i <= 3; i++) {
-        assertTrue(Pattern.compile("^n" + i + " +\\S+ +127\\.0\\.0\\.1:987" + i, Pattern.MULTILINE).matcher(out).find(), out);
+        assertTrue(Pattern.compile("^n" + i + " +\\S+ +127\\.0\\.0\\.1:687" + i, Pattern.MULTILINE).matcher(out).find(), out);
       }
     });
     s.put("bin/quorumkv member list", c -> {

@@ -123,6 +123,9 @@ class ReadmeCommandsTest {
     }
     INVENTORY.put("mvn -pl client -am dependency:tree -Dscope=runtime", ciStep("checks that the client's tree lists"
         + " exactly the runtime dependencies README names"));
+    INVENTORY.put("bin/quorumkv backup verify FILE", runs("server/src/test/java/quorumkv/server/cli/BackupVerifyCommandTest.java",
+        "\"backup\", \"verify\"", "runs it on a good backup (exit 0, revision and key count), a tampered and a truncated"
+        + " one (exit 1) and bad usage (exit 2); RestoreDrillIT on a scheduled backup"));
     INVENTORY.put("mvn -q -B -pl client -am package -DskipTests dependency:build-classpath -DincludeScope=runtime"
         + " -Dmdep.outputFile=target/runtime.classpath", ciStep("runs README's line and checks that the classpath"
         + " holds exactly the runtime dependencies README names, no test library"));
