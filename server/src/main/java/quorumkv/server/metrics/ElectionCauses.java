@@ -8,8 +8,9 @@ import quorumkv.server.status.ElectionCounts;
  * Ratis counts election timeouts (this node's timer fired: it heard from no leader in time) and
  * leadership transfers (this node, as leader, told a follower to start an election). A timeout before
  * this node has known any leader since it started is counted as {@code startup}, a later one as
- * {@code timeout}. Ratis's counters restart at 0 when the self-check restarts the member; a count lower
- * than the last one read is taken as counted from 0, so ours never go down.
+ * {@code timeout}. Ratis's counters restart at 0 when the self-check restarts the member: while the member
+ * is gone (no counters) and whenever a count is lower than the last one read, the next counts are taken
+ * as counted from 0, so ours never go down and miss nothing the new member counted.
  */
 final class ElectionCauses {
   private final Counter started;
@@ -29,7 +30,10 @@ final class ElectionCauses {
    * @param leaderKnown whether this node knows a leader now
    */
   synchronized void observe(ElectionCounts counts, boolean leaderKnown) {
-    if (counts != null) {
+    if (counts == null) {
+      lastTimeouts = 0; // the member is gone: the next one's counters start at 0
+      lastTransfers = 0;
+    } else {
       long timeouts = delta(counts.timeouts(), lastTimeouts);
       long transfers = delta(counts.transfers(), lastTransfers);
       lastTimeouts = counts.timeouts();

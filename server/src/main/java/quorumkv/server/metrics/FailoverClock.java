@@ -9,9 +9,15 @@ import io.prometheus.metrics.core.metrics.Histogram;
  *
  * <p>Only a leader whose term this node has seen commit counts as serving: a candidate that won but never
  * committed served no client, so contact with it extends nothing. Signs of life come from the apply thread
- * ({@link #applied}) and from the metrics sampler ({@link #leaderAlive}: a follower's last contact with its
- * leader; on the leader, the last time a majority answered it). A failover that began before this process
- * started, or spans a snapshot install, is not measured: its start is unknown here.
+ * ({@link #applied}) and from the metrics sampler ({@link #leaderContact}: a follower's last contact with
+ * its leader; on the leader, the last time a majority answered it). A failover that began before this
+ * process started, or spans a snapshot install, is not measured: its start is unknown here.
+ *
+ * <p>Ratis's follower keeps one "last RPC" clock, and refreshes it not only on the leader's appends but
+ * also when it grants a pre-vote to a candidate, which it does only once it has not heard from its leader
+ * for a minimum election timeout. So a contact that comes that long or longer after the previous one seen
+ * is not taken as a sign of life: a live leader's heartbeats come far more often (a late heartbeat after
+ * such a gap, followed by a failover, makes the measure longer by at most that gap, never shorter).
  */
 final class FailoverClock {
   private final Histogram failovers;
@@ -19,9 +25,15 @@ final class FailoverClock {
   private long servingTerm = -1;
   /** The last sign of life of the leader of {@link #servingTerm} (System.nanoTime); -1 if unknown. */
   private long lastLifeNanos = -1;
+  private final long leaderValidNanos;
+  /** The term of {@link #lastContactNanos}, the newest contact the sampler reported (-1: none yet). */
+  private long contactTerm = -1;
+  private long lastContactNanos = -1;
 
-  FailoverClock(Histogram failovers) {
+  /** @param leaderValidNanos the minimum election timeout: Ratis's follower grants pre-votes after that long without contact */
+  FailoverClock(Histogram failovers, long leaderValidNanos) {
     this.failovers = failovers;
+    this.leaderValidNanos = leaderValidNanos;
   }
 
   /** This node applied an entry of {@code term} at {@code nanos}. */
@@ -37,9 +49,18 @@ final class FailoverClock {
     }
   }
 
-  /** The leader of {@code term} was known alive at {@code nanos} (contact seen by the sampler). */
-  synchronized void leaderAlive(long term, long nanos) {
-    if (term == servingTerm && servingTerm >= 0) {
+  /** The sampler saw this node's last contact with the leader of {@code term} at {@code nanos}. */
+  synchronized void leaderContact(long term, long nanos) {
+    if (term != contactTerm) {
+      contactTerm = term;
+      lastContactNanos = -1;
+    }
+    if (lastContactNanos >= 0 && nanos <= lastContactNanos) {
+      return; // the same contact again (or an older one, read before a newer one)
+    }
+    boolean fromLeader = lastContactNanos < 0 || nanos - lastContactNanos < leaderValidNanos;
+    lastContactNanos = nanos;
+    if (fromLeader && term == servingTerm && servingTerm >= 0) {
       lastLifeNanos = Math.max(lastLifeNanos, nanos);
     }
   }

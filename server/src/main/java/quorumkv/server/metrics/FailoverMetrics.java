@@ -22,12 +22,14 @@ final class FailoverMetrics {
   private final FailoverClock clock;
   private final ElectionCauses causes;
 
-  FailoverMetrics(PrometheusRegistry registry) {
+  /** @param electionTimeoutMin see {@link FailoverClock}: contact after a longer gap may be a pre-vote, not the leader */
+  FailoverMetrics(PrometheusRegistry registry, java.time.Duration electionTimeoutMin) {
     this.registry = registry;
     clock = new FailoverClock(Histogram.builder().name("quorumkv_raft_failover_seconds")
         .help("Time without a leader as clients see it: from the old leader's last sign of life (its last commit"
             + " applied here, or its last contact with this node) to the first commit of a newer term applied here")
-        .classicOnly().classicUpperBounds(FAILOVER_BUCKETS).withoutExemplars().register(registry));
+        .classicOnly().classicUpperBounds(FAILOVER_BUCKETS).withoutExemplars().register(registry),
+        electionTimeoutMin.toNanos());
     causes = new ElectionCauses(Counter.builder().name("quorumkv_raft_elections_started_total")
         .help("Elections this node set off, by cause: startup (its election timer fired before it knew any leader"
             + " since start), timeout (its timer fired later: it heard from no leader in time), transfer (as"
@@ -81,7 +83,7 @@ final class FailoverMetrics {
   /** One sampler tick: the leader's contact as a sign of life, and Ratis's election counters. */
   void sample(NodeStatus status, ElectionCounts counts, long nanos) {
     if (status.leaderId() != null && status.leaderContactMs() >= 0) {
-      clock.leaderAlive(status.term(), nanos - status.leaderContactMs() * 1_000_000L);
+      clock.leaderContact(status.term(), nanos - status.leaderContactMs() * 1_000_000L);
     }
     causes.observe(counts, status.leaderId() != null);
   }

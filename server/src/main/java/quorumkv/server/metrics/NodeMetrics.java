@@ -40,7 +40,8 @@ public final class NodeMetrics implements StateMachineListener {
   // --- failover, elections by cause, replication lag on every node (issue 15's signals) ---
   private final FailoverMetrics failover;
 
-  public NodeMetrics() {
+  /** @param electionTimeoutMin the Raft minimum election timeout (the failover clock needs it; see FailoverClock) */
+  public NodeMetrics(java.time.Duration electionTimeoutMin) {
     Histogram leaderless = Histogram.builder().name("quorumkv_raft_leaderless_seconds")
         .help("Leaderless time as this node noticed it: from its own notice of losing its leader (its election"
             + " timeout, or a leader-change notice) until it knew the next one. Understates what clients see:"
@@ -74,7 +75,7 @@ public final class NodeMetrics implements StateMachineListener {
         .labelNames("op", "outcome").withoutExemplars().register(registry);
     requestLatency = Histogram.builder().name("quorumkv_http_request_seconds").help("HTTP request latency by operation")
         .labelNames("op").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
-    failover = new FailoverMetrics(registry);
+    failover = new FailoverMetrics(registry, electionTimeoutMin);
   }
 
   // --- failover, elections by cause, replication lag on every node (issue 15's signals) ---

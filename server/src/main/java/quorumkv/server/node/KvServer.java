@@ -57,7 +57,7 @@ public final class KvServer implements AutoCloseable {
 
   /** Starts the node, then its HTTP server; on failure nothing is left running. */
   public static KvServer start(ServerConfig config) throws IOException {
-    NodeMetrics metrics = new NodeMetrics();
+    NodeMetrics metrics = new NodeMetrics(config.raft().electionTimeoutMin());
     KvNode node = KvNode.start(config, metrics);
     KvClient client = null;
     ScheduledExecutorService sampler = null;

@@ -50,4 +50,13 @@ class ElectionCausesTest {
     assertEquals(2, count("timeout"));
     assertEquals(2, count("transfer"));
   }
+
+  @Test
+  void aNewMemberSeenAfterTheOldOneWasGoneCountsFromZeroEvenAboveTheOldCounts() {
+    causes.observe(new ElectionCounts(1, 0), true);
+    causes.observe(null, true); // restarted by the self-check
+    causes.observe(new ElectionCounts(3, 0), true); // the new member timed out three times
+    assertEquals(1, count("startup"));
+    assertEquals(3, count("timeout"));
+  }
 }
