@@ -20,15 +20,18 @@ import io.prometheus.metrics.core.metrics.Histogram;
  * such a gap, followed by a failover, makes the measure longer by at most that gap, never shorter).
  */
 final class FailoverClock {
+  /** No time known. Times are System.nanoTime values, which may be negative: compared by difference only. */
+  private static final long UNKNOWN = Long.MIN_VALUE;
+
   private final Histogram failovers;
+  private final long leaderValidNanos;
   /** The newest term of an entry this node applied since start; -1 before the first. */
   private long servingTerm = -1;
-  /** The last sign of life of the leader of {@link #servingTerm} (System.nanoTime); -1 if unknown. */
-  private long lastLifeNanos = -1;
-  private final long leaderValidNanos;
-  /** The term of {@link #lastContactNanos}, the newest contact the sampler reported (-1: none yet). */
+  /** The last sign of life of the leader of {@link #servingTerm}. */
+  private long lastLifeNanos = UNKNOWN;
+  /** The term of {@link #lastContactNanos}, the newest contact the sampler reported. */
   private long contactTerm = -1;
-  private long lastContactNanos = -1;
+  private long lastContactNanos = UNKNOWN;
 
   /** @param leaderValidNanos the minimum election timeout: Ratis's follower grants pre-votes after that long without contact */
   FailoverClock(Histogram failovers, long leaderValidNanos) {
@@ -39,13 +42,13 @@ final class FailoverClock {
   /** This node applied an entry of {@code term} at {@code nanos}. */
   synchronized void applied(long term, long nanos) {
     if (term > servingTerm) {
-      if (servingTerm >= 0 && lastLifeNanos >= 0 && nanos >= lastLifeNanos) {
+      if (servingTerm >= 0 && lastLifeNanos != UNKNOWN && nanos - lastLifeNanos >= 0) {
         failovers.observe((nanos - lastLifeNanos) / 1e9);
       }
       servingTerm = term;
       lastLifeNanos = nanos;
     } else if (term == servingTerm) {
-      lastLifeNanos = Math.max(lastLifeNanos, nanos);
+      extendLife(nanos);
     }
   }
 
@@ -53,20 +56,26 @@ final class FailoverClock {
   synchronized void leaderContact(long term, long nanos) {
     if (term != contactTerm) {
       contactTerm = term;
-      lastContactNanos = -1;
+      lastContactNanos = UNKNOWN;
     }
-    if (lastContactNanos >= 0 && nanos <= lastContactNanos) {
+    if (lastContactNanos != UNKNOWN && nanos - lastContactNanos <= 0) {
       return; // the same contact again (or an older one, read before a newer one)
     }
-    boolean fromLeader = lastContactNanos < 0 || nanos - lastContactNanos < leaderValidNanos;
+    boolean fromLeader = lastContactNanos == UNKNOWN || nanos - lastContactNanos < leaderValidNanos;
     lastContactNanos = nanos;
     if (fromLeader && term == servingTerm && servingTerm >= 0) {
-      lastLifeNanos = Math.max(lastLifeNanos, nanos);
+      extendLife(nanos);
+    }
+  }
+
+  private void extendLife(long nanos) {
+    if (lastLifeNanos == UNKNOWN || nanos - lastLifeNanos > 0) {
+      lastLifeNanos = nanos;
     }
   }
 
   /** This node's state was replaced (snapshot install): the next new term starts a fresh count. */
   synchronized void forget() {
-    lastLifeNanos = -1;
+    lastLifeNanos = UNKNOWN;
   }
 }

@@ -100,4 +100,14 @@ class FailoverClockTest {
     clock.applied(3, 10 * S);
     assertEquals(0, data().getCount());
   }
+
+  @Test
+  void nanoTimesMayBeNegative() {
+    long base = -100 * S; // System.nanoTime has an arbitrary origin
+    clock.applied(3, base);
+    heartbeats(3, base, base + S);
+    clock.applied(4, base + 2 * S);
+    assertEquals(1, data().getCount());
+    assertEquals(1.1, data().getSum(), 1e-9);
+  }
 }
