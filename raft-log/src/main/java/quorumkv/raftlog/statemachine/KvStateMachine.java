@@ -454,6 +454,14 @@ public class KvStateMachine extends BaseStateMachine {
     }
   }
 
+  /** Every applied entry passes here (writes, alarms, compactions, auth, and Ratis's own entries). */
+  @Override
+  protected boolean updateLastAppliedTermIndex(long term, long index) {
+    boolean updated = super.updateLastAppliedTermIndex(term, index);
+    listener.entryApplied(term, index);
+    return updated;
+  }
+
   @Override
   public void notifyLeaderChanged(org.apache.ratis.protocol.RaftGroupMemberId member,
       org.apache.ratis.protocol.RaftPeerId newLeaderId) {

@@ -22,6 +22,14 @@ public interface StateMachineListener {
    */
   default void applied(long index, long applyNanos, long commitNanos) {}
 
+  /**
+   * An entry of any kind (a write, a configuration, a new leader's first entry) was applied at {@code
+   * term}: the first entry of a newer term is the new leader's first commit as this replica learns it,
+   * what the failover metrics measure to. Not called for entries replayed after a restart; called on the
+   * apply thread (for a write, just before {@link #applied}).
+   */
+  default void entryApplied(long term, long index) {}
+
   /** A snapshot (RocksDB checkpoint) at {@code index} was taken in {@code durationNanos}. */
   default void snapshotTaken(long index, long durationNanos) {}
 

@@ -37,10 +37,15 @@ public final class NodeMetrics implements StateMachineListener {
   private final Counter permissionDenied;
   private final Counter requests;
   private final Histogram requestLatency;
+  // --- failover, elections by cause, replication lag on every node (issue 15's signals) ---
+  private final FailoverMetrics failover;
 
-  public NodeMetrics() {
+  /** @param electionTimeoutMin the Raft minimum election timeout (the failover clock needs it; see FailoverClock) */
+  public NodeMetrics(java.time.Duration electionTimeoutMin) {
     Histogram leaderless = Histogram.builder().name("quorumkv_raft_leaderless_seconds")
-        .help("Failover duration as this node saw it: from losing its leader until it knew the next one")
+        .help("Leaderless time as this node noticed it: from its own notice of losing its leader (its election"
+            + " timeout, or a leader-change notice) until it knew the next one. Understates what clients see:"
+            + " see quorumkv_raft_failover_seconds")
         .classicOnly().classicUpperBounds(FAILOVER_BUCKETS).withoutExemplars().register(registry);
     Counter elections = Counter.builder().name("quorumkv_raft_elections_total")
         .help("Elections this node saw: increases of the Raft term").withoutExemplars().register(registry);
@@ -70,7 +75,32 @@ public final class NodeMetrics implements StateMachineListener {
         .labelNames("op", "outcome").withoutExemplars().register(registry);
     requestLatency = Histogram.builder().name("quorumkv_http_request_seconds").help("HTTP request latency by operation")
         .labelNames("op").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars().register(registry);
+    failover = new FailoverMetrics(registry, electionTimeoutMin);
   }
+
+  // --- failover, elections by cause, replication lag on every node (issue 15's signals) ---
+
+  /** Lag and contact gauges read at scrape time (see {@link FailoverMetrics#registerReplication}). */
+  public void registerReplication(Supplier<NodeStatus> status, Supplier<java.util.Map<String, Long>> commitIndexes) {
+    failover.registerReplication(status, commitIndexes);
+  }
+
+  /**
+   * Called by the sampler with this node's status (the leader's last contact: a sign of life for the
+   * failover clock) and Ratis's election counters (null if unknown).
+   */
+  public void sample(NodeStatus status, quorumkv.server.status.ElectionCounts counts) {
+    long now = System.nanoTime();
+    leader.observe(status.term(), status.leaderId(), now);
+    failover.sample(status, counts, now);
+  }
+
+  @Override
+  public void entryApplied(long term, long index) {
+    failover.entryApplied(term, System.nanoTime());
+  }
+
+  // --- end of issue 15's signals ---
 
   /** Gauges read at scrape time from the node's status and storage. */
   public void registerGauges(Supplier<NodeStatus> status, Supplier<StorageSizes> storage) {
@@ -142,11 +172,6 @@ public final class NodeMetrics implements StateMachineListener {
     if (s != null) {
       use.accept(s);
     }
-  }
-
-  /** Called by a sampler with the term and leader this node currently sees (elections, leaderless time). */
-  public void sample(long term, String leaderId) {
-    leader.observe(term, leaderId, System.nanoTime());
   }
 
   /** Records one HTTP request. */
@@ -250,5 +275,6 @@ public final class NodeMetrics implements StateMachineListener {
   @Override
   public void snapshotInstalled(long index) {
     snapshotInstalls.inc();
+    failover.stateReplaced();
   }
 }

@@ -19,7 +19,6 @@ import quorumkv.server.http.Routes;
 import quorumkv.server.metrics.NodeMetrics;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.ratis.NodeClientConfig;
-import quorumkv.server.status.LeaderView;
 import quorumkv.server.status.Readiness;
 
 /**
@@ -58,7 +57,7 @@ public final class KvServer implements AutoCloseable {
 
   /** Starts the node, then its HTTP server; on failure nothing is left running. */
   public static KvServer start(ServerConfig config) throws IOException {
-    NodeMetrics metrics = new NodeMetrics();
+    NodeMetrics metrics = new NodeMetrics(config.raft().electionTimeoutMin());
     KvNode node = KvNode.start(config, metrics);
     KvClient client = null;
     ScheduledExecutorService sampler = null;
@@ -72,6 +71,19 @@ public final class KvServer implements AutoCloseable {
           return null;
         }
       }, node::storageSizes);
+      metrics.registerReplication(() -> {
+        try {
+          return node.status();
+        } catch (IOException | RuntimeException e) {
+          return null;
+        }
+      }, () -> {
+        try {
+          return node.commitIndexes();
+        } catch (IOException | RuntimeException e) {
+          return null;
+        }
+      });
       // Contact with the leader (or a majority) older than three max election timeouts means cut off.
       Duration contact = config.raft().electionTimeoutMax().multipliedBy(3);
       Readiness readiness = new Readiness(config.http().readyMaxApplyLag(), contact);
@@ -124,8 +136,7 @@ public final class KvServer implements AutoCloseable {
 
   private static void sample(KvNode node, NodeMetrics metrics) {
     try {
-      LeaderView view = node.leaderView();
-      metrics.sample(view.term(), view.leaderId());
+      metrics.sample(node.status(), node.electionCounts());
     } catch (IOException | RuntimeException e) {
       LOG.debug("metrics sample failed: {}", e.toString());
     }

@@ -412,6 +412,16 @@ public final class KvNode implements AutoCloseable {
   }
 
   /** The term and leader this node sees now (cheaper than {@link #status()}). */
+  /** Every member's commit index as this node knows it (see {@link RaftObservations#commitIndexes}). */
+  public java.util.Map<String, Long> commitIndexes() throws IOException {
+    return RaftObservations.commitIndexes(division());
+  }
+
+  /** Ratis's election counters of this member; null while the member is restarting. */
+  public quorumkv.server.status.ElectionCounts electionCounts() throws IOException {
+    return RaftObservations.electionCounts(division());
+  }
+
   public LeaderView leaderView() throws IOException {
     var info = division().getInfo();
     RaftPeerId leader = info.getLeaderId();

@@ -25,6 +25,11 @@ final class RejoiningListener implements StateMachineListener {
   }
 
   @Override
+  public void entryApplied(long term, long index) {
+    delegate.entryApplied(term, index);
+  }
+
+  @Override
   public void snapshotTaken(long index, long durationNanos) {
     delegate.snapshotTaken(index, durationNanos);
   }

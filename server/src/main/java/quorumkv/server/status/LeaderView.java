@@ -1,8 +1,8 @@
 package quorumkv.server.status;
 
 /**
- * The term and leader a node sees at one moment: what the metrics sampler records (elections,
- * leaderless intervals).
+ * The term and leader a node sees at one moment, cheaper to read than a {@link NodeStatus} (the lease
+ * expirer checks its term with it; the metrics sampler reads the whole status).
  *
  * @param leaderId the leader this node knows, or null
  */
