@@ -123,6 +123,10 @@ class ReadmeCommandsTest {
     }
     INVENTORY.put("mvn -pl client -am dependency:tree -Dscope=runtime", ciStep("checks that the client's tree lists"
         + " exactly the runtime dependencies README names"));
+    INVENTORY.put("mvn -o -B verify -pl server -am -Dtest=NoSuch -Dsurefire.failIfNoSpecifiedTests=false"
+        + " -Dit.test=FailoverMetricsIT -Dfailover.kills=10 -Darchunit.skip", record("how the failover objective's"
+        + " figures were measured (FailoverMetricsIT runs with 3 kills in mvn -B verify)",
+        "server/src/test/java/quorumkv/server/FailoverMetricsIT.java", "failover.kills"));
     INVENTORY.put("bin/quorumkv backup verify FILE", runs("server/src/test/java/quorumkv/server/cli/BackupVerifyCommandTest.java",
         "\"backup\", \"verify\"", "runs it on a good backup (exit 0, revision and key count), a tampered and a truncated"
         + " one (exit 1) and bad usage (exit 2); RestoreDrillIT on a scheduled backup"));
