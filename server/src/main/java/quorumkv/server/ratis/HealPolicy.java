@@ -75,8 +75,14 @@ final class HealPolicy {
     /** Nothing to heal: no voter is lost. */
     record Healthy() implements Decision {}
 
-    /** A voter is lost but a rule holds healing back; {@code reason} says which. */
-    record Wait(String reason) implements Decision {}
+    /**
+     * A voter is lost but a rule holds healing back: {@code rule} names it (stable, for logging once per
+     * rule), {@code reason} says it with the figures.
+     */
+    record Wait(Rule rule, String reason) implements Decision {}
+
+    /** What holds a heal back. */
+    enum Rule { LEADER_NOT_READY, RECONFIGURING, NO_MAJORITY, COOLDOWN, NO_CAUGHT_UP_LISTENER }
 
     /** Promote listener {@code listener} to replace the lost voter {@code lostVoter}. */
     record Promote(String listener, String lostVoter, String reason) implements Decision {}
@@ -122,15 +128,15 @@ final class HealPolicy {
     String lostText = worst.id() + " unreachable for " + seconds(worst.lastContactMillis()) + " (grace "
         + seconds(settings.graceMillis()) + ")";
     if (!view.leaderReady()) {
-      return new Decision.Wait(lostText + "; the leader is not ready yet");
+      return new Decision.Wait(Decision.Rule.LEADER_NOT_READY, lostText + "; the leader is not ready yet");
     }
     if (view.reconfiguring()) {
-      return new Decision.Wait(lostText + "; a configuration change is under way");
+      return new Decision.Wait(Decision.Rule.RECONFIGURING, lostText + "; a configuration change is under way");
     }
     List<Member> voters = view.members().stream().filter(Member::voter).toList();
     long answering = voters.stream().filter(this::answering).count();
     if (2 * answering <= voters.size()) {
-      return new Decision.Wait(lostText + "; only " + answering + " of " + voters.size()
+      return new Decision.Wait(Decision.Rule.NO_MAJORITY, lostText + "; only " + answering + " of " + voters.size()
           + " voters answering, no majority: never acting without one");
     }
     String majority = answering + " of " + voters.size() + " voters answering";
@@ -140,7 +146,7 @@ final class HealPolicy {
     }
     long sincePromotion = view.nowMillis() - lastPromotionMillis;
     if (promoted && sincePromotion < settings.cooldownMillis()) {
-      return new Decision.Wait(lostText + "; cooldown: the last promotion was " + seconds(sincePromotion)
+      return new Decision.Wait(Decision.Rule.COOLDOWN, lostText + "; cooldown: the last promotion was " + seconds(sincePromotion)
           + " ago (cooldown " + seconds(settings.cooldownMillis()) + ")");
     }
     Member candidate = null;
@@ -152,7 +158,7 @@ final class HealPolicy {
       }
     }
     if (candidate == null) {
-      return new Decision.Wait(lostText + "; no listener has been caught up (within " + settings.maxLagEntries()
+      return new Decision.Wait(Decision.Rule.NO_CAUGHT_UP_LISTENER, lostText + "; no listener has been caught up (within " + settings.maxLagEntries()
           + " entries, answering) for " + seconds(settings.graceMillis()) + " to replace it");
     }
     // Answering after the promotion too: the candidate answers, so the majority only grows.

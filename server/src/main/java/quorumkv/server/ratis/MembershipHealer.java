@@ -44,7 +44,8 @@ final class MembershipHealer implements AutoCloseable {
   private volatile int lostVoters;
   /** The term this node led at the last look; -1 while it does not lead. */
   private long ledTerm = -1;
-  private String lastWait;
+  /** The rule that held the last heal back, logged once until it changes (the figures change at every look). */
+  private HealPolicy.Decision.Rule lastWait;
   private KvClient client;
   private boolean closed;
 
@@ -155,9 +156,9 @@ final class MembershipHealer implements AutoCloseable {
   private void act(HealPolicy.Decision decision, long nowMillis) {
     String id = node.config().nodeId();
     if (decision instanceof HealPolicy.Decision.Wait w) {
-      if (!w.reason().equals(lastWait)) { // once per reason, not at every tick
+      if (w.rule() != lastWait) {
         LOG.warn("node={}: self-healing membership: waiting: {}", id, w.reason());
-        lastWait = w.reason();
+        lastWait = w.rule();
       }
       return;
     }

@@ -88,6 +88,7 @@ class HealPolicyTest {
     Decision d = policy.decide(view(10_000, leader("n1"), voter("n2", GRACE), voter("n3", GRACE),
         listener("n4", 50, 0)));
     assertTrue(assertInstanceOf(Decision.Wait.class, d).reason().contains("no majority"), d.toString());
+    assertEquals(Decision.Rule.NO_MAJORITY, ((Decision.Wait) d).rule());
     // One slow (beyond the answering window, within the grace) and one lost: still no majority.
     d = policy.decide(view(10_500, leader("n1"), voter("n2", ANSWERING), voter("n3", GRACE),
         listener("n4", 50, 0)));
@@ -111,6 +112,8 @@ class HealPolicyTest {
     List<Member> ms = List.of(leader("n1"), voter("n2", 50), voter("n3", GRACE), listener("n4", 50, 0));
     assertTrue(assertInstanceOf(Decision.Wait.class, policy.decide(new View(10_000, false, false, ms)))
         .reason().contains("not ready"));
+    assertEquals(Decision.Rule.LEADER_NOT_READY, ((Decision.Wait) policy.decide(new View(10_200, false, false, ms))).rule());
+    assertEquals(Decision.Rule.RECONFIGURING, ((Decision.Wait) policy.decide(new View(10_300, true, true, ms))).rule());
     assertTrue(assertInstanceOf(Decision.Wait.class, policy.decide(new View(10_500, true, true, ms)))
         .reason().contains("configuration change"));
     assertInstanceOf(Decision.Promote.class, policy.decide(new View(11_000, true, false, ms)));
@@ -121,6 +124,7 @@ class HealPolicyTest {
     // No listener at all: demoting n3 would leave two voters, below the configured three.
     Decision d = policy.decide(view(10_000, leader("n1"), voter("n2", 50), voter("n3", 60_000)));
     assertTrue(assertInstanceOf(Decision.Wait.class, d).reason().contains("no listener"), d.toString());
+    assertEquals(Decision.Rule.NO_CAUGHT_UP_LISTENER, ((Decision.Wait) d).rule());
     // A listener too far behind.
     for (long t = 0; t <= 10_000; t += 500) {
       d = policy.decide(view(t, leader("n1"), voter("n2", 50), voter("n3", 60_000), listener("n4", 50, MAX_LAG + 1)));
@@ -182,7 +186,7 @@ class HealPolicyTest {
     Decision d = null;
     for (long t = 10_500; t < 10_000 + COOLDOWN; t += 500) {
       d = policy.decide(view(t, leader("n1"), voter("n2", GRACE), voter("n4", 50), listener("n3", 50, 0)));
-      assertTrue(assertInstanceOf(Decision.Wait.class, d).reason().contains("cooldown"), "at " + t + ": " + d);
+      assertEquals(Decision.Rule.COOLDOWN, assertInstanceOf(Decision.Wait.class, d).rule(), "at " + t + ": " + d);
     }
     d = policy.decide(view(10_000 + COOLDOWN, leader("n1"), voter("n2", GRACE), voter("n4", 50), listener("n3", 50, 0)));
     Decision.Promote p = assertInstanceOf(Decision.Promote.class, d);
