@@ -237,4 +237,28 @@ class MembershipHealingIT {
       log.release();
     }
   }
+
+  /** The leader itself dies: the next leader sees it silent for the grace (on its own clock) and replaces it. */
+  @Test
+  void aKilledLeaderIsReplacedByTheNextLeader() throws Exception {
+    ErrLog log = ErrLog.capture();
+    try (LocalCluster cluster = LocalCluster.start(3, 1, dir, healing(true, "3s")); KvClient client = connect(cluster)) {
+      allApplied(cluster, client.put("k", "before").index());
+      int leader = cluster.waitForLeader(Duration.ofSeconds(30));
+      String lost = cluster.nodeId(leader);
+      cluster.stop(leader);
+      List<String> others = java.util.stream.Stream.of("n1", "n2", "n3", "n4").filter(id -> !id.equals(lost)).toList();
+      String healed = "voters " + others + " listeners [" + lost + "]";
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> membership(client).equals(healed),
+          () -> "n4 replaces " + lost + ": " + membership(client) + "; " + cluster.describe());
+      assertEquals("before", client.get("k").valueUtf8());
+      client.put("k", "after the heal");
+      List<String> promoted = logLines(log, PROMOTED);
+      assertEquals(1, promoted.size(), String.join("\n", promoted));
+      assertTrue(promoted.get(0).contains("n4 to voter to replace " + lost), promoted.get(0));
+      assertEquals(1, logLines(log, DEMOTED).size());
+    } finally {
+      log.release();
+    }
+  }
 }
