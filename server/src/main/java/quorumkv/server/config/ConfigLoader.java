@@ -186,7 +186,20 @@ public final class ConfigLoader {
       throw new ConfigException(ConfigKeys.WATCH_PROGRESS_INTERVAL + ": at least 10ms");
     }
     return new ServerConfig(nodeId, clusterId, peers, dataDir, listenPort, raft, limits, store, http,
-        ops(v, raftPort, http), disk, tls(v), watch, backup(v, dataDir));
+        ops(v, raftPort, http), disk, tls(v), watch, backup(v, dataDir), heal(v, raft));
+  }
+
+  /** Self-healing membership: a grace long enough that a leader's normal silence never counts as lost. */
+  private static ServerConfig.HealSettings heal(Map<String, String> v, ServerConfig.RaftSettings raft) {
+    Duration grace = Units.duration(ConfigKeys.HEAL_GRACE, v.get(ConfigKeys.HEAL_GRACE));
+    Duration floor = raft.electionTimeoutMax().multipliedBy(3);
+    if (grace.toMillis() < 1000 || grace.compareTo(floor) <= 0) {
+      throw new ConfigException(ConfigKeys.HEAL_GRACE + ": at least 1s and above 3 x " + ConfigKeys.ELECTION_TIMEOUT_MAX
+          + " (" + floor.toMillis() + "ms), got " + grace.toMillis() + "ms");
+    }
+    Duration cooldown = Units.duration(ConfigKeys.HEAL_COOLDOWN, v.get(ConfigKeys.HEAL_COOLDOWN));
+    return new ServerConfig.HealSettings(Units.bool(ConfigKeys.HEAL_ENABLED, v.get(ConfigKeys.HEAL_ENABLED)), grace,
+        cooldown, Units.positiveLong(ConfigKeys.HEAL_MAX_LAG, v.get(ConfigKeys.HEAL_MAX_LAG)));
   }
 
   /** Scheduled backups: off without a directory; the directory outside the data dir. */

@@ -13,7 +13,7 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers, Path dataDir, int listenPort,
     RaftSettings raft, RequestLimits limits, StoreOptions store, HttpSettings http, OpsSettings ops,
-    DiskSettings disk, TlsSettings tls, WatchSettings watch, BackupSettings backup) {
+    DiskSettings disk, TlsSettings tls, WatchSettings watch, BackupSettings backup, HealSettings heal) {
 
   public ServerConfig {
     peers = List.copyOf(peers);
@@ -125,6 +125,22 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
     public long slotStart(long slot) {
       return slot * interval.toMillis();
     }
+  }
+
+  /**
+   * Self-healing membership (see {@link ConfigKeys#HEAL_ENABLED}).
+   *
+   * @param grace how long a voter must be unreachable before it is replaced
+   * @param cooldown the least time between two promotions
+   * @param maxLagEntries a listener this close to the leader's last log index counts as caught up
+   */
+  public record HealSettings(boolean enabled, Duration grace, Duration cooldown, long maxLagEntries) {
+    public static final HealSettings OFF = new HealSettings(false, Duration.ofSeconds(30), Duration.ofMinutes(5), 1000);
+  }
+
+  /** How many voters the configured peers list ({@code quorumkv.raft.peers}): self-healing never goes below it. */
+  public int configuredVoters() {
+    return (int) peers.stream().filter(p -> p.role() != PeerSpec.Role.LISTENER).count();
   }
 
   /** The port this node binds: {@code quorumkv.raft.listen-port}, else its advertised peer port. */

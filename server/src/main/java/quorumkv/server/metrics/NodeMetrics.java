@@ -272,6 +272,34 @@ public final class NodeMetrics implements StateMachineListener {
         .callback(cb -> cb.call(backups.get().failures())).register(registry);
   }
 
+  // ---- Self-healing membership (issue 15). Kept together: the alerting rules watch exactly these names. ----
+
+  /**
+   * Self-healing membership, read at scrape time. {@code enabled}: 1 if quorumkv.heal.enabled. Lost voters
+   * are counted whether healing is on or off, by the leader only (a follower cannot see who answers it).
+   */
+  public void registerMembershipHealing(java.util.function.BooleanSupplier enabled,
+      java.util.function.IntSupplier votersUnreachable, java.util.function.LongSupplier promotions,
+      java.util.function.LongSupplier demotions, java.util.function.LongSupplier failures) {
+    GaugeWithCallback.builder().name("quorumkv_membership_heal_enabled")
+        .help("1 if self-healing membership is on (quorumkv.heal.enabled) on this node")
+        .callback(cb -> cb.call(enabled.getAsBoolean() ? 1 : 0)).register(registry);
+    GaugeWithCallback.builder().name("quorumkv_membership_voters_unreachable")
+        .help("On the leader: voters it has not heard from for quorumkv.heal.grace or longer; 0 on other nodes"
+            + " (only the leader knows)")
+        .callback(cb -> cb.call(votersUnreachable.getAsInt())).register(registry);
+    CounterWithCallback.builder().name("quorumkv_membership_heal_actions")
+        .help("Membership changes self-healing made on this node as leader: promote (a caught-up listener to voter),"
+            + " demote (a lost voter to listener)")
+        .labelNames("action").callback(cb -> {
+          cb.call(promotions.getAsLong(), "promote");
+          cb.call(demotions.getAsLong(), "demote");
+        }).register(registry);
+    CounterWithCallback.builder().name("quorumkv_membership_heal_failures")
+        .help("Promotions or demotions self-healing decided on as leader and could not carry out (it looks again)")
+        .callback(cb -> cb.call(failures.getAsLong())).register(registry);
+  }
+
   @Override
   public void snapshotInstalled(long index) {
     snapshotInstalls.inc();

@@ -109,6 +109,8 @@ public final class KvServer implements AutoCloseable {
       metrics.registerWatches(node::watchCount);
       metrics.registerLeases(node::leaseCount, node::leasesExpired);
       metrics.registerBackups(node::backupStatus);
+      metrics.registerMembershipHealing(() -> node.healCounts().enabled(), () -> node.healCounts().lostVoters(),
+          () -> node.healCounts().promotions(), () -> node.healCounts().demotions(), () -> node.healCounts().failures());
       return new KvServer(node, client, http, ops, sampler);
     } catch (RuntimeException e) {
       if (ops != null) {

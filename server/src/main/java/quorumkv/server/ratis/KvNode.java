@@ -70,6 +70,7 @@ public final class KvNode implements AutoCloseable {
   private final LeaseExpirer leaseExpirer;
   /** Null when scheduled backups are off. */
   private final BackupScheduler backups;
+  private final MembershipHealer healer;
   private final ServerConfig config;
   private final RaftGroup group;
   private final RaftGroupId groupId;
@@ -94,6 +95,7 @@ public final class KvNode implements AutoCloseable {
     this.compactor = new HistoryCompactor(this, config.watch().historyRevisions(), config.watch().historyAge());
     this.leaseExpirer = new LeaseExpirer(this);
     this.backups = config.backup().enabled() ? new BackupScheduler(this, config.backup(), config.clusterId()) : null;
+    this.healer = new MembershipHealer(this);
     this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
         tls == null ? null : raftPortGuard, WatchService.definition(watchHub)));
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
@@ -131,6 +133,7 @@ public final class KvNode implements AutoCloseable {
     if (backups != null) {
       backups.start();
     }
+    healer.start();
     if (listenerRejoin != null) {
       listenerRejoin.start();
     }
@@ -484,6 +487,20 @@ public final class KvNode implements AutoCloseable {
         backups == null ? 0 : backups.failures());
   }
 
+  /** Self-healing membership as this node sees it (see {@link MembershipHealer}); counts are since it started. */
+  public HealCounts healCounts() {
+    return new HealCounts(config.heal().enabled(), healer.lostVoters(), healer.promotions(), healer.demotions(),
+        healer.failures());
+  }
+
+  /**
+   * @param lostVoters voters this node, as leader, has not heard from for the grace period (0 when it does not lead)
+   * @param promotions listeners this node promoted to replace a lost voter
+   * @param demotions lost voters this node demoted
+   * @param failures promotions or demotions it decided on but could not carry out
+   */
+  public record HealCounts(boolean enabled, int lostVoters, long promotions, long demotions, long failures) {}
+
   /** The highest log index this node has applied; -1 before its member has started. */
   public long appliedIndex() {
     KvStateMachine sm = stateMachine;
@@ -520,6 +537,7 @@ public final class KvNode implements AutoCloseable {
     if (backups != null) {
       backups.close();
     }
+    healer.close();
     server.close();
     watchHub.close();
     if (tls != null) {

@@ -69,6 +69,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void selfHealingIsOffByDefaultWithAGraceAboveTheElectionTimeouts() {
+    String data = "--storage.data-dir=" + dir.resolve("data");
+    String peers = "--raft.peers=" + PEERS + ",n4=127.0.0.1:9874:listener";
+    ServerConfig off = load(Map.of(), "--node.id=n1", peers, data);
+    assertEquals(false, off.heal().enabled());
+    assertEquals(Duration.ofSeconds(30), off.heal().grace());
+    assertEquals(Duration.ofMinutes(5), off.heal().cooldown());
+    assertEquals(1000, off.heal().maxLagEntries());
+    assertEquals(3, off.configuredVoters());
+    ServerConfig on = load(Map.of("QUORUMKV_HEAL_ENABLED", "true"), "--node.id=n1", peers, data, "--heal.grace=3s",
+        "--heal.cooldown=1m", "--heal.max-lag-entries=50");
+    assertEquals(true, on.heal().enabled());
+    assertEquals(Duration.ofSeconds(3), on.heal().grace());
+    assertEquals(Duration.ofMinutes(1), on.heal().cooldown());
+    assertEquals(50, on.heal().maxLagEntries());
+    assertError("at least 1s", "--node.id=n1", peers, data, "--heal.grace=900ms");
+    assertError("above 3 x", "--node.id=n1", peers, data, "--heal.grace=1s", "--raft.election-timeout.max=400ms");
+    assertError("must be above zero", "--node.id=n1", peers, data, "--heal.cooldown=0s");
+    assertError("quorumkv.heal.enabled", "--node.id=n1", peers, data, "--heal.enabled=maybe");
+  }
+
+  @Test
   void listenersAreParsed() {
     ServerConfig c = load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS + ",n4=127.0.0.1:9874:listener",
         "--storage.data-dir=" + dir);

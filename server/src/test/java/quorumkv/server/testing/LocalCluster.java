@@ -283,6 +283,15 @@ public final class LocalCluster implements AutoCloseable {
         ports.subList(count, 2 * count), 0));
   }
 
+  /** As {@link #startWithHttp(int, Path, Map)}, with {@code listeners} listeners after the {@code voters} voters. */
+  public static LocalCluster startWithHttp(int voters, int listeners, Path baseDir, Map<String, String> overrides)
+      throws IOException {
+    int count = voters + listeners;
+    List<Integer> ports = freePorts(2 * count);
+    return startAll(new LocalCluster(baseDir, overrides, ports.subList(0, count), ports.subList(0, count),
+        ports.subList(count, 2 * count), listeners));
+  }
+
   /** host:port of node {@code index}'s HTTP API (clusters started with {@link #startWithHttp}). */
   public String httpAddress(int index) {
     if (!withHttp) {
