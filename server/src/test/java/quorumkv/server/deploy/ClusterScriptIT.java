@@ -111,19 +111,45 @@ class ClusterScriptIT {
     throw new AssertionError("no leader in status: " + run(30, "bin/quorumkv-cluster", "status"));
   }
 
-  /** GET over HTTPS with the cluster's development CA and its app client certificate. */
+  /** GET of a key over HTTPS with the cluster's development CA and its app client certificate. */
   private String httpGet(int node, String key) throws Exception {
+    return httpsGet("app", node, "/v1/kv/" + key);
+  }
+
+  /** GET over HTTPS from node's data API as {@code client} (a certificate of the cluster's pki); asserts 200. */
+  private String httpsGet(String client, int node, String path) throws Exception {
     Path pki = dir.resolve("pki");
-    try (TlsFiles app = TlsFiles.open(pki.resolve("ca.pem"), pki.resolve("app.pem"), pki.resolve("app.key"),
+    try (TlsFiles tls = TlsFiles.open(pki.resolve("ca.pem"), pki.resolve(client + ".pem"), pki.resolve(client + ".key"),
         Duration.ofMinutes(1))) {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(new KeyManager[] {app.keyManager()}, new TrustManager[] {app.trustManager()}, null);
+      context.init(new KeyManager[] {tls.keyManager()}, new TrustManager[] {tls.trustManager()}, null);
       HttpClient https = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_1_1).build();
       HttpResponse<String> r = https.send(HttpRequest.newBuilder(
-          URI.create("https://127.0.0.1:" + (httpBase + node) + "/v1/kv/" + key)).timeout(Duration.ofSeconds(10)).build(),
+          URI.create("https://127.0.0.1:" + (httpBase + node) + path)).timeout(Duration.ofSeconds(10)).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
       return r.body();
+    }
+  }
+
+  /** The member ids and roles of node's {@code GET /v1/cluster}, e.g. {@code [n1=voter, n2=voter, n3=voter]}. */
+  private List<String> members(int node) throws Exception {
+    String view = httpsGet("root", node, "/v1/cluster");
+    List<String> members = new ArrayList<>();
+    Matcher m = Pattern.compile("\\{\"id\":\"(n\\d)\",\"address\":\"[^\"]*\",\"role\":\"(\\w+)\"").matcher(view);
+    while (m.find()) {
+      members.add(m.group(1) + "=" + m.group(2));
+    }
+    assertFalse(members.isEmpty(), "members in " + view);
+    return members;
+  }
+
+  /** Nothing in the node logs about a member that cannot be resolved or reached (the phantom n4 of old). */
+  private void assertNoPhantomMemberInLogs() throws Exception {
+    try (var logs = Files.list(dir)) {
+      for (Path log : logs.filter(p -> p.toString().endsWith(".log")).toList()) {
+        assertFalse(Files.readString(log).contains("UnknownHostException"), log + " logs an UnknownHostException");
+      }
     }
   }
 
@@ -140,8 +166,12 @@ class ClusterScriptIT {
     Process bystander = new ProcessBuilder("sleep", "300").start();   // must survive `down`
     try {
       String upOut = run(300, words(up));
-      assertTrue(upOut.contains("n3 started"), upOut);
+      assertTrue(upOut.contains("n3 started") && !upOut.contains("n4"), upOut);
       int[] leader = {leader()};
+      // Three members configured, three running: every node's view holds exactly them.
+      for (int node = 1; node <= 3; node++) {
+        assertEquals(List.of("n1=voter", "n2=voter", "n3=voter"), members(node), "n" + node + "'s view");
+      }
       // What an operator or a scraper sees, and what a mistake prints: none of it may hold a key (checked below).
       String ca = dir.resolve("pki/ca.pem").toString();
       assertTrue(runAny(30, "curl", "-sS", "--cacert", ca, "https://127.0.0.1:" + (opsBase + 1) + "/metrics")
@@ -207,8 +237,87 @@ class ClusterScriptIT {
         step.getValue().run(step.getKey());
       }
       assertNoSecretInLogs();
+      assertNoPhantomMemberInLogs();
     } finally {
       bystander.destroyForcibly();
+    }
+  }
+
+  /**
+   * {@code up --async}, the script's twin of compose's async profile: n4 starts and joins the running
+   * three-node group as a listener through a membership change, so that every view lists exactly the four
+   * members that run; it receives the writes, a second {@code up --async} changes nothing, the script then
+   * counts n4 among its nodes (status, {@code kill 4}, {@code down}), and the leader's log holds no failure to
+   * reach it.
+   */
+  @Test
+  void upAsyncAddsN4AsAListenerThroughAMembershipChange() throws Exception {
+    assertTrue(run(300, "bin/quorumkv-cluster", "up").contains("n3 started"));
+    leader();
+    assertEquals(List.of("n1=voter", "n2=voter", "n3=voter"), members(1));
+    String noN4 = runAny(30, "bin/quorumkv-cluster", "kill", "4");
+    assertEquals(2, lastExit, "no n4 before it joined: " + noN4);
+    assertEquals(3, Pattern.compile("^n\\d +up ", Pattern.MULTILINE).matcher(run(30, "bin/quorumkv-cluster", "status")).results().count());
+
+    String asyncOut = run(300, "bin/quorumkv-cluster", "up", "--async");
+    assertTrue(asyncOut.contains("n4 started") && asyncOut.contains("n4 is a member"), asyncOut);
+    assertTrue(asyncOut.contains("n1 already running"), "the running voters are left alone: " + asyncOut);
+    List<String> four = List.of("n1=voter", "n2=voter", "n3=voter", "n4=listener");
+    for (int node = 1; node <= 3; node++) {
+      assertEquals(four, members(node), "n" + node + "'s view");
+    }
+    String memberList = run(60, "bin/quorumkv", "member", "list");
+    assertTrue(Pattern.compile("^n4 +listener +127\\.0\\.0\\.1:" + (raftBase + 4), Pattern.MULTILINE).matcher(memberList).find(),
+        memberList);
+    assertEquals(4, memberList.strip().lines().count(), memberList);
+
+    // n4 receives the log: a put through n1 becomes readable on n4 (a follower read from its own state, bounded wait).
+    assertTrue(run(60, "bin/quorumkv", "put", "async/k", "v1").startsWith("OK revision="));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String seen = "";
+    while (System.nanoTime() < until && !seen.contains("\"value\":\"v1\"")) {
+      seen = runAny(30, "curl", "-sS", "--cacert", dir.resolve("pki/ca.pem").toString(), "--cert",
+          dir.resolve("pki/app.pem").toString(), "--key", dir.resolve("pki/app.key").toString(),
+          "https://127.0.0.1:" + (httpBase + 4) + "/v1/kv/async/k?consistency=follower");
+      Thread.sleep(seen.contains("\"value\":\"v1\"") ? 0 : 500);
+    }
+    assertTrue(seen.contains("\"value\":\"v1\""), "n4 serves the write: " + seen);
+
+    String again = run(120, "bin/quorumkv-cluster", "up", "--async");
+    assertTrue(again.contains("n4 already running") && again.contains("n4 is a member"), again);
+    assertEquals(four, members(1), "a second up --async changes nothing");
+    String status = run(30, "bin/quorumkv-cluster", "status");
+    assertEquals(4, Pattern.compile("^n\\d +up ", Pattern.MULTILINE).matcher(status).results().count(), status);
+    assertTrue(status.contains("role=listener"), status);
+
+    run(60, "bin/quorumkv-cluster", "kill", "4");
+    assertFalse(Files.exists(dir.resolve("n4.pid")), "kill 4 ended n4");
+    assertEquals(four, members(1), "a listener down stays a member");
+    assertTrue(run(60, "bin/quorumkv", "put", "async/k", "v2").startsWith("OK revision="), "writes go on without the listener");
+    List<Long> pids = new ArrayList<>();
+    for (int node = 1; node <= 3; node++) {
+      pids.add(Long.parseLong(Files.readString(dir.resolve("n" + node + ".pid")).strip()));
+    }
+    run(120, "bin/quorumkv-cluster", "down");
+    for (long pid : pids) {
+      assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " ended");
+    }
+
+    // n4's data gone while it stays in the configuration (as in a cluster made when n4 was always configured):
+    // up starts the three voters and says that n4 is a member that does not run, and how to fix it.
+    deleteTree(dir.resolve("n4"));
+    String upAgain = run(300, "bin/quorumkv-cluster", "up");
+    assertTrue(upAgain.contains("warning: n4 is a member of this cluster but does not run here")
+        && upAgain.contains("bin/quorumkv member remove n4") && !upAgain.contains("n4 started"), upAgain);
+    run(120, "bin/quorumkv-cluster", "down");
+    assertNoSecretInLogs();
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
