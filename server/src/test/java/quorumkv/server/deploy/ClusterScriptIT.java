@@ -201,6 +201,18 @@ class ClusterScriptIT {
             .replace(".quorumkv/cluster/pki/", dir.resolve("pki") + "/")));
         assertTrue(out.contains("\"key\":\"hello\",\"value\":\"world\""), out);
       });
+      // A write with curl: JSON needs its content type. Run by bash, as a user types it (quotes included).
+      steps.put("curl -s --cacert .quorumkv/cluster/pki/ca.pem --cert .quorumkv/cluster/pki/app.pem --key"
+          + " .quorumkv/cluster/pki/app.key -X PUT -H 'Content-Type: application/json' -d '{\"value\":\"hi\"}'"
+          + " https://127.0.0.1:8082/v1/kv/greeting", c -> {
+        assertTrue(c.contains(":8082/") && c.contains(".quorumkv/cluster/pki/"), c);
+        String out = run(60, "bash", "-c", c.replace(":8082/", ":" + (httpBase + 2) + "/")
+            .replace(".quorumkv/cluster/pki/", dir.resolve("pki") + "/"));
+        assertTrue(out.contains("\"revision\""), out);
+        for (int node = 1; node <= 3; node++) {   // linearizable reads: every node serves the acknowledged write
+          assertTrue(httpGet(node, "greeting").contains("\"value\":\"hi\""), "n" + node + " serves the key curl wrote");
+        }
+      });
       steps.put("bin/quorumkv-cluster status", c -> {
         String out = run(30, words(c));
         assertEquals(1, Pattern.compile("role=leader ").matcher(out).results().count(), out);
