@@ -80,17 +80,22 @@ public final class BackupFiles {
   }
 
   /**
-   * Keeps the newest {@code keep} of this cluster's backups and deletes the older ones, oldest first; also
-   * deletes this cluster's temp files older than {@code staleTempMillis} (left by a writer that crashed).
-   * Returns the deleted files.
+   * Keeps the newest {@code keep} of this cluster's backups and deletes the older ones, oldest first, except
+   * {@code newestVerified} (may be null): retention goes by name, and the newest backups may be ones that
+   * failed their verification, so the newest good one is kept even when it is not among the newest
+   * {@code keep}. Also deletes this cluster's temp files older than {@code staleTempMillis} (left by a
+   * writer that crashed). Returns the deleted files.
    */
-  public List<Path> prune(int keep, long staleTempMillis) throws IOException {
+  public List<Path> prune(int keep, long staleTempMillis, Path newestVerified) throws IOException {
     if (keep < 1) {
       throw new IllegalArgumentException("keep at least one backup, not " + keep);
     }
     List<Path> deleted = new ArrayList<>();
     List<Path> all = list();
     for (Path old : all.subList(0, Math.max(0, all.size() - keep))) {
+      if (old.equals(newestVerified)) {
+        continue;
+      }
       AtomicFiles.delete(old);
       deleted.add(old);
     }

@@ -130,14 +130,29 @@ final class BackupScheduler implements AutoCloseable {
     propose(written);
     LOG.info("node={}: backup of slot {} written: {} (revision {}, {} bytes)", node.config().nodeId(), slot,
         file.getFileName(), header.revision(), size);
+    verifier.execute(() -> verify(file, written));
+  }
+
+  /**
+   * Retention, once the newest backup's verification is recorded: never before, since a new backup that
+   * then fails its verification must not have pushed the last good one out (keep=1 did).
+   */
+  private void prune(Path newestVerified) {
     try {
-      for (Path gone : files.prune(settings.keep(), Math.max(600_000, 3 * settings.interval().toMillis()))) {
+      for (Path gone : files.prune(settings.keep(), Math.max(600_000, 3 * settings.interval().toMillis()),
+          newestVerified)) {
         LOG.info("node={}: backup retention deleted {}", node.config().nodeId(), gone.getFileName());
       }
     } catch (IOException e) {
       LOG.warn("node={}: backup retention failed: {}", node.config().nodeId(), e.toString());
     }
-    verifier.execute(() -> verify(file, written));
+  }
+
+  /** The file of the newest verified backup the replicated record knows, or null. */
+  private Path newestVerifiedFile() {
+    var sm = node.stateMachine();
+    long slot = sm == null ? -1 : sm.backups().verified().slot();
+    return slot < 0 ? null : files.fileOf(settings.slotStart(slot));
   }
 
   private void verify(Path file, Request.BackupRecord written) {
@@ -162,7 +177,9 @@ final class BackupScheduler implements AutoCloseable {
       }
       LOG.warn("node={}: recording the verification of {} failed: {}", node.config().nodeId(), file.getFileName(),
           e.toString());
+      return;   // no retention without a recorded outcome: the next backup's turn prunes
     }
+    prune(v.ok() ? file : newestVerifiedFile());
   }
 
   /** Commits {@code record} through the leader (this node, usually), waiting for it. */

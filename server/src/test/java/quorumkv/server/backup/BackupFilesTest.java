@@ -79,10 +79,10 @@ class BackupFilesTest {
     Path leftover = dir.resolve("." + file.getFileName() + ".0f8fad5b-d9cb-469f-a165-70867728950e.part");
     Files.writeString(leftover, "half a backup");
     assertEquals(List.of(), files.list(), "a temp file never counts as a backup");
-    assertEquals(List.of(), files.prune(3, 60_000), "a fresh temp file may belong to a writer still at work");
+    assertEquals(List.of(), files.prune(3, 60_000, null), "a fresh temp file may belong to a writer still at work");
     assertTrue(Files.exists(leftover));
     Files.setLastModifiedTime(leftover, FileTime.fromMillis(System.currentTimeMillis() - 120_000));
-    assertEquals(List.of(leftover), files.prune(3, 60_000));
+    assertEquals(List.of(leftover), files.prune(3, 60_000, null));
     assertFalse(Files.exists(leftover));
   }
 
@@ -100,14 +100,26 @@ class BackupFilesTest {
     Files.writeString(operatorCopy, "an operator's copy");
     Files.writeString(dir.resolve("notes.txt"), "unrelated");
 
-    List<Path> deleted = files.prune(2, 60_000);
+    List<Path> deleted = files.prune(2, 60_000, null);
     assertEquals(List.of(files.fileOf(INTERVAL), files.fileOf(2 * INTERVAL), files.fileOf(3 * INTERVAL)), deleted,
         "oldest first");
     assertEquals(List.of(files.fileOf(4 * INTERVAL), files.fileOf(5 * INTERVAL)), files.list());
     for (Path kept : List.of(otherCluster, prefixCluster, operatorCopy, dir.resolve("notes.txt"))) {
       assertTrue(Files.exists(kept), "not ours to delete: " + kept.getFileName());
     }
-    assertEquals(List.of(), files.prune(2, 60_000), "nothing more to delete");
-    assertThrows(IllegalArgumentException.class, () -> files.prune(0, 60_000));
+    assertEquals(List.of(), files.prune(2, 60_000, null), "nothing more to delete");
+    assertThrows(IllegalArgumentException.class, () -> files.prune(0, 60_000, null));
+  }
+
+  /** Review of issue 15: with keep=1 a new backup that then failed its verification pushed the last good one out. */
+  @Test
+  void retentionNeverDeletesTheNewestVerifiedBackup() throws IOException {
+    BackupFiles files = new BackupFiles(dir, "c1");
+    for (long slot = 1; slot <= 4; slot++) {
+      BackupFiles.writeAtomically(files.fileOf(slot * INTERVAL), out -> out.write(1));
+    }
+    Path good = files.fileOf(2 * INTERVAL);   // slots 3 and 4 failed their verification
+    assertEquals(List.of(files.fileOf(INTERVAL), files.fileOf(3 * INTERVAL)), files.prune(1, 60_000, good));
+    assertEquals(List.of(good, files.fileOf(4 * INTERVAL)), files.list(), "the good one stays beside the newest");
   }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -50,13 +51,25 @@ class CliLauncherIT {
     assertEquals("quorumkv 0.1.0\n", version());
   }
 
+  /** Review of issue 15: the launcher's -XX:+UseSerialGC beside the user's collector stopped the JVM from starting. */
+  @Test
+  void aCollectorTheUserChoseIsKept() throws Exception {
+    assertEquals("quorumkv 0.1.0\n", version(Map.of("QUORUMKV_JAVA_OPTS", "-Xmx256m -XX:+UseG1GC")));
+    assertEquals("quorumkv 0.1.0\n", version(Map.of("QUORUMKV_JAVA_OPTS", "-Xmx256m -XX:+UseParallelGC")));
+  }
+
   private static String version() throws Exception {
+    return version(Map.of());
+  }
+
+  private static String version(Map<String, String> env) throws Exception {
     Path out = Files.createTempFile("cli", ".out");
     Path err = Files.createTempFile("cli", ".err");
     try {
       ProcessBuilder pb = new ProcessBuilder(List.of(ROOT.resolve("bin/quorumkv").toString(), "--version"))
           .redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().keySet().removeIf(k -> k.startsWith("QUORUMKV_"));
+      pb.environment().putAll(env);
       Process p = pb.start();
       assertTrue(p.waitFor(120, TimeUnit.SECONDS), "bin/quorumkv --version did not end in 120 s");
       assertEquals(0, p.exitValue(), Files.readString(err));
