@@ -83,6 +83,19 @@ class MalformedRequestsIT {
 
   @AfterContainer
   static void stop() throws IOException {
+    if (cluster == null || ratis == null) {
+      // start() failed: leave its exception (jqwik reports it) unmasked by a NullPointerException here.
+      if (cluster != null) {
+        cluster.close();
+      }
+      if (jul != null) {
+        jul.release();
+      }
+      if (err != null) {
+        err.release();
+      }
+      return;
+    }
     long ms = (System.nanoTime() - started) / 1_000_000;
     try {
       jul.release();

@@ -492,6 +492,14 @@ public final class LocalCluster implements AutoCloseable {
    */
   private static final int PORTS_FROM = 20_000, PORTS_TO = 32_000;
 
+  /**
+   * Every port this JVM has handed out: never handed out twice. A port is free when chosen but only bound
+   * when its node starts, and each node's operations port is chosen on its own, after the other ports were
+   * released: two choices could land on one port, and the second node then failed "in use" 50 times over
+   * (MalformedRequestsIT's start in a CI run). A leaked node of an earlier test keeps its ports too.
+   */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private static List<Integer> freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     java.util.Random random = new java.util.Random();
@@ -502,10 +510,14 @@ public final class LocalCluster implements AutoCloseable {
           throw new IOException("no free port in " + PORTS_FROM + ".." + PORTS_TO);
         }
         int port = PORTS_FROM + random.nextInt(PORTS_TO - PORTS_FROM);
+        if (HANDED_OUT.contains(port)) {
+          continue;
+        }
         try {
           ServerSocket s = new ServerSocket(port);   // all addresses: free for any bind host
           sockets.add(s);
           ports.add(port);
+          HANDED_OUT.add(port);
         } catch (IOException taken) {
           // try another
         }
