@@ -62,6 +62,15 @@ public final class LinearizabilityChecker {
         ordered.sort(Comparator.comparingInt(entry -> entry.getValue().size()));
         int keysDone = 0;
         for (Map.Entry<String, List<Operation>> entry : ordered) {
+            Operation impossible = model.impossibleObservation(entry.getValue());
+            if (impossible != null) {
+                return Verdict.notLinearizable(model.name(), operations, keys, deadline.elapsed(),
+                        new Counterexample(entry.getKey(), entry.getValue().size(), 0, List.of(),
+                                "any order of them: none leaves the value this operation observed",
+                                impossible, List.of()));
+            }
+        }
+        for (Map.Entry<String, List<Operation>> entry : ordered) {
             WglSearch.Result result = new WglSearch<>(model, entry.getKey(), entry.getValue(), deadline,
                     MAX_STATES_PER_KEY).run();
             switch (result.ending()) {

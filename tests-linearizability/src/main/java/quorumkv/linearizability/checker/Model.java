@@ -1,5 +1,6 @@
 package quorumkv.linearizability.checker;
 
+import java.util.List;
 import quorumkv.linearizability.history.Operation;
 import quorumkv.linearizability.history.OperationKind;
 
@@ -33,6 +34,17 @@ public interface Model<S> {
      *     had its result in {@code state}
      */
     Step<S> step(S state, Operation op);
+
+    /**
+     * A cheap refutation tried before the search: an {@code ok} operation among {@code operations}
+     * (one key's searched operations) whose observed result no order of them could produce, or
+     * {@code null} if none is seen. It must be sound: it may miss a violation (the search finds
+     * it), but must never name an operation of a linearizable history. Without it, a history
+     * with one impossible read makes the search try every order before it can say no.
+     */
+    default Operation impossibleObservation(List<Operation> operations) {
+        return null;
+    }
 
     /** The state for people reading a counterexample. */
     default String describe(S state) {

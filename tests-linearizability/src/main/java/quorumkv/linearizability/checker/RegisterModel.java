@@ -1,6 +1,9 @@
 package quorumkv.linearizability.checker;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import quorumkv.linearizability.history.Operation;
@@ -72,6 +75,44 @@ public final class RegisterModel implements Model<String> {
             default:
                 throw new IllegalArgumentException("unknown operation kind " + op.kind());
         }
+    }
+
+    /**
+     * A register only ever holds its initial value, a value written or swapped in, absent after
+     * a delete, or a value ending with something appended. An {@code ok} read or swap that saw
+     * anything else is impossible in every order (failed operations are not passed here and
+     * had no effect).
+     */
+    @Override
+    public Operation impossibleObservation(List<Operation> operations) {
+        Set<String> held = new HashSet<>();
+        held.add(initialValue);
+        List<String> appended = new ArrayList<>();
+        for (Operation op : operations) {
+            switch (op.kind()) {
+                case WRITE -> held.add(op.input().asString());
+                case CAS -> held.add(((Value.CasArgs) op.input()).replacement());
+                case DELETE -> held.add(null);
+                case APPEND -> appended.add(op.input().asString());
+                default -> { }
+            }
+        }
+        for (Operation op : operations) {
+            if (op.outcome() != Outcome.OK) {
+                continue;
+            }
+            String seen = switch (op.kind()) {
+                case READ -> op.output().asString();
+                case CAS -> ((Value.CasArgs) op.input()).expected();
+                default -> null;
+            };
+            boolean observes = op.kind() == OperationKind.READ || op.kind() == OperationKind.CAS;
+            if (observes && !held.contains(seen)
+                    && (seen == null || appended.stream().noneMatch(seen::endsWith))) {
+                return op;
+            }
+        }
+        return null;
     }
 
     private static Step<String> cas(String value, Value.CasArgs args, Outcome outcome) {

@@ -9,6 +9,12 @@
  * reached before its call was linearized, and remember every (set of linearized operations,
  * model state) pair already explored so that no configuration is searched twice.
  *
+ * <p>Before searching a key, the checker asks the model for an observation no order could
+ * produce ({@link quorumkv.linearizability.checker.Model#impossibleObservation}: for a register,
+ * a read or swap that saw a value nothing wrote). The search alone must try every order of the
+ * key's operations before it can refute such a history, which on 40 indeterminate writes is
+ * more than any deadline allows.
+ *
  * <p>Failed operations are left out: they had no effect. (FORMAT.md also allows treating a
  * failed cas as a read that saw a different value; we drop it, as STYLE.md asks for definite
  * failures, and the corpus verdicts are the same either way.) Indeterminate operations
