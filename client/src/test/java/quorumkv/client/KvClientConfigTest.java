@@ -26,7 +26,7 @@ class KvClientConfigTest {
   void toBuilderKeepsEverything() {
     KvClientConfig c = KvClientConfig.builder().addresses("a:1", "b:2").clusterId("x").deadline(Duration.ofSeconds(3))
         .rpcTimeout(Duration.ofMillis(700)).backoff(Duration.ofMillis(5), Duration.ofMillis(80))
-        .writeBatching(new KvClientConfig.WriteBatching(8, 2)).build();
+        .hedgeAfter(Duration.ofMillis(90)).writeBatching(new KvClientConfig.WriteBatching(8, 2)).build();
     assertEquals(c, c.toBuilder().build());
   }
 
@@ -43,6 +43,9 @@ class KvClientConfigTest {
         () -> KvClientConfig.builder().addresses("h:1").deadline(Duration.ZERO).build());
     assertThrows(IllegalArgumentException.class,
         () -> KvClientConfig.builder().addresses("h:1").backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> KvClientConfig.builder().addresses("h:1").hedgeAfter(Duration.ofMillis(-1)).build());
+    KvClientConfig.builder().addresses("h:1").hedgeAfter(Duration.ZERO).build();   // zero: never hedge
     assertThrows(IllegalArgumentException.class, () -> new KvClientConfig.WriteBatching(0, 1));
     assertThrows(IllegalArgumentException.class, () -> new KvClientConfig.WriteBatching(8, 0));
   }

@@ -9,15 +9,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.connect.KvClients;
 import quorumkv.server.testing.LocalCluster;
 import quorumkv.server.tls.DevPki;
 import quorumkv.server.testing.RawKv;
 
-/** Real server processes: one-line errors and exit code 2 on bad setup; kill -9 of the leader; SIGTERM. */
+/**
+ * Real server processes: one-line errors and exit code 2 on bad setup; kill -9 of the leader; SIGSTOP of the
+ * leader; SIGTERM.
+ */
 class KvServerProcessIT {
   @TempDir
   Path dir;
@@ -186,6 +193,57 @@ class KvServerProcessIT {
       assertTrue(log.contains("shutting down"), untouched + " logged its shutdown: "
           + log.substring(Math.max(0, log.length() - 3000)));
     }
+  }
+
+  /**
+   * A write to a frozen leader (SIGSTOP: its connections stay open, nothing answers) goes to the leader the
+   * others elect instead of waiting out its attempt's RPC timeout: the client asks another node after
+   * {@code hedgeAfter} and follows the leader it names. The RPC timeout here is 20 s, so without hedging
+   * the write cannot end before 20 s; with it, after the election (about a second here) plus slack.
+   */
+  @Test
+  void aWriteToAFrozenLeaderGoesToTheNewLeaderWithoutWaitingOutItsRpcTimeout() throws Exception {
+    List<Integer> ports = LocalCluster.freeLoopbackPorts(9);
+    List<String> addresses = List.of("127.0.0.1:" + ports.get(0), "127.0.0.1:" + ports.get(1), "127.0.0.1:" + ports.get(2));
+    String peers = "n1=" + addresses.get(0) + ",n2=" + addresses.get(1) + ",n3=" + addresses.get(2);
+    Process[] nodes = new Process[3];
+    for (int i = 0; i < 3; i++) {
+      nodes[i] = launch("n" + (i + 1), peers, dir.resolve("n" + (i + 1)),
+          "--http.port=" + ports.get(3 + i), "--ops.port=" + ports.get(6 + i));
+    }
+    Path pki = pki();
+    KvClientConfig config = KvClientConfig.builder().addresses(addresses)
+        .rpcTimeout(Duration.ofSeconds(20)).deadline(Duration.ofSeconds(45))
+        .tls(KvClientConfig.Tls.of(pki.resolve("ca.pem"), pki.resolve(LocalCluster.ADMIN_CLIENT + ".pem"),
+            pki.resolve(LocalCluster.ADMIN_CLIENT + ".key")))
+        .build();
+    long frozenPid = -1;
+    try (KvClient kv = KvClients.connect(config)) {
+      for (int i = 0; i < 10; i++) {
+        kv.put("before-" + i, "v" + i);   // the client now knows the leader and sends there first
+      }
+      String leader = kv.admin().clusterStatus().leaderId();
+      frozenPid = nodes[Integer.parseInt(leader.substring(1)) - 1].pid();
+      signal("-STOP", frozenPid);
+      long t0 = System.nanoTime();
+      kv.put("while-frozen", "x");
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      System.out.println("a write sent to the frozen leader " + leader + " was acknowledged after " + ms + " ms");
+      assertTrue(ms < 15_000, "acknowledged well before the 20 s RPC timeout of its first attempt: " + ms + " ms");
+      signal("-CONT", frozenPid);
+      frozenPid = -1;
+      assertEquals("x", kv.get("while-frozen").valueUtf8());
+      assertEquals("v9", kv.get("before-9").valueUtf8());
+    } finally {
+      if (frozenPid > 0) {
+        signal("-CONT", frozenPid);
+      }
+    }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+    assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill " + signal + " " + pid);
   }
 
   private static int freePort() throws IOException {

@@ -38,6 +38,13 @@ import quorumkv.raftlog.command.ResultCodec;
  * NotLeaderException that names a new leader is followed at once (a bounded number of hops per call);
  * everything else waits a backoff pause first. A call pinned to one replica sends every attempt there.
  *
+ * <p>Hedging (writes only): an attempt unanswered after {@code hedgeAfter} sends the same request to
+ * another node as a probe, again every {@code hedgeAfter} while the attempt stays silent. A follower
+ * refuses it unread, naming the leader it follows; if that is a different node (a new leader was elected
+ * while the silent one is frozen), the call moves there at once instead of waiting out the RPC timeout. A
+ * probe that reaches the new leader itself is simply served. Exactly-once holds as for any retry: every
+ * copy carries the same session and sequence number, and the state machine applies it once.
+ *
  * <p>The outcome is decided exactly once, under this object's lock, and reported on the callback
  * executor after the {@link Hooks} ran (so the client's seen index and session are updated before the
  * caller sees the result); a blocking read's outcome is reported on the settling thread. A late reply of an attempt that timed out still counts if it arrives first.
@@ -64,13 +71,16 @@ final class CallRunner {
     private final ScheduledExecutorService timer;
     private final Executor callbacks;
     private final long rpcTimeoutNanos;
+    /** 0: no hedging. */
+    private final long hedgeNanos;
     private final AtomicLong lastSeenIndex = new AtomicLong();
     private final Set<CallRunner> active = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     Calls(RaftTransport transport, Members members, Backoff backoff, ScheduledExecutorService timer,
-        Executor callbacks, Duration rpcTimeout) {
+        Executor callbacks, Duration rpcTimeout, Duration hedgeAfter) {
       this.transport = transport;
+      this.hedgeNanos = hedgeAfter.toNanos();
       this.members = members;
       this.backoff = backoff;
       this.timer = timer;
@@ -147,6 +157,9 @@ final class CallRunner {
   private String tlsHint = "";
   private ScheduledFuture<?> deadlineTimer;
   private ScheduledFuture<?> retryTimer;
+  private ScheduledFuture<?> hedgeTimer;
+  /** Probes sent (see hedging above); a probe's entry in {@code unreported} is its negative number. */
+  private int probes;
   private final boolean callerWaits;
 
   private CallRunner(Calls ctx, Kind kind, String op, Message message, RaftPeerId pinned, long minIndex,
@@ -210,6 +223,89 @@ final class CallRunner {
         replied(n, target, sent, reply);
       }
     });
+    if (kind == Kind.WRITE && pinned == null && ctx.hedgeNanos > 0 && ctx.hedgeNanos < timeout) {
+      armHedge(n, target);
+    }
+  }
+
+  /** In {@code hedgeAfter}, probes another node if attempt {@code n} to {@code silent} is still unanswered. */
+  private void armHedge(int n, RaftPeerId silent) {
+    synchronized (this) {
+      if (done || n != attempts) {
+        return;
+      }
+      try {
+        hedgeTimer = ctx.timer.schedule(() -> probe(n, silent), ctx.hedgeNanos, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closing) {
+        // The client is closing; the call ends with it.
+      }
+    }
+  }
+
+  private void probe(int n, RaftPeerId silent) {
+    RaftPeerId other = ctx.members.nextOtherThan(silent);
+    final int id;
+    synchronized (this) {
+      if (done || n != attempts || n <= handled || other == null || remaining() <= 0) {
+        return;   // answered, failed over already, or nobody else to ask
+      }
+      id = -(++probes);
+      unreported.add(id);
+    }
+    LOG.debug("{}: attempt {} to {} unanswered after {} ms: asking {}", op, n, silent,
+        TimeUnit.NANOSECONDS.toMillis(ctx.hedgeNanos), other);
+    RaftTransport.Sent sent = ctx.transport.send(kind, message, other, minIndex);
+    ScheduledFuture<?> timer;
+    try {
+      timer = ctx.timer.schedule(() -> probeFailed(n, silent, other, sent, id, Failures.classify(
+          new TimeoutIOException("no reply from " + other + " to a probe"), true)),
+          Math.min(ctx.rpcTimeoutNanos, remaining()), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closing) {
+      return;
+    }
+    sent.reply().whenComplete((reply, error) -> {
+      timer.cancel(false);
+      if (error != null) {
+        probeFailed(n, silent, other, sent, id, Failures.classify(error, true));
+      } else if (reply.getException() != null) {
+        probeFailed(n, silent, other, sent, id, Failures.classify(reply.getException(), false));
+      } else {
+        replied(id, other, sent, reply);   // the probe reached the leader and was served
+      }
+    });
+  }
+
+  /**
+   * A probe was refused or failed. If {@code other} named a leader other than the silent node, or is the
+   * newly elected leader itself, the call moves there now; otherwise it keeps waiting for attempt
+   * {@code n} and probes again later.
+   */
+  private void probeFailed(int n, RaftPeerId silent, RaftPeerId other, RaftTransport.Sent sent, int id,
+      AttemptFailure f) {
+    ctx.members.learn(ctx.transport, other, sent.generation(), f, false);
+    RaftPeer suggested = f.suggestedLeader();
+    final RaftPeerId moveTo;
+    synchronized (this) {
+      unreported.remove(id);
+      mayHaveApplied |= f.mayHaveApplied();
+      if (done || n != attempts || n <= handled) {
+        return;
+      }
+      if (suggested != null && !suggested.getId().equals(silent)) {
+        moveTo = suggested.getId();
+      } else if (f.action() == AttemptFailure.Action.RETRY_SAME_SOON) {
+        moveTo = other;   // it won the election and is about to lead
+      } else {
+        moveTo = null;
+      }
+    }
+    if (moveTo == null) {
+      armHedge(n, silent);
+      return;
+    }
+    LOG.debug("{}: {} names {} as leader while {} is silent: moving there", op, other, moveTo, silent);
+    ctx.members.leaderIs(moveTo);
+    attempt(moveTo);
   }
 
   private RaftPeerId chooseTarget() {
@@ -291,6 +387,10 @@ final class CallRunner {
           delay = ctx.backoff.delayNanos(retries++);
           next = target;
         }
+        case RETRY_SAME_SOON -> {
+          delay = ctx.backoff.delayNanos(0);
+          next = target;
+        }
         default -> {
           RaftPeer suggested = f.suggestedLeader();
           if (pinned == null && suggested != null && !suggested.getId().equals(target) && hops < ctx.members.members().size() + 1) {
@@ -360,6 +460,9 @@ final class CallRunner {
     }
     if (retryTimer != null) {
       retryTimer.cancel(false);
+    }
+    if (hedgeTimer != null) {
+      hedgeTimer.cancel(false);
     }
     try {
       hooks.settled(ok, code);

@@ -84,7 +84,7 @@ public final class ClientCore implements KvClient {
     this.transport = new RaftTransport(ClientId.randomId(), groupId, members.seeds(), config.rpcTimeout(),
         config.deadline(), local, callbacks, config.tls());
     this.calls = new CallRunner.Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
-        timer, callbacks, config.rpcTimeout());
+        timer, callbacks, config.rpcTimeout(), config.hedgeAfter());
     this.writes = new WritePath(name, calls, config);
     this.admin = new RatisAdmin(name, transport, members, config.deadline());
     this.watches = new Watches(name, members, transport.tlsFiles(), config, timer, callbacks);

@@ -73,8 +73,13 @@ final class Failures {
       REJECT,
       /** The cluster says the outcome can no longer be known: fail the call now, indeterminate. */
       INDETERMINATE,
-      /** Try the same node again after a pause (it is busy, or a leader about to be ready). */
+      /** Try the same node again after a pause that grows with each retry (it is busy). */
       RETRY_SAME,
+      /**
+       * Try the same node again after the shortest pause: it has just won an election and leads as soon
+       * as an entry of its term commits, one round trip to a follower away.
+       */
+      RETRY_SAME_SOON,
       /** Try another node (the suggested leader if there is one). */
       RETRY_OTHER,
       /** The RaftClient itself is unusable: replace it, then retry. */
@@ -118,8 +123,8 @@ final class Failures {
           null, t);
     }
     if (t instanceof LeaderNotReadyException) {
-      // The node won an election but has not yet committed an entry of its term: wait for it.
-      return AttemptFailure.of(Action.RETRY_SAME, true, true, false, t);
+      // The node won an election but has not yet committed an entry of its term: wait for it, briefly.
+      return AttemptFailure.of(Action.RETRY_SAME_SOON, true, true, false, t);
     }
     if (t instanceof NotReplicatedException) {
       // A watch the leader gave up on (raft.server.watch.timeout): some voter still lacks the entry.

@@ -89,6 +89,18 @@ final class Members {
     return m.get(Math.floorMod(cursor.getAndIncrement(), m.size())).getId();
   }
 
+  /** The next member in round-robin order other than {@code avoid}, or null if there is none. */
+  RaftPeerId nextOtherThan(RaftPeerId avoid) {
+    List<RaftPeer> m = members;
+    for (int i = 0; i < m.size(); i++) {
+      RaftPeerId id = m.get(Math.floorMod(cursor.getAndIncrement(), m.size())).getId();
+      if (!id.equals(avoid)) {
+        return id;
+      }
+    }
+    return null;
+  }
+
   /** The member FOLLOWER reads use, chosen at random once and kept while it answers. */
   RaftPeerId readReplica() {
     RaftPeerId r = readReplica;

@@ -115,9 +115,9 @@ class FailuresTest {
   }
 
   @Test
-  void leaderNotReadyRetriesTheSameNode() {
+  void leaderNotReadyRetriesTheSameNodeSoon() {
     AttemptFailure f = Failures.classify(new LeaderNotReadyException(MEMBER));
-    assertEquals(Action.RETRY_SAME, f.action());
+    assertEquals(Action.RETRY_SAME_SOON, f.action(), "it leads once one entry of its term commits");
     assertTrue(f.mayHaveApplied(), "gRPC fails every request on the stream with it");
   }
 
