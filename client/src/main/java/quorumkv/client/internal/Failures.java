@@ -213,6 +213,11 @@ final class Failures {
       Action action = code.isDefinite() ? Action.REJECT : Action.INDETERMINATE;
       return new AttemptFailure(action, !code.isDefinite(), false, false, null, null, code, t);
     }
+    if (causedBy(t, ReadIndexException.class)) {
+      // A leader that could not show a majority answered it just now refused a linearizable read: it may
+      // be cut off while another node leads. Not applied; ask another node.
+      return AttemptFailure.of(Action.RETRY_OTHER, false, false, true, t);
+    }
     if (causedBy(t, StaleReadException.class)) {
       // The replica has not yet committed the client's minimum index: another replica may have.
       return AttemptFailure.of(Action.RETRY_OTHER, false, false, false, t);

@@ -94,6 +94,15 @@ class FailuresTest {
   }
 
   @Test
+  void aLeaderThatCouldNotConfirmItLeadsIsLeftForAnotherNode() {
+    AttemptFailure f = Failures.classify(new StateMachineException(MEMBER,
+        new org.apache.ratis.protocol.exceptions.ReadIndexException("no majority answered n1 within 225 ms")));
+    assertEquals(Action.RETRY_OTHER, f.action());
+    assertTrue(f.targetNotLeader(), "it may be cut off while another node leads");
+    assertFalse(f.mayHaveApplied());
+  }
+
+  @Test
   void stateMachineFailureWithoutCodeMayHaveApplied() {
     AttemptFailure f = Failures.classify(new StateMachineException(MEMBER, new RuntimeException("apply failed")));
     assertEquals(Action.RETRY_OTHER, f.action());

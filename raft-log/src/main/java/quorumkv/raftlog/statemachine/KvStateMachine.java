@@ -329,6 +329,28 @@ public class KvStateMachine extends BaseStateMachine {
     return new Response.Ok(index, java.util.List.of());
   }
 
+  private String leaderReadRefusal() {
+    RaftServer server = getServer().getNow(null);
+    if (server == null) {
+      return null;
+    }
+    try {
+      RaftServer.Division division = server.getDivision(getGroupId());
+      if (!division.getInfo().isLeader()) {
+        return null;   // Ratis asked the leader for the read index
+      }
+      long windowMs = leaderReadWindowMs;
+      if (windowMs < 0) {
+        windowMs = LeaderReadCheck.windowMs(org.apache.ratis.server.RaftServerConfigKeys.Rpc.timeoutMin(
+            server.getProperties()).toLong(java.util.concurrent.TimeUnit.MILLISECONDS));
+        leaderReadWindowMs = windowMs;
+      }
+      return LeaderReadCheck.refusal(division, windowMs);
+    } catch (IOException e) {
+      return "this node's Raft member is not available: " + e.getMessage();
+    }
+  }
+
   /** The voters of the current configuration (this leader's view). */
   protected java.util.Collection<String> voterIds() {
     try {
@@ -383,8 +405,41 @@ public class KvStateMachine extends BaseStateMachine {
     return applyFailure;
   }
 
+  /** See {@link LeaderReadCheck}; -1 until the first linearizable read computes it from the server's settings. */
+  private volatile long leaderReadWindowMs = -1;
+
+  /** A FOLLOWER read on its way through {@link #queryStale} to {@link #query}: stale by choice, no check. */
+  private record StaleRead(Message request) implements Message {
+    @Override
+    public org.apache.ratis.thirdparty.com.google.protobuf.ByteString getContent() {
+      return request.getContent();
+    }
+  }
+
   @Override
-  public CompletableFuture<Message> query(Message request) {
+  public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+    return super.queryStale(new StaleRead(request), minIndex);
+  }
+
+  /**
+   * Serves a read. A linearizable one (Ratis calls this once this replica applied the read index) is
+   * refused on a leader that cannot show a majority answered it just now ({@link LeaderReadCheck});
+   * a FOLLOWER read (from {@link #queryStale}) is not checked.
+   */
+  @Override
+  public CompletableFuture<Message> query(Message message) {
+    Message request = message;
+    if (message instanceof StaleRead stale) {
+      request = stale.request();
+    } else {
+      String refused = leaderReadRefusal();
+      if (refused != null) {
+        // A StateMachineException reaches the client as a reply (Ratis ends the client's stream on any
+        // other failure); its cause tells the client to try another node.
+        return CompletableFuture.failedFuture(new org.apache.ratis.protocol.exceptions.StateMachineException(
+            refused, new org.apache.ratis.protocol.exceptions.ReadIndexException(refused)));
+      }
+    }
     try {
       Unwrapped u = Unwrapped.of(request.getContent().toByteArray());
       Request decoded = u.request();

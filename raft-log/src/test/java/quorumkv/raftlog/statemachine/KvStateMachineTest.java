@@ -62,7 +62,10 @@ class KvStateMachineTest {
     return sm;
   }
 
-  /** BaseStateMachine only asks its server for the id (for log lines); nothing else is needed here. */
+  /**
+   * BaseStateMachine asks its server for the id (for log lines), and a read asks whether this member
+   * leads (a leader checks it may still answer): it follows here. Nothing else is needed.
+   */
   private static org.apache.ratis.server.RaftServer fakeServer() {
     return (org.apache.ratis.server.RaftServer) java.lang.reflect.Proxy.newProxyInstance(
         KvStateMachineTest.class.getClassLoader(), new Class<?>[] {org.apache.ratis.server.RaftServer.class},
@@ -70,11 +73,26 @@ class KvStateMachineTest {
           if (method.getName().equals("getId")) {
             return org.apache.ratis.protocol.RaftPeerId.valueOf("test");
           }
+          if (method.getName().equals("getDivision")) {
+            return fake(org.apache.ratis.server.RaftServer.Division.class, "getInfo",
+                fake(org.apache.ratis.server.DivisionInfo.class, "isLeader", false));
+          }
           if (method.getName().equals("toString")) {
             return "fake-server";
           }
           throw new UnsupportedOperationException(method.getName());
         });
+  }
+
+  /** A stand-in for {@code type} whose {@code method} returns {@code value}; anything else is unsupported. */
+  private static <T> T fake(Class<T> type, String method, Object value) {
+    return type.cast(java.lang.reflect.Proxy.newProxyInstance(KvStateMachineTest.class.getClassLoader(),
+        new Class<?>[] {type}, (proxy, m, args) -> {
+          if (m.getName().equals(method)) {
+            return value;
+          }
+          throw new UnsupportedOperationException(m.getName());
+        }));
   }
 
   private Response apply(KvStateMachine sm, long index, long call) throws Exception {

@@ -200,14 +200,20 @@ public final class LocalCluster implements AutoCloseable {
       settings.put(ConfigKeys.HTTP_BIND_HOST, "127.0.0.1");
       settings.put(ConfigKeys.OPS_PORT, String.valueOf(freePorts(1).get(0)));
     }
+    String id = "n" + (index + 1);
     if (pki != null) {
-      String id = "n" + (index + 1);
       settings.put(ConfigKeys.TLS_CA_FILE, pki.dir().resolve(DevPki.CA_CERT).toString());
       settings.put(ConfigKeys.TLS_CERT_FILE, pki.dir().resolve(id + ".pem").toString());
       settings.put(ConfigKeys.TLS_KEY_FILE, pki.dir().resolve(id + ".key").toString());
     }
-    // "{node}" in an override is this node's id (per-node files such as TLS certificates).
-    overrides.forEach((key, value) -> settings.put(key, value.replace("{node}", "n" + (index + 1))));
+    // "{node}" in an override is this node's id (per-node files such as TLS certificates); a key written
+    // "nK/" + key applies to node nK only (one node with other timeouts than the rest).
+    overrides.forEach((key, value) -> {
+      int slash = key.indexOf('/');
+      if (slash < 0 || key.substring(0, slash).equals(id)) {
+        settings.put(key.substring(slash + 1), value.replace("{node}", id));
+      }
+    });
     return ConfigLoader.fromMap(settings);
   }
 
