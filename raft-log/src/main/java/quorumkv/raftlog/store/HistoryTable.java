@@ -11,6 +11,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteBatchWithIndex;
+import org.rocksdb.WriteOptions;
 import quorumkv.raftlog.command.HistoryPage;
 import quorumkv.raftlog.command.Bytes;
 import quorumkv.raftlog.command.Event;
@@ -22,9 +23,13 @@ import quorumkv.raftlog.command.EventCodec;
  * dropped below a revision only by a {@code Compact} entry, so every replica holds the same history at the
  * same applied index (it is part of {@link RocksKvStore#contentDigest}, snapshots and checkpoints).
  *
- * <p>The meta key "history-start" is the oldest revision whose events are all kept. It is set by the first
- * write applied after the store was created (or upgraded from a version without history); until then the
- * history holds nothing, and its start is reported as the revision after the applied one.
+ * <p>The meta key "history-start" is the oldest revision whose events are all kept. A store created empty
+ * sets it to 1 at once: nothing happened before, so its history is complete from the start (every replica
+ * of a new cluster does the same). A store seeded by a restore starts it after the restore revision
+ * ({@link StoreTransfer}). A store upgraded from a version without history sets it with its first write;
+ * until then the history holds nothing, and its start is reported as the revision after the applied one.
+ * (Setting it with the first write in a new store too made a watch started before that write, from a
+ * revision nothing had changed at, fail as compacted: {@code InProcessLinearizabilityIT} seed 2879.)
  */
 final class HistoryTable {
   private final RocksDB db;
@@ -33,11 +38,19 @@ final class HistoryTable {
   /** The committed "history-start", or 0 while unset. Changed only on the apply thread, after commit. */
   private volatile long start;
 
-  HistoryTable(RocksDB db, ColumnFamilyHandle history, ColumnFamilyHandle meta) throws RocksDBException {
+  /** {@code createdEmpty}: the store has never applied anything nor been seeded (see above). */
+  HistoryTable(RocksDB db, ColumnFamilyHandle history, ColumnFamilyHandle meta, boolean createdEmpty)
+      throws RocksDBException {
     this.db = db;
     this.history = history;
     this.meta = meta;
     byte[] stored = db.get(meta, ColumnFamilies.HISTORY_START_KEY);
+    if (stored == null && createdEmpty) {
+      try (WriteOptions sync = new WriteOptions().setSync(true)) {
+        db.put(meta, sync, ColumnFamilies.HISTORY_START_KEY, RocksKvStore.longs(1));
+      }
+      stored = RocksKvStore.longs(1);
+    }
     this.start = stored == null ? 0 : RocksKvStore.longAt(stored, 0);
   }
 

@@ -108,7 +108,7 @@ public final class RocksKvStore implements AutoCloseable {
     this.alarms = new AlarmTable(db, meta);
     this.backups = BackupLedger.decode(db.get(meta, ColumnFamilies.BACKUPS_KEY));
     this.auth = new AuthTable(db, meta);
-    this.history = new HistoryTable(db, handles.get(5), meta);
+    this.history = new HistoryTable(db, handles.get(5), meta, appliedBytes == null && offset == null);
     this.leases = new LeaseTable(db, handles.get(6));
     this.maxLeases = options.maxLeases();
   }

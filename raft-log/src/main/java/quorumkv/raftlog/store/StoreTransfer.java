@@ -111,6 +111,8 @@ public final class StoreTransfer {
           }
         }
         batch.put(store.meta(), ColumnFamilies.REVISION_OFFSET_KEY, RocksKvStore.longs(revisionOffset));
+        // What happened up to the restore revision is not in the backup: the history starts after it.
+        batch.put(store.meta(), ColumnFamilies.HISTORY_START_KEY, RocksKvStore.longs(revisionOffset + 1));
         if (!auth.equals(AuthState.INITIAL)) {
           batch.put(store.meta(), ColumnFamilies.AUTH_KEY, auth.encode());
         }

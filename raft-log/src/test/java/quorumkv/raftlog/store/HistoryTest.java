@@ -137,8 +137,28 @@ class HistoryTest {
   }
 
   @Test
-  void aStoreWithoutWritesHasNoHistoryAndCompactionThereChangesNothing() {
+  void aNewStoresHistoryIsCompleteFromTheFirstRevision() {
+    // Regression (InProcessLinearizabilityIT seed 2879): the start was set by the first write, so a watch
+    // started before it, from a revision where nothing had changed, ended as compacted.
+    assertEquals(1, store.historyStart());
     store.applyAlarm(new Request.Alarm("n1", true), 1, ++index);
+    long watchedFrom = store.revisionOf(index) + 1;
+    store.applyAlarm(new Request.Alarm("n1", false), 1, ++index);
+    long r = write(new Command.Put(b("a"), b("1")));
+    assertEquals(1, store.historyStart());
+    HistoryPage page = store.history(watchedFrom, b(""), true, 10);
+    assertFalse(page.compacted());
+    assertEquals(List.of("PUT a=1@" + r), page.events().stream().map(HistoryTest::describe).toList());
+    store.applyCompact(new Request.Compact(1), 1, ++index);
+    assertEquals(1, store.historyStart(), "a compaction to the start changes nothing");
+  }
+
+  @Test
+  void aStoreUpgradedFromBeforeHistoryVouchesForNothingBeforeItsFirstWrite() throws Exception {
+    store.applyAlarm(new Request.Alarm("n1", true), 1, ++index);
+    store.db().delete(store.meta(), ColumnFamilies.HISTORY_START_KEY);   // as a store from before history
+    store.close();
+    store = RocksKvStore.open(dir.resolve("db"), StoreOptions.DEFAULTS);
     assertEquals(store.revisionOf(index) + 1, store.historyStart(), "nothing is vouched for before the first write");
     store.applyCompact(new Request.Compact(1), 1, ++index);
     assertEquals(store.revisionOf(index) + 1, store.historyStart());

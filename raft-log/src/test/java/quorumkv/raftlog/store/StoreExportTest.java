@@ -67,6 +67,8 @@ class StoreExportTest {
       long[] again = new long[1];
       assertEquals(exported, exportAll(restored, again));
       assertEquals(5, again[0], "an empty log continues at the backup's revision");
+      assertEquals(6, restored.historyStart(), "what led to the backup is not in it: the history starts after");
+      assertTrue(restored.history(5, Bytes.utf8(""), true, 10).compacted());
       Response.Ok ok = write(restored, 1, new Command.CompareAndSet(Bytes.utf8("x"),
           new Command.Expected.Revision(3), Bytes.utf8("after")));
       Result.CasResult cas = (Result.CasResult) ok.results().get(0);
