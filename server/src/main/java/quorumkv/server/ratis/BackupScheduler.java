@@ -169,8 +169,7 @@ final class BackupScheduler implements AutoCloseable {
       LOG.error("node={}: backup {} FAILED its verification: {}", node.config().nodeId(), file.getFileName(), v.problem());
     }
     try {
-      propose(new Request.BackupRecord(v.ok() ? Outcome.VERIFIED : Outcome.VERIFY_FAILED, written.slot(),
-          written.revision(), written.sizeBytes(), written.createdAtMillis()));
+      propose(outcomeRecord(written, v));
     } catch (IOException | RuntimeException e) {
       if (closing) {
         return;
@@ -180,6 +179,18 @@ final class BackupScheduler implements AutoCloseable {
       return;   // no retention without a recorded outcome: the next backup's turn prunes
     }
     prune(v.ok() ? file : newestVerifiedFile());
+  }
+
+  /**
+   * The record of a verification's outcome. A success describes the backup the drill read and restored, which
+   * is what it proved: a retake of the slot may have replaced the file {@code written} describes since. A
+   * failure proved nothing about any revision and keeps the written one.
+   */
+  static Request.BackupRecord outcomeRecord(Request.BackupRecord written, Verification v) {
+    return v.ok()
+        ? new Request.BackupRecord(Outcome.VERIFIED, written.slot(), v.revision(), v.sizeBytes(), v.createdAtMillis())
+        : new Request.BackupRecord(Outcome.VERIFY_FAILED, written.slot(), written.revision(), written.sizeBytes(),
+            written.createdAtMillis());
   }
 
   /** Commits {@code record} through the leader (this node, usually), waiting for it. */
