@@ -41,7 +41,11 @@ public final class BackupDrill {
 
   private BackupDrill() {}
 
-  /** Verifies {@code file} in a scratch directory made under {@code scratchParent}, within {@code timeout}. */
+  /**
+   * Verifies {@code file} in a scratch directory made under {@code scratchParent}, within {@code timeout}.
+   * An interrupt (the scheduler closing) cuts it short: the scratch node is closed and the directory deleted
+   * before this returns.
+   */
   public static Verification verify(Path file, Path scratchParent, Duration timeout) {
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
@@ -61,12 +65,20 @@ public final class BackupDrill {
       if (!Restore.into(file, config).header().equals(read.header())) {
         return outcome(read, size, "the file was replaced while it was verified", started);
       }
+      if (Thread.currentThread().isInterrupted()) {
+        return outcome(read, size, "interrupted (the node is stopping)", started);
+      }
       if (System.nanoTime() >= deadline) {
         return outcome(read, size, "restoring it took longer than " + timeout.toSeconds() + "s", started);
       }
-      try (KvNode node = KvNode.start(config)) {
-        return outcome(read, size, problemOf(read, contentHashWhenLeading(node, deadline), timeout), started);
+      KvNode node = KvNode.start(config);
+      ContentHash.Result computed;
+      try {
+        computed = contentHashWhenLeading(node, deadline);
+      } finally {
+        closeUninterrupted(node);
       }
+      return outcome(read, size, problemOf(read, computed, timeout), started);
     } catch (IOException | RuntimeException e) {
       return outcome(read, size, "restoring it into a scratch node failed: " + e.getMessage(), started);
     } finally {
@@ -78,7 +90,8 @@ public final class BackupDrill {
   private static String problemOf(BackupReader.Verified read, ContentHash.Result computed, Duration timeout) {
     String hash = ContentHash.hex(read.expectedContentHash());
     if (computed == null) {
-      return "the scratch node restored from it did not compute its content hash within " + timeout.toSeconds() + "s";
+      return Thread.currentThread().isInterrupted() ? "interrupted (the node is stopping)"
+          : "the scratch node restored from it did not compute its content hash within " + timeout.toSeconds() + "s";
     }
     if (!MessageDigest.isEqual(computed.hash(), read.expectedContentHash())) {
       return "the node restored from it computed content hash " + ContentHash.hex(computed.hash())
@@ -154,6 +167,18 @@ public final class BackupDrill {
     } finally {
       for (ServerSocket s : held) {
         s.close();
+      }
+    }
+  }
+
+  /** Closes the scratch node whole even when the drill was interrupted (an interrupt would cut its shutdown short). */
+  private static void closeUninterrupted(KvNode node) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      node.close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

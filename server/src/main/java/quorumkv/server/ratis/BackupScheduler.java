@@ -3,11 +3,8 @@ package quorumkv.server.ratis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
@@ -39,13 +36,14 @@ import quorumkv.server.config.ServerConfig;
  */
 final class BackupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+  /** How long {@link #close} waits for a running verification to stop (a scratch node starting may not see the interrupt at once). */
+  static final long CLOSE_WAIT_MILLIS = 30_000;
 
   private final KvNode node;
   private final ServerConfig.BackupSettings settings;
   private final BackupFiles files;
   private final ScheduledExecutorService timer;
-  /** One verification at a time; a newer backup waiting replaces an older one (the newest matters). */
-  private final ExecutorService verifier;
+  private final VerificationQueue verifier;
   private final AtomicLong failures = new AtomicLong();
   private final long tickMillis;
   private RaftClient client;
@@ -61,8 +59,7 @@ final class BackupScheduler implements AutoCloseable {
     this.tickMillis = Math.max(100, Math.min(5_000, settings.interval().toMillis() / 10));
     String id = node.config().nodeId();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backup-scheduler-" + id));
-    this.verifier = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(1),
-        r -> daemon(r, "backup-verifier-" + id), new ThreadPoolExecutor.DiscardOldestPolicy());
+    this.verifier = new VerificationQueue("backup-verifier-" + id, CLOSE_WAIT_MILLIS);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -130,7 +127,7 @@ final class BackupScheduler implements AutoCloseable {
     propose(written);
     LOG.info("node={}: backup of slot {} written: {} (revision {}, {} bytes)", node.config().nodeId(), slot,
         file.getFileName(), header.revision(), size);
-    verifier.execute(() -> verify(file, written));
+    verifier.submit(() -> verify(file, written));
   }
 
   /**
@@ -213,11 +210,23 @@ final class BackupScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the timer and a running verification, and waits (at most {@link #CLOSE_WAIT_MILLIS}) until the
+   * verification has closed its scratch node and deleted its directory: it must not outlive the server.
+   */
   @Override
   public void close() {
     closing = true;
     timer.shutdownNow();
-    verifier.shutdownNow();
+    try {
+      // The interrupt makes a running drill stop waiting, close its scratch node and delete its directory.
+      if (!verifier.stop()) {
+        LOG.warn("node={}: a backup verification did not stop within {} ms of closing", node.config().nodeId(),
+            CLOSE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     synchronized (this) {
       closed = true;
       KvNode.closeQuietly(client);

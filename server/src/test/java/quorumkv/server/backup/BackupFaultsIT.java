@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.server.config.ConfigKeys;
@@ -52,6 +56,44 @@ class BackupFaultsIT {
       assertTrue(s.failures() >= 1, s.toString());
       assertEquals(0, s.lastSuccessEpochSeconds(), "a backup that failed its verification is no success");
       assertFalse(new BackupFiles(backups, cluster.clusterId()).list().isEmpty(), "the file stays for inspection");
+    }
+  }
+
+  /**
+   * Review of issue 15 (B1): closing the node did not wait for a running verification, so its scratch node
+   * (a whole Raft server with RocksDB) and thread outlived the server. Close now stops it and waits.
+   */
+  @Test
+  void closingTheNodeStopsARunningVerificationAndWaitsForIt() throws Exception {
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR, backups.toString(),
+        ConfigKeys.BACKUP_INTERVAL, "2s", ConfigKeys.BACKUP_VERIFY_TIMEOUT, "120s"));
+    Path scratchParent = scratchParentOf(cluster);
+    try {
+      cluster.waitForLeader(Duration.ofSeconds(30));
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> !scratchDirs(scratchParent).isEmpty(),
+          "a verification under way (its scratch directory exists)");
+    } finally {
+      cluster.close();
+    }
+    assertEquals(List.of(), scratchDirs(scratchParent), "the verification finished and cleaned up before close returned");
+    List<String> verifiers = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.startsWith("backup-verifier-")).toList();
+    assertEquals(List.of(), verifiers, "no verifier thread outlives the node");
+  }
+
+  private static Path scratchParentOf(LocalCluster cluster) {
+    return cluster.config(0).dataDir().resolve("backup-verify");
+  }
+
+  private static List<Path> scratchDirs(Path parent) {
+    if (!Files.isDirectory(parent)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(parent)) {
+      return s.filter(p -> p.getFileName().toString().startsWith("qkv-verify-")).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
