@@ -4,14 +4,19 @@ import java.nio.ByteBuffer;
 import quorumkv.raftlog.command.Request;
 
 /**
- * The scheduled backups as the replicated state knows them: the newest slot written, the newest slot
- * verified and the newest slot whose verification failed. One {@code meta} key, replaced whole by each
+ * The scheduled backups as the replicated state knows them: the latest slot written, the latest slot
+ * verified and whether the latest verification failed. One {@code meta} key, replaced whole by each
  * {@link Request.BackupRecord} entry, so every replica (and every future leader) agrees which interval
  * slot is done. A slot of -1 means none yet.
  *
- * @param written the newest backup whose file is durably in place
- * @param verified the newest backup that a scratch node restored and recomputed the content hash of
- * @param failedSlot the newest slot whose verification failed
+ * <p>The latest record wins, whatever its slot: slots come from the proposing leader's clock, and a leader
+ * whose clock ran fast records a slot in the future. Keeping the highest slot would make every later leader
+ * with a correct clock find its current slot "done" (or its records ignored) until its clock got there: no
+ * backups for as long as the clock was off.
+ *
+ * @param written the latest backup whose file is durably in place
+ * @param verified the latest backup that a scratch node restored and recomputed the content hash of
+ * @param failedSlot the slot whose verification failed, if the latest verification outcome was a failure; else -1
  */
 public record BackupLedger(Entry written, Entry verified, long failedSlot) {
   /** No backup recorded yet. */
@@ -22,22 +27,22 @@ public record BackupLedger(Entry written, Entry verified, long failedSlot) {
     public static final Entry NONE = new Entry(-1, 0, 0, 0);
   }
 
-  /** True unless the newest verification outcome is a failure (also true before any backup). */
+  /** True unless the latest verification outcome is a failure (also true before any backup). */
   public boolean newestVerificationOk() {
-    return failedSlot < 0 || verified.slot() >= failedSlot;
+    return failedSlot < 0;
   }
 
   /**
-   * The ledger after {@code record}. A record for an older slot than the one kept for its outcome changes
-   * nothing; one for the same slot replaces it (a new leader that retook a slot whose record it had not
-   * applied yet wrote the file again under the same name: the newest record describes the file on disk).
+   * The ledger after {@code record}: the latest record of each kind replaces the one kept (also for the same
+   * slot: a new leader that retook a slot whose record it had not applied yet wrote the file again under the
+   * same name, and the latest record describes the file on disk).
    */
   BackupLedger with(Request.BackupRecord record) {
     Entry entry = new Entry(record.slot(), record.revision(), record.sizeBytes(), record.createdAtMillis());
     return switch (record.outcome()) {
-      case WRITTEN -> record.slot() >= written.slot() ? new BackupLedger(entry, verified, failedSlot) : this;
-      case VERIFIED -> record.slot() >= verified.slot() ? new BackupLedger(written, entry, failedSlot) : this;
-      case VERIFY_FAILED -> new BackupLedger(written, verified, Math.max(failedSlot, record.slot()));
+      case WRITTEN -> new BackupLedger(entry, verified, failedSlot);
+      case VERIFIED -> new BackupLedger(written, entry, -1);
+      case VERIFY_FAILED -> new BackupLedger(written, verified, record.slot());
     };
   }
 

@@ -32,7 +32,6 @@ class BackupLedgerTest {
       assertEquals(BackupLedger.NONE, store.backups());
       assertTrue(store.backups().newestVerificationOk(), "no failure before any backup");
       store.applyBackupRecord(record(Outcome.WRITTEN, 7, 40), 1, ++index);
-      store.applyBackupRecord(record(Outcome.WRITTEN, 6, 30), 1, ++index); // older slot: no change
       assertEquals(new BackupLedger.Entry(7, 40, 107, 7_000), store.backups().written());
       store.applyBackupRecord(record(Outcome.WRITTEN, 7, 45), 1, ++index); // the same slot retaken: newest wins
       assertEquals(45, store.backups().written().revision());
@@ -51,6 +50,28 @@ class BackupLedgerTest {
       assertEquals(7, reopened.backups().verified().slot());
       reopened.applyBackupRecord(record(Outcome.VERIFIED, 9, 60), 1, index + 1);
       assertTrue(reopened.backups().newestVerificationOk(), "a later verified slot clears the failure");
+    }
+  }
+
+  /**
+   * Review of issue 15 (A8): a leader whose clock ran fast recorded a slot in the future, and the ledger kept
+   * the highest slot, so the records of leaders with correct clocks were ignored and they found no slot to take
+   * until their clocks got there. The latest record wins.
+   */
+  @Test
+  void aSlotFromAClockThatRanFastDoesNotHoldBackLaterRecords() throws IOException {
+    long index = 0;
+    try (RocksKvStore store = RocksKvStore.open(dir.resolve("s"), StoreOptions.DEFAULTS)) {
+      store.applyBackupRecord(record(Outcome.WRITTEN, 500, 40), 1, ++index);   // an hour ahead
+      store.applyBackupRecord(record(Outcome.VERIFIED, 500, 40), 1, ++index);
+      store.applyBackupRecord(record(Outcome.WRITTEN, 100, 50), 1, ++index);   // the correct clock's slot
+      assertEquals(new BackupLedger.Entry(100, 50, 200, 100_000), store.backups().written());
+      store.applyBackupRecord(record(Outcome.VERIFY_FAILED, 100, 50), 1, ++index);
+      assertFalse(store.backups().newestVerificationOk(), "a failure after the future slot's success counts");
+      store.applyBackupRecord(record(Outcome.WRITTEN, 101, 60), 1, ++index);
+      store.applyBackupRecord(record(Outcome.VERIFIED, 101, 60), 1, ++index);
+      assertEquals(new BackupLedger.Entry(101, 60, 201, 101_000), store.backups().verified());
+      assertTrue(store.backups().newestVerificationOk());
     }
   }
 

@@ -90,8 +90,7 @@ final class BackupScheduler implements AutoCloseable {
       if (now < retryAtMillis || sm == null || !leadingWithEverythingApplied()) {
         return;
       }
-      BackupLedger ledger = sm.backups();
-      if (ledger.written().slot() >= slot) {
+      if (slotDone(sm.backups(), slot)) {
         return;
       }
       takeBackup(slot);
@@ -105,6 +104,15 @@ final class BackupScheduler implements AutoCloseable {
       LOG.warn("node={}: the scheduled backup of slot {} failed ({}); trying again", node.config().nodeId(), slot,
           e.toString());
     }
+  }
+
+  /**
+   * Whether the replicated record says {@code slot} (the current one by this node's clock) is backed up. Only
+   * that exact slot counts: a later one was recorded by a leader whose clock ran fast, and must not stop
+   * backups until this clock gets there (a backup taken now records the current slot over it).
+   */
+  static boolean slotDone(BackupLedger ledger, long slot) {
+    return ledger.written().slot() == slot;
   }
 
   /** Leader, and applied up to the commit index: the ledger it reads has every record committed before its term. */
