@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,35 @@ class BackupLedgerTest {
       assertEquals(new BackupLedger.Entry(101, 60, 201, 101_000), store.backups().verified());
       assertTrue(store.backups().newestVerificationOk());
     }
+  }
+
+  /**
+   * Review of issue 15 (A6): the incarnation that names this cluster's backup files is the first one recorded;
+   * a record of another (a leader that minted its own before it learnt of the first) describes a file that is
+   * not this incarnation's and changes nothing. Older records (incarnation 0) and older ledgers still apply.
+   */
+  @Test
+  void theFirstIncarnationRecordedIsKeptAndOthersRecordsChangeNothing() throws IOException {
+    Request.BackupRecord first = new Request.BackupRecord(Outcome.WRITTEN, 7, 40, 107, 7_000, 111);
+    Request.BackupRecord other = new Request.BackupRecord(Outcome.WRITTEN, 8, 45, 108, 8_000, 222);
+    Request.BackupRecord legacy = new Request.BackupRecord(Outcome.VERIFIED, 7, 40, 107, 7_000, 0);
+    try (RocksKvStore store = RocksKvStore.open(dir.resolve("s"), StoreOptions.DEFAULTS)) {
+      assertEquals(0, store.backups().incarnation());
+      store.applyBackupRecord(first, 1, 1);
+      assertEquals(111, store.backups().incarnation());
+      store.applyBackupRecord(other, 1, 2);
+      assertEquals(7, store.backups().written().slot(), "another incarnation's record changes nothing");
+      assertEquals(111, store.backups().incarnation());
+      store.applyBackupRecord(legacy, 1, 3);
+      assertEquals(7, store.backups().verified().slot());
+      assertEquals(111, store.backups().incarnation());
+    }
+    ByteBuffer legacyLedger = ByteBuffer.allocate(72);
+    legacyLedger.putLong(5).putLong(1).putLong(2).putLong(3).putLong(-1).putLong(0).putLong(0).putLong(0).putLong(-1);
+    BackupLedger decoded = BackupLedger.decode(legacyLedger.array());
+    assertEquals(new BackupLedger(new BackupLedger.Entry(5, 1, 2, 3), BackupLedger.Entry.NONE, -1, 0), decoded);
+    BackupLedger now = decoded.with(first);
+    assertEquals(now, BackupLedger.decode(now.encode()));
   }
 
   @Test

@@ -3,6 +3,7 @@ package quorumkv.server.ratis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,8 @@ import quorumkv.server.config.ServerConfig;
  * Scheduled backups: exactly one per interval slot across leader changes. Every node runs this; only a
  * leader that has applied everything committed acts. It takes the current slot unless the replicated
  * {@link BackupLedger} records it written: it writes the slot's file ({@link BackupFiles}: named by the
- * slot, so a retry replaces it), commits a {@link Request.BackupRecord} {@code WRITTEN} through the log
+ * slot and this cluster's backup incarnation, so a retry replaces it and another cluster with the same id
+ * writing into the same directory never does), commits a {@link Request.BackupRecord} {@code WRITTEN} through the log
  * once the file is durably in place, prunes old files, then verifies the file off the timer thread
  * ({@link BackupDrill}, bounded by the verify timeout) and commits the outcome. A leader that dies before
  * its record commits leaves the slot unrecorded, so its successor takes it again under the same name;
@@ -41,7 +43,9 @@ final class BackupScheduler implements AutoCloseable {
 
   private final KvNode node;
   private final ServerConfig.BackupSettings settings;
-  private final BackupFiles files;
+  private final String clusterId;
+  /** The incarnation this node proposes while the replicated record has none yet (see {@link Request.BackupRecord}). */
+  private final long mintedIncarnation = newIncarnation();
   private final ScheduledExecutorService timer;
   private final VerificationQueue verifier;
   private final AtomicLong failures = new AtomicLong();
@@ -55,7 +59,7 @@ final class BackupScheduler implements AutoCloseable {
   BackupScheduler(KvNode node, ServerConfig.BackupSettings settings, String clusterId) {
     this.node = node;
     this.settings = settings;
-    this.files = new BackupFiles(settings.dir(), clusterId);
+    this.clusterId = clusterId;
     this.tickMillis = Math.max(100, Math.min(5_000, settings.interval().toMillis() / 10));
     String id = node.config().nodeId();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backup-scheduler-" + id));
@@ -90,10 +94,11 @@ final class BackupScheduler implements AutoCloseable {
       if (now < retryAtMillis || sm == null || !leadingWithEverythingApplied()) {
         return;
       }
-      if (slotDone(sm.backups(), slot)) {
+      BackupLedger ledger = sm.backups();
+      if (slotDone(ledger, slot)) {
         return;
       }
-      takeBackup(slot);
+      takeBackup(slot, ledger.incarnation() != 0 ? ledger.incarnation() : mintedIncarnation);
     } catch (IOException | RuntimeException e) {
       if (closing) {
         return;
@@ -122,27 +127,36 @@ final class BackupScheduler implements AutoCloseable {
         && d.getInfo().getLastAppliedIndex() >= d.getRaftLog().getLastCommittedIndex();
   }
 
-  private void takeBackup(long slot) throws IOException {
+  private static long newIncarnation() {
+    long incarnation = 0;
+    while (incarnation == 0) {
+      incarnation = new SecureRandom().nextLong();
+    }
+    return incarnation;
+  }
+
+  private void takeBackup(long slot, long incarnation) throws IOException {
     if (!Files.isDirectory(settings.dir())) {
       // Never create it: a missing mount would silently put the backups on this machine's own disk.
       throw new IOException("the backup directory " + settings.dir() + " does not exist (is its mount there?)");
     }
+    BackupFiles files = new BackupFiles(settings.dir(), clusterId, incarnation);
     Path file = files.fileOf(settings.slotStart(slot));
     BackupFormat.Header header = node.exportBackup(file);
     long size = Files.size(file);
     Request.BackupRecord written = new Request.BackupRecord(Outcome.WRITTEN, slot, header.revision(), size,
-        header.createdAtMillis());
+        header.createdAtMillis(), incarnation);
     propose(written);
     LOG.info("node={}: backup of slot {} written: {} (revision {}, {} bytes)", node.config().nodeId(), slot,
         file.getFileName(), header.revision(), size);
-    verifier.submit(() -> verify(file, written));
+    verifier.submit(() -> verify(files, file, written));
   }
 
   /**
    * Retention, once the newest backup's verification is recorded: never before, since a new backup that
    * then fails its verification must not have pushed the last good one out (keep=1 did).
    */
-  private void prune(Path newestVerified) {
+  private void prune(BackupFiles files, Path newestVerified) {
     try {
       for (Path gone : files.prune(settings.keep(), Math.max(600_000, 3 * settings.interval().toMillis()),
           newestVerified)) {
@@ -153,14 +167,15 @@ final class BackupScheduler implements AutoCloseable {
     }
   }
 
-  /** The file of the newest verified backup the replicated record knows, or null. */
-  private Path newestVerifiedFile() {
+  /** The file of the newest verified backup the replicated record knows among {@code files}, or null. */
+  private Path newestVerifiedFile(BackupFiles files) {
     var sm = node.stateMachine();
-    long slot = sm == null ? -1 : sm.backups().verified().slot();
-    return slot < 0 ? null : files.fileOf(settings.slotStart(slot));
+    BackupLedger ledger = sm == null ? BackupLedger.NONE : sm.backups();
+    long slot = ledger.verified().slot();
+    return slot < 0 || ledger.incarnation() != files.incarnation() ? null : files.fileOf(settings.slotStart(slot));
   }
 
-  private void verify(Path file, Request.BackupRecord written) {
+  private void verify(BackupFiles files, Path file, Request.BackupRecord written) {
     Verification v = BackupDrill.verify(file, node.config().dataDir().resolve("backup-verify"),
         settings.verifyTimeout());
     if (closing) {
@@ -183,7 +198,7 @@ final class BackupScheduler implements AutoCloseable {
           e.toString());
       return;   // no retention without a recorded outcome: the next backup's turn prunes
     }
-    prune(v.ok() ? file : newestVerifiedFile());
+    prune(files, v.ok() ? file : newestVerifiedFile(files));
   }
 
   /**
@@ -193,9 +208,10 @@ final class BackupScheduler implements AutoCloseable {
    */
   static Request.BackupRecord outcomeRecord(Request.BackupRecord written, Verification v) {
     return v.ok()
-        ? new Request.BackupRecord(Outcome.VERIFIED, written.slot(), v.revision(), v.sizeBytes(), v.createdAtMillis())
+        ? new Request.BackupRecord(Outcome.VERIFIED, written.slot(), v.revision(), v.sizeBytes(), v.createdAtMillis(),
+            written.incarnation())
         : new Request.BackupRecord(Outcome.VERIFY_FAILED, written.slot(), written.revision(), written.sizeBytes(),
-            written.createdAtMillis());
+            written.createdAtMillis(), written.incarnation());
   }
 
   /** Commits {@code record} through the leader (this node, usually), waiting for it. */

@@ -38,7 +38,7 @@ class BackupFaultsIT {
       Files.createDirectories(mount); // the mount is back
       Eventually.assertTrue(Duration.ofSeconds(60), () -> cluster.node(0).backupStatus().lastSuccessEpochSeconds() > 0,
           () -> "a verified backup once the destination exists: " + cluster.node(0).backupStatus());
-      assertFalse(new BackupFiles(mount, cluster.clusterId()).list().isEmpty());
+      assertFalse(ClusterBackups.files(cluster, Duration.ofSeconds(10)).list().isEmpty());
       assertTrue(cluster.node(0).backupStatus().lastVerifyOk());
     }
   }
@@ -55,7 +55,7 @@ class BackupFaultsIT {
       BackupStatus s = cluster.node(0).backupStatus();
       assertTrue(s.failures() >= 1, s.toString());
       assertEquals(0, s.lastSuccessEpochSeconds(), "a backup that failed its verification is no success");
-      assertFalse(new BackupFiles(backups, cluster.clusterId()).list().isEmpty(), "the file stays for inspection");
+      assertFalse(ClusterBackups.files(cluster, Duration.ofSeconds(10)).list().isEmpty(), "the file stays for inspection");
     }
   }
 
@@ -100,18 +100,19 @@ class BackupFaultsIT {
   /**
    * A leader that died after its file was in place but before its record committed leaves the slot open: the
    * next leader takes it again and replaces the file under the same name (here the file is a stand-in, not
-   * even a backup, so the replacement shows).
+   * even a backup, so the replacement shows). The name is this cluster incarnation's, known once its first
+   * backup is recorded.
    */
   @Test
   void aSlotWhoseFileExistsButIsNotRecordedIsRetakenUnderTheSameName() throws Exception {
     Path backups = Files.createDirectories(dir.resolve("backups"));
     long interval = 2_000;
-    long slot = System.currentTimeMillis() / interval + 3;
-    BackupFiles files = new BackupFiles(backups, "quorumkv");
-    Path leftover = files.fileOf(slot * interval);
-    Files.writeString(leftover, "written by a leader that died before its record committed");
     try (LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR, backups.toString(),
         ConfigKeys.BACKUP_INTERVAL, interval + "ms"))) {
+      BackupFiles files = ClusterBackups.files(cluster, Duration.ofSeconds(40));
+      long slot = System.currentTimeMillis() / interval + 3;
+      Path leftover = files.fileOf(slot * interval);
+      Files.writeString(leftover, "written by a leader that died before its record committed");
       Eventually.assertTrue(Duration.ofSeconds(40), () -> {
         try {
           return BackupReader.verify(leftover).header().revision() >= 0;
@@ -123,4 +124,3 @@ class BackupFaultsIT {
     }
   }
 }
-

@@ -41,13 +41,14 @@ class ScheduledBackupIT {
     long firstSlot;
     long lastSlot;
     try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir.resolve("c"), overrides)) {
-      files = new BackupFiles(backups, cluster.clusterId());
       int leader = cluster.waitForLeader(Duration.ofSeconds(30));
       try (KvClient client = cluster.connect()) {
         for (int i = 0; i < 20; i++) {
           client.put("k" + i, "v" + i);
         }
-        Eventually.assertTrue(Duration.ofSeconds(20), () -> slotsOf(files).size() >= 1, "a first scheduled backup");
+        files = ClusterBackups.files(cluster, Duration.ofSeconds(20));
+        BackupFiles ours = files;
+        Eventually.assertTrue(Duration.ofSeconds(20), () -> slotsOf(ours).size() >= 1, "a first scheduled backup");
         firstSlot = slotsOf(files).first();
         System.out.printf("first backup: slot %d (leader n%d)%n", firstSlot, leader + 1);
 
@@ -155,19 +156,11 @@ class ScheduledBackupIT {
     Eventually.assertTrue(Duration.ofSeconds(30), () -> {
       for (int i = 0; i < cluster.size(); i++) {
         if (cluster.isRunning(i) && cluster.node(i).isLeader()) {
-          return slotsOfFiles(cluster).contains(slot);
+          return slotsOf(ClusterBackups.files(cluster, Duration.ofSeconds(5))).contains(slot);
         }
       }
       return false;
     }, () -> "slot " + slot + " backed up; " + cluster.describe());
-  }
-
-  private static TreeSet<Long> slotsOfFiles(LocalCluster cluster) {
-    try {
-      return slotsOf(new BackupFiles(Path.of(cluster.config(0).backup().dir().toString()), cluster.clusterId()));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static TreeSet<Long> slotsOf(BackupFiles files) {
