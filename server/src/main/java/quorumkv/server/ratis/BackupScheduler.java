@@ -21,6 +21,7 @@ import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.store.BackupLedger;
 import quorumkv.server.backup.BackupFiles;
 import quorumkv.server.backup.BackupFormat;
+import quorumkv.server.backup.ScratchRoom;
 import quorumkv.server.backup.Verification;
 import quorumkv.server.config.ServerConfig;
 
@@ -30,8 +31,9 @@ import quorumkv.server.config.ServerConfig;
  * {@link BackupLedger} records it written: it writes the slot's file ({@link BackupFiles}: named by the
  * slot and this cluster's backup incarnation, so a retry replaces it and another cluster with the same id
  * writing into the same directory never does), commits a {@link Request.BackupRecord} {@code WRITTEN} through the log
- * once the file is durably in place, prunes old files, then verifies the file off the timer thread
- * ({@link BackupDrill}, bounded by the verify timeout) and commits the outcome. A leader that dies before
+ * once the file is durably in place, then verifies the file off the timer thread ({@link BackupDrill},
+ * bounded by the verify timeout, in the backup settings' scratch directory and only when it has the room,
+ * never in the data dir), commits the outcome and prunes old files. A leader that dies before
  * its record commits leaves the slot unrecorded, so its successor takes it again under the same name;
  * one that dies after leaves it done. Time decides only what the leader proposes; the replicas agree
  * through the log.
@@ -49,6 +51,7 @@ final class BackupScheduler implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final VerificationQueue verifier;
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong verifySkipped = new AtomicLong();
   private final long tickMillis;
   private RaftClient client;
   private long retryAtMillis;
@@ -81,6 +84,11 @@ final class BackupScheduler implements AutoCloseable {
   /** Scheduled attempts of this node that failed to write or to verify. */
   long failures() {
     return failures.get();
+  }
+
+  /** Verifications this node did not run for want of room in the scratch directory (also counted as failures). */
+  long verifySkipped() {
+    return verifySkipped.get();
   }
 
   private synchronized void tick() {
@@ -176,8 +184,7 @@ final class BackupScheduler implements AutoCloseable {
   }
 
   private void verify(BackupFiles files, Path file, Request.BackupRecord written) {
-    Verification v = BackupDrill.verify(file, node.config().dataDir().resolve("backup-verify"),
-        settings.verifyTimeout());
+    Verification v = drillIfRoom(file, written.sizeBytes());
     if (closing) {
       return; // cut short by closing: neither verified nor failed
     }
@@ -199,6 +206,33 @@ final class BackupScheduler implements AutoCloseable {
       return;   // no retention without a recorded outcome: the next backup's turn prunes
     }
     prune(files, v.ok() ? file : newestVerifiedFile(files));
+  }
+
+  /**
+   * The drill's verdict, or, when its scratch directory lacks the room ({@link ScratchRoom}) or is missing, a
+   * failure without a drill: the backup is then not verified, which the ledger records and the metrics show.
+   */
+  private Verification drillIfRoom(Path file, long sizeBytes) {
+    Path scratch = settings.scratchDir();
+    String problem;
+    try {
+      if (settings.verifyScratchDir() == null) {
+        Files.createDirectories(scratch); // inside the backup directory, which exists
+      }
+      if (!Files.isDirectory(scratch)) {
+        problem = "the scratch directory " + scratch + " does not exist (is its mount there?)";
+      } else {
+        problem = ScratchRoom.problem(scratch, sizeBytes, node.config().dataDir(), node.condition().floorBytes(),
+            ScratchRoom.Disks.LOCAL);
+      }
+    } catch (IOException | RuntimeException e) {
+      problem = "checking the scratch directory " + scratch + " failed: " + e;
+    }
+    if (problem == null) {
+      return BackupDrill.verify(file, scratch, settings.verifyTimeout());
+    }
+    verifySkipped.incrementAndGet();
+    return Verification.failed("the verification was not run: " + problem, 0);
   }
 
   /**

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.testing.Eventually;
 import quorumkv.server.testing.LocalCluster;
+import quorumkv.server.testing.Tmpfs;
 
 /** What a scheduled backup does when its destination is missing, and when its verification fails. */
 class BackupFaultsIT {
@@ -83,7 +84,38 @@ class BackupFaultsIT {
   }
 
   private static Path scratchParentOf(LocalCluster cluster) {
-    return cluster.config(0).dataDir().resolve("backup-verify");
+    return cluster.config(0).backup().scratchDir();
+  }
+
+  /**
+   * Review of issue 15 (A4): the verification restored into the data dir without looking at free space, so it
+   * could push the node below its free-space floor. Here its scratch directory (a 16 MB tmpfs) lacks the room
+   * for a restore (2 x the backup + 64 MB): the verification is not run, and the backup is reported not
+   * verified; nothing lands in the data dir and the node stays healthy.
+   */
+  @Test
+  void aVerificationWithoutRoomIsNotRunAndIsReported() throws Exception {
+    Tmpfs.assumeRoot();
+    Path backups = Files.createDirectories(dir.resolve("backups"));
+    try (Tmpfs tmpfs = new Tmpfs()) {
+      Path scratch = tmpfs.mount(dir.resolve("scratch"), 16);
+      try (LocalCluster cluster = LocalCluster.start(1, dir.resolve("c"), Map.of(ConfigKeys.BACKUP_DIR,
+          backups.toString(), ConfigKeys.BACKUP_INTERVAL, "2s", ConfigKeys.BACKUP_VERIFY_SCRATCH_DIR, scratch.toString()))) {
+        cluster.waitForLeader(Duration.ofSeconds(30));
+        Eventually.assertTrue(Duration.ofSeconds(30), () -> cluster.node(0).backupStatus().verifySkipped() >= 1
+            && !cluster.node(0).backupStatus().lastVerifyOk(),
+            () -> "the verification not run, and the backup recorded as not verified: " + cluster.node(0).backupStatus());
+        BackupStatus s = cluster.node(0).backupStatus();
+        assertTrue(s.failures() >= s.verifySkipped(), s.toString());
+        assertEquals(0, s.lastSuccessEpochSeconds(), "a backup that was not verified is no success");
+        assertFalse(ClusterBackups.files(cluster, Duration.ofSeconds(10)).list().isEmpty(), "the backup itself is written");
+        try (Stream<Path> left = Files.list(scratch)) {
+          assertEquals(List.of(), left.toList(), "nothing restored into the scratch directory");
+        }
+        assertFalse(Files.exists(cluster.config(0).dataDir().resolve("backup-verify")), "nothing in the data dir");
+        assertFalse(cluster.node(0).condition().belowFloor(), "the node is not degraded by its backups");
+      }
+    }
   }
 
   private static List<Path> scratchDirs(Path parent) {

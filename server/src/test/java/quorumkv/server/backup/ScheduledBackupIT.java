@@ -117,6 +117,7 @@ class ScheduledBackupIT {
           assertTrue(m.value("quorumkv_backup_last_revision") >= 20, "n" + (i + 1));
           assertTrue(m.value("quorumkv_backup_last_size_bytes") > 0, "n" + (i + 1));
           assertTrue(m.samples().containsKey("quorumkv_backup_failures_total"), "n" + (i + 1));
+          assertEquals(0, (long) m.value("quorumkv_backup_verify_skipped_total"), "n" + (i + 1) + ": room to verify");
         }
       }
     }

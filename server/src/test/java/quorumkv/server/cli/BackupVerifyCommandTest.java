@@ -94,6 +94,21 @@ class BackupVerifyCommandTest {
     assertScratchEmpty();
   }
 
+  /** Review of issue 15 (A4): a scratch directory without room for the restore is refused before anything is written. */
+  @Test
+  void aScratchDirectoryWithoutRoomIsRefusedUpFront() throws Exception {
+    quorumkv.server.testing.Tmpfs.assumeRoot();
+    try (quorumkv.server.testing.Tmpfs tmpfs = new quorumkv.server.testing.Tmpfs()) {
+      Path small = tmpfs.mount(dir.resolve("small"), 8);
+      Cli.Run run = Cli.run("backup", "verify", good.toString(), "--scratch-dir", small.toString());
+      assertEquals(ExitCodes.FAILED, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("not run") && run.err().contains("needs 64 MiB"), run.toString());
+      try (Stream<Path> s = Files.list(small)) {
+        assertEquals(List.of(), s.toList(), "nothing written there");
+      }
+    }
+  }
+
   @Test
   void usageErrorsExitTwo() {
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify").exitCode(), "no file");
