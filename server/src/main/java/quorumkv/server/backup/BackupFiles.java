@@ -1,23 +1,15 @@
 package quorumkv.server.backup;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -137,33 +129,8 @@ public final class BackupFiles {
    * rename wins with a whole file.
    */
   public static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
-    Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-    boolean done = false;
-    try {
-      try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            this.out.write(b, off, len);
-          }
-
-          @Override
-          public void close() {
-            // the channel stays open until it is fsynced
-          }
-        };
-        content.writeTo(out);
-        ch.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(temp);
-      }
-    }
-    AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+    AtomicFiles.writeOwnerOnly(file, file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX),
+        content);
   }
 
   /** The cluster id as a file-name part: letters, digits, '.', '_' and '-' kept, every other byte as %XX. */
