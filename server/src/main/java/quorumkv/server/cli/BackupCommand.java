@@ -50,19 +50,25 @@ final class BackupCommand {
     @Spec
     CommandSpec spec;
 
+    /** As {@link ClientCommand#call}: a failure is an exit code and one stderr line. */
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      if (timeoutSeconds < 1) {
-        err.println("quorumkv: --timeout must be 1 or more seconds");
+      try {
+        return run(spec.commandLine().getOut());
+      } catch (CliException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("quorumkv: " + e.getMessage());
         err.flush();
-        return ExitCodes.USAGE;
+        return e.exitCode();
+      }
+    }
+
+    private int run(PrintWriter out) throws CliException {
+      if (timeoutSeconds < 1) {
+        throw new CliException(ExitCodes.USAGE, "--timeout must be 1 or more seconds");
       }
       if (!Files.isRegularFile(file)) {
-        err.println("quorumkv: " + file + " is not a file");
-        err.flush();
-        return ExitCodes.USAGE;
+        throw new CliException(ExitCodes.USAGE, file + " is not a file");
       }
       Path scratch = scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"));
       String noRoom;
@@ -73,9 +79,7 @@ final class BackupCommand {
         noRoom = "checking the scratch directory " + scratch + " failed: " + e;
       }
       if (noRoom != null) {
-        err.println("quorumkv: backup verify not run: " + noRoom + " (choose another with --scratch-dir)");
-        err.flush();
-        return ExitCodes.FAILED;
+        throw new CliException(ExitCodes.FAILED, "backup verify not run: " + noRoom + " (choose another with --scratch-dir)");
       }
       Verification v = BackupDrill.verify(file, scratch, Duration.ofSeconds(timeoutSeconds));
       if (json) {
@@ -88,9 +92,7 @@ final class BackupCommand {
       }
       out.flush();
       if (!v.ok()) {
-        err.println("quorumkv: backup verify FAILED: " + v.problem());
-        err.flush();
-        return ExitCodes.FAILED;
+        throw new CliException(ExitCodes.FAILED, "backup verify FAILED: " + v.problem());
       }
       return ExitCodes.OK;
     }

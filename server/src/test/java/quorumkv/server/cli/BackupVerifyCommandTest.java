@@ -113,7 +113,11 @@ class BackupVerifyCommandTest {
   void usageErrorsExitTwo() {
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify").exitCode(), "no file");
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify", dir.resolve("absent.qkv").toString()).exitCode());
-    assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify", good.toString(), "--timeout", "0").exitCode());
+    Cli.Run zero = Cli.run("backup", "verify", good.toString(), "--timeout", "0");
+    assertEquals(ExitCodes.USAGE, zero.exitCode());
+    assertTrue(zero.err().contains("quorumkv: --timeout must be 1 or more seconds"), zero.toString());
+    Cli.Run absent = Cli.run("backup", "verify", dir.resolve("absent.qkv").toString());
+    assertTrue(absent.err().contains("quorumkv: " + dir.resolve("absent.qkv") + " is not a file"), absent.toString());
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify", good.toString(), "--no-such-option").exitCode());
   }
 }
