@@ -171,6 +171,29 @@ public final class BackupDrill {
     }
   }
 
+  /**
+   * Deletes the scratch directories under {@code scratchParent} last changed more than {@code olderThan} ago:
+   * left by a drill whose process was killed (a whole restored store each). A drill that is still running,
+   * here or on another node sharing the directory, is younger than its deadline. Returns the deleted ones.
+   */
+  static List<Path> deleteStale(Path scratchParent, Duration olderThan) throws IOException {
+    List<Path> deleted = new ArrayList<>();
+    if (!Files.isDirectory(scratchParent)) {
+      return deleted;
+    }
+    long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+    try (Stream<Path> s = Files.list(scratchParent)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.getFileName().toString().startsWith(SCRATCH_PREFIX) && Files.isDirectory(p)
+            && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+          deleteTree(p);
+          deleted.add(p);
+        }
+      }
+    }
+    return deleted;
+  }
+
   /** Closes the scratch node whole even when the drill was interrupted (an interrupt would cut its shutdown short). */
   private static void closeUninterrupted(KvNode node) throws IOException {
     boolean interrupted = Thread.interrupted();

@@ -222,6 +222,9 @@ final class BackupScheduler implements AutoCloseable {
       if (!Files.isDirectory(scratch)) {
         problem = "the scratch directory " + scratch + " does not exist (is its mount there?)";
       } else {
+        for (Path gone : BackupDrill.deleteStale(scratch, settings.verifyTimeout().multipliedBy(2).plusMinutes(10))) {
+          LOG.warn("node={}: deleted {}, left by a backup verification that was killed", node.config().nodeId(), gone);
+        }
         problem = ScratchRoom.problem(scratch, sizeBytes, node.config().dataDir(), node.condition().floorBytes(),
             ScratchRoom.Disks.LOCAL);
       }

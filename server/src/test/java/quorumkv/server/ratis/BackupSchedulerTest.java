@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import quorumkv.raftlog.command.Request;
 import quorumkv.raftlog.command.Request.BackupRecord.Outcome;
 import quorumkv.raftlog.store.BackupLedger;
@@ -38,6 +45,22 @@ class BackupSchedulerTest {
     assertFalse(BackupScheduler.slotDone(ledger, 100), "a future slot in the record does not cover the current one");
     assertFalse(BackupScheduler.slotDone(ledger, 106));
     assertFalse(BackupScheduler.slotDone(BackupLedger.NONE, 0));
+  }
+
+  /** A drill killed with its process leaves a whole restored store; the next one deletes it once it is stale. */
+  @Test
+  void scratchDirectoriesLeftByAKilledDrillAreDeletedOnceStale(@TempDir Path scratch) throws IOException {
+    Path killed = Files.createDirectories(scratch.resolve(BackupDrill.SCRATCH_PREFIX + "1/data/db"));
+    Files.writeString(killed.resolve("000001.sst"), "restored");
+    Path stale = scratch.resolve(BackupDrill.SCRATCH_PREFIX + "1");
+    Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Path running = Files.createDirectories(scratch.resolve(BackupDrill.SCRATCH_PREFIX + "2"));
+    Path other = Files.createDirectories(scratch.resolve("not-a-drill"));
+    Files.setLastModifiedTime(other, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    assertEquals(List.of(stale), BackupDrill.deleteStale(scratch, Duration.ofMinutes(30)));
+    assertFalse(Files.exists(stale));
+    assertTrue(Files.exists(running), "a drill younger than the limit may still be running");
+    assertTrue(Files.exists(other), "only drills' directories");
   }
 
   @Test
