@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,7 +111,7 @@ class ScheduledBackupIT {
         Eventually.assertTrue(Duration.ofSeconds(60), () -> everyNodeReportsAVerifiedBackup(cluster),
             () -> "every node reports a verified backup; leader n" + (now + 1) + ": " + cluster.describe());
         for (int i = 0; i < 3; i++) {
-          PrometheusText.Parsed m = PrometheusText.parse(cluster.http().get(cluster.opsAddress(i), "/metrics").body());
+          PrometheusText.Parsed m = metricsOf(cluster, i);
           assertEquals(INTERVAL_MILLIS / 1000, (long) m.value("quorumkv_backup_interval_seconds"));
           assertEquals(1, (long) m.value("quorumkv_backup_last_verify_ok"), "n" + (i + 1));
           assertTrue(m.value("quorumkv_backup_last_success_timestamp_seconds") > 0, "n" + (i + 1));
@@ -129,6 +130,16 @@ class ScheduledBackupIT {
       BackupReader.Verified v = BackupReader.verify(file);
       assertEquals(3, v.version(), file.toString());
     }
+  }
+
+  /** Node {@code i}'s metrics; a scrape that times out is tried again (a loaded machine can miss the 2 s connect timeout). */
+  private static PrometheusText.Parsed metricsOf(LocalCluster cluster, int i) {
+    AtomicReference<String> body = new AtomicReference<>();
+    Eventually.assertTrue(Duration.ofSeconds(60), () -> {
+      body.set(cluster.http().get(cluster.opsAddress(i), "/metrics").body());
+      return true;
+    }, "n" + (i + 1) + "'s /metrics");
+    return PrometheusText.parse(body.get());
   }
 
   private static boolean everyNodeReportsAVerifiedBackup(LocalCluster cluster) {
