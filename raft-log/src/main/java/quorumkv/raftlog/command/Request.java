@@ -80,12 +80,23 @@ public sealed interface Request {
    * file of interval {@code slot} is durably in place (the cluster then regards the slot as done, so a
    * new leader does not take it again), then {@link Outcome#VERIFIED} or {@link Outcome#VERIFY_FAILED}
    * once a scratch node restored from the file recomputed its content hash. Every replica keeps the
-   * newest record of each outcome, so every node reports the cluster's backups. Members only; idempotent
-   * (a record for an older slot changes nothing), so it carries no session.
+   * latest record of each outcome, so every node reports the cluster's backups. Members only; idempotent
+   * (the same record again changes nothing), so it carries no session.
+   *
+   * <p>{@code incarnation} names this cluster's backup files apart from those of any other cluster with the
+   * same id writing into the same directory (a cluster restored from a backup, a cluster made again from
+   * scratch): random, minted by the first leader that takes a backup and kept by the replicated record
+   * from the first one committed. 0 in records written before it existed.
    */
-  record BackupRecord(Outcome outcome, long slot, long revision, long sizeBytes, long createdAtMillis) implements Request {
+  record BackupRecord(Outcome outcome, long slot, long revision, long sizeBytes, long createdAtMillis,
+      long incarnation) implements Request {
     /** What happened to the backup of one slot. */
     public enum Outcome { WRITTEN, VERIFIED, VERIFY_FAILED }
+
+    /** A record without an incarnation (as written before incarnations existed). */
+    public BackupRecord(Outcome outcome, long slot, long revision, long sizeBytes, long createdAtMillis) {
+      this(outcome, slot, revision, sizeBytes, createdAtMillis, 0);
+    }
 
     public BackupRecord {
       if (outcome == null || slot < 0 || revision < 0 || sizeBytes < 0 || createdAtMillis < 0) {

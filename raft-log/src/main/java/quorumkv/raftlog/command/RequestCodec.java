@@ -105,6 +105,7 @@ public final class RequestCodec {
       w.i64(record.revision());
       w.i64(record.sizeBytes());
       w.i64(record.createdAtMillis());
+      w.i64(record.incarnation());
       return w.toByteArray();
     }
     if (request instanceof Request.Alarm alarm) {
@@ -164,7 +165,9 @@ public final class RequestCodec {
         if (slot < 0 || revision < 0 || size < 0 || created < 0) {
           throw new CommandCodecException("a backup record with a negative slot, revision, size or time");
         }
-        return new Request.BackupRecord(outcomes[outcome - 1], slot, revision, size, created);
+        // Records written before incarnations existed end here.
+        long incarnation = r.hasRemaining() ? r.i64() : 0;
+        return new Request.BackupRecord(outcomes[outcome - 1], slot, revision, size, created, incarnation);
       } else if (kind == KIND_AS_CALLER) {
         Caller caller = new Caller(r.string(), r.bool());
         byte[] inner = r.bytes().unsafeArray();

@@ -110,6 +110,11 @@ final class WireReader {
     return bool() ? kv() : null;
   }
 
+  /** Whether bytes are left: for a field added at the end of a message, absent when it was written before. */
+  boolean hasRemaining() {
+    return in.hasRemaining();
+  }
+
   void expectEnd() {
     if (in.hasRemaining()) {
       throw new CommandCodecException(in.remaining() + " trailing bytes");

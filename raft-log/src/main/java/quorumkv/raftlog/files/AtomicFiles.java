@@ -58,8 +58,24 @@ public final class AtomicFiles {
     write(file, out -> out.write(bytes), true);
   }
 
+  /**
+   * Replaces {@code file} with what {@code content} writes, atomically and durably, readable and writable by
+   * its owner only (0600) from its first byte on, through {@code temp}: a name of this writer's own in the
+   * same directory. Two writers of the same file at once (the fixed temp name would have one delete the
+   * other's temp file) each write their own, and the last rename wins with a whole file.
+   */
+  public static void writeOwnerOnly(Path file, Path temp, Content content) throws IOException {
+    if (!parentOf(temp).equals(parentOf(file))) {
+      throw new IllegalArgumentException("the temp file " + temp + " is not beside " + file + " (the rename must be atomic)");
+    }
+    write(file, temp, content, true);
+  }
+
   private static void write(Path file, Content content, boolean ownerOnly) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
+    write(file, file.resolveSibling(file.getFileName() + TEMP_SUFFIX), content, ownerOnly);
+  }
+
+  private static void write(Path file, Path temp, Content content, boolean ownerOnly) throws IOException {
     boolean done = false;
     try {
       Files.deleteIfExists(temp); // a leftover could carry wider permissions than asked for

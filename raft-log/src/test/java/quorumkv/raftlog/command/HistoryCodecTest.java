@@ -46,6 +46,20 @@ class HistoryCodecTest {
     assertThrows(CommandCodecException.class, () -> RequestCodec.decode(truncated));
   }
 
+  /** Review of issue 15 (A6): a record carries the cluster's backup incarnation; records from before it decode with 0. */
+  @Test
+  void backupRecordsCarryTheIncarnationAndOldOnesStillDecode() {
+    Request.BackupRecord r = new Request.BackupRecord(Request.BackupRecord.Outcome.WRITTEN, 12, 340, 5_000, 1_700L,
+        0x1234_5678_9abc_def0L);
+    assertEquals(r, RequestCodec.decode(RequestCodec.encode(r)));
+    byte[] before = ByteBuffer.allocate(3 + 32).put((byte) RequestCodec.FORMAT_VERSION).put((byte) 8).put((byte) 1)
+        .putLong(12).putLong(340).putLong(5_000).putLong(1_700).array();
+    assertEquals(new Request.BackupRecord(Request.BackupRecord.Outcome.WRITTEN, 12, 340, 5_000, 1_700, 0),
+        RequestCodec.decode(before));
+    byte[] partial = java.util.Arrays.copyOf(RequestCodec.encode(r), 3 + 32 + 4);
+    assertThrows(CommandCodecException.class, () -> RequestCodec.decode(partial));
+  }
+
   @Test
   void eventsRoundTrip() {
     KeyValue prev = new KeyValue(Bytes.utf8("k"), Bytes.utf8("old"), 3, 5, 2);

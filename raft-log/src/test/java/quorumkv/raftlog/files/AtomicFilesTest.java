@@ -26,6 +26,25 @@ class AtomicFilesTest {
     assertEquals(1, count(dir), "only the file itself");
   }
 
+  /** Two writers of one file at once, each with its own temp file: neither disturbs the other, the last rename wins. */
+  @Test
+  void writersWithTempFilesOfTheirOwnDoNotDisturbEachOther() throws IOException {
+    Path file = dir.resolve("backup.qkv");
+    AtomicFiles.writeOwnerOnly(file, dir.resolve(".backup.qkv.a.part"), out -> {
+      out.write("first writer, ".getBytes(StandardCharsets.UTF_8));
+      // The second writer starts and finishes while the first is half-way.
+      AtomicFiles.writeOwnerOnly(file, dir.resolve(".backup.qkv.b.part"),
+          o -> o.write("second writer".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("second writer", Files.readString(file));
+      out.write("whole".getBytes(StandardCharsets.UTF_8));
+    });
+    assertEquals("first writer, whole", Files.readString(file), "the last rename wins with a whole file");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertEquals(1, count(dir), "no temp file left");
+    assertThrows(IllegalArgumentException.class, () -> AtomicFiles.writeOwnerOnly(file,
+        Files.createDirectories(dir.resolve("elsewhere")).resolve("t.part"), o -> o.write(1)));
+  }
+
   @Test
   void aWriteThatFailsHalfwayLeavesTheOldFileWholeAndNoTempFile() throws IOException {
     Path file = dir.resolve("REJOIN");

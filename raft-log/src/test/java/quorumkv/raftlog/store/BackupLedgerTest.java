@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,6 @@ class BackupLedgerTest {
       assertEquals(BackupLedger.NONE, store.backups());
       assertTrue(store.backups().newestVerificationOk(), "no failure before any backup");
       store.applyBackupRecord(record(Outcome.WRITTEN, 7, 40), 1, ++index);
-      store.applyBackupRecord(record(Outcome.WRITTEN, 6, 30), 1, ++index); // older slot: no change
       assertEquals(new BackupLedger.Entry(7, 40, 107, 7_000), store.backups().written());
       store.applyBackupRecord(record(Outcome.WRITTEN, 7, 45), 1, ++index); // the same slot retaken: newest wins
       assertEquals(45, store.backups().written().revision());
@@ -52,6 +52,57 @@ class BackupLedgerTest {
       reopened.applyBackupRecord(record(Outcome.VERIFIED, 9, 60), 1, index + 1);
       assertTrue(reopened.backups().newestVerificationOk(), "a later verified slot clears the failure");
     }
+  }
+
+  /**
+   * Review of issue 15 (A8): a leader whose clock ran fast recorded a slot in the future, and the ledger kept
+   * the highest slot, so the records of leaders with correct clocks were ignored and they found no slot to take
+   * until their clocks got there. The latest record wins.
+   */
+  @Test
+  void aSlotFromAClockThatRanFastDoesNotHoldBackLaterRecords() throws IOException {
+    long index = 0;
+    try (RocksKvStore store = RocksKvStore.open(dir.resolve("s"), StoreOptions.DEFAULTS)) {
+      store.applyBackupRecord(record(Outcome.WRITTEN, 500, 40), 1, ++index);   // an hour ahead
+      store.applyBackupRecord(record(Outcome.VERIFIED, 500, 40), 1, ++index);
+      store.applyBackupRecord(record(Outcome.WRITTEN, 100, 50), 1, ++index);   // the correct clock's slot
+      assertEquals(new BackupLedger.Entry(100, 50, 200, 100_000), store.backups().written());
+      store.applyBackupRecord(record(Outcome.VERIFY_FAILED, 100, 50), 1, ++index);
+      assertFalse(store.backups().newestVerificationOk(), "a failure after the future slot's success counts");
+      store.applyBackupRecord(record(Outcome.WRITTEN, 101, 60), 1, ++index);
+      store.applyBackupRecord(record(Outcome.VERIFIED, 101, 60), 1, ++index);
+      assertEquals(new BackupLedger.Entry(101, 60, 201, 101_000), store.backups().verified());
+      assertTrue(store.backups().newestVerificationOk());
+    }
+  }
+
+  /**
+   * Review of issue 15 (A6): the incarnation that names this cluster's backup files is the first one recorded;
+   * a record of another (a leader that minted its own before it learnt of the first) describes a file that is
+   * not this incarnation's and changes nothing. Older records (incarnation 0) and older ledgers still apply.
+   */
+  @Test
+  void theFirstIncarnationRecordedIsKeptAndOthersRecordsChangeNothing() throws IOException {
+    Request.BackupRecord first = new Request.BackupRecord(Outcome.WRITTEN, 7, 40, 107, 7_000, 111);
+    Request.BackupRecord other = new Request.BackupRecord(Outcome.WRITTEN, 8, 45, 108, 8_000, 222);
+    Request.BackupRecord legacy = new Request.BackupRecord(Outcome.VERIFIED, 7, 40, 107, 7_000, 0);
+    try (RocksKvStore store = RocksKvStore.open(dir.resolve("s"), StoreOptions.DEFAULTS)) {
+      assertEquals(0, store.backups().incarnation());
+      store.applyBackupRecord(first, 1, 1);
+      assertEquals(111, store.backups().incarnation());
+      store.applyBackupRecord(other, 1, 2);
+      assertEquals(7, store.backups().written().slot(), "another incarnation's record changes nothing");
+      assertEquals(111, store.backups().incarnation());
+      store.applyBackupRecord(legacy, 1, 3);
+      assertEquals(7, store.backups().verified().slot());
+      assertEquals(111, store.backups().incarnation());
+    }
+    ByteBuffer legacyLedger = ByteBuffer.allocate(72);
+    legacyLedger.putLong(5).putLong(1).putLong(2).putLong(3).putLong(-1).putLong(0).putLong(0).putLong(0).putLong(-1);
+    BackupLedger decoded = BackupLedger.decode(legacyLedger.array());
+    assertEquals(new BackupLedger(new BackupLedger.Entry(5, 1, 2, 3), BackupLedger.Entry.NONE, -1, 0), decoded);
+    BackupLedger now = decoded.with(first);
+    assertEquals(now, BackupLedger.decode(now.encode()));
   }
 
   @Test

@@ -1,23 +1,15 @@
 package quorumkv.server.backup;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,11 +17,14 @@ import java.util.stream.Stream;
 import quorumkv.raftlog.files.AtomicFiles;
 
 /**
- * The scheduled backups of one cluster in a destination directory: their names, their atomic writing and
- * their retention. A file is named by its interval slot's start time ({@code qkvbackup-<cluster>-
- * 20261207T001500.000Z.qkv}), so a retry of the same slot (a new leader retaking it) replaces the file
- * instead of adding a second one, and names sort by time. Only names of this pattern and cluster are ever
- * deleted: the directory may hold other clusters' backups and anything else.
+ * The scheduled backups of one cluster incarnation in a destination directory: their names, their atomic
+ * writing and their retention. A file is named by its cluster id, its interval slot's start time and the
+ * incarnation ({@code qkvbackup-<cluster>-20261207T001500.000Z-<16 hex digits>.qkv}): a retry of the same
+ * slot by this incarnation (a new leader retaking it) replaces its file instead of adding a second one, and
+ * names sort by time. The incarnation keeps apart clusters with the same id writing into the same directory
+ * (one restored from a backup, or made again from scratch): neither ever replaces or deletes the other's
+ * files. Only names of this pattern, cluster and incarnation are ever deleted: the directory may hold other
+ * clusters' backups and anything else.
  */
 public final class BackupFiles {
   static final String PREFIX = "qkvbackup-";
@@ -41,27 +36,41 @@ public final class BackupFiles {
 
   private final Path dir;
   private final String clusterPart;
+  private final long incarnation;
+  /** "-" + the incarnation + ".qkv": the end of every final name. */
+  private final String nameEnd;
   private final Pattern finalName;
   private final Pattern tempName;
 
-  public BackupFiles(Path dir, String clusterId) {
+  public BackupFiles(Path dir, String clusterId, long incarnation) {
     this.dir = dir;
     this.clusterPart = fileSafe(clusterId);
-    this.finalName = Pattern.compile(Pattern.quote(PREFIX + clusterPart + "-") + SLOT_TIME_REGEX + Pattern.quote(SUFFIX));
+    this.incarnation = incarnation;
+    this.nameEnd = "-" + incarnationName(incarnation) + SUFFIX;
+    this.finalName = Pattern.compile(Pattern.quote(PREFIX + clusterPart + "-") + SLOT_TIME_REGEX + Pattern.quote(nameEnd));
     this.tempName = Pattern.compile(Pattern.quote("." + PREFIX + clusterPart + "-") + SLOT_TIME_REGEX
-        + Pattern.quote(SUFFIX) + "\\.[0-9a-f-]+" + Pattern.quote(TEMP_SUFFIX));
+        + Pattern.quote(nameEnd) + "\\.[0-9a-f-]+" + Pattern.quote(TEMP_SUFFIX));
+  }
+
+  /** An incarnation as it appears in file names: 16 hex digits. */
+  public static String incarnationName(long incarnation) {
+    return String.format("%016x", incarnation);
   }
 
   public Path dir() {
     return dir;
   }
 
-  /** The file of the slot that starts at {@code slotStartMillis}. */
-  public Path fileOf(long slotStartMillis) {
-    return dir.resolve(PREFIX + clusterPart + "-" + SLOT_TIME.format(Instant.ofEpochMilli(slotStartMillis)) + SUFFIX);
+  public long incarnation() {
+    return incarnation;
   }
 
-  /** This cluster's finished backups in the directory, oldest first. */
+  /** The file of the slot that starts at {@code slotStartMillis}. */
+  public Path fileOf(long slotStartMillis) {
+    return dir.resolve(PREFIX + clusterPart + "-" + SLOT_TIME.format(Instant.ofEpochMilli(slotStartMillis)) + nameEnd);
+  }
+
+  /** This incarnation's finished backups in the directory, oldest first. */
   public List<Path> list() throws IOException {
     List<Path> found = new ArrayList<>();
     try (Stream<Path> s = Files.list(dir)) {
@@ -73,17 +82,17 @@ public final class BackupFiles {
     return found;
   }
 
-  /** The slot start time (ms since the epoch) a finished backup's name says; -1 if it is not one of this cluster's. */
+  /** The slot start time (ms since the epoch) a finished backup's name says; -1 if it is not one of this incarnation's. */
   public long slotStartOf(Path file) {
     Matcher m = finalName.matcher(file.getFileName().toString());
     return m.matches() ? Instant.from(SLOT_TIME.parse(m.group(1))).toEpochMilli() : -1;
   }
 
   /**
-   * Keeps the newest {@code keep} of this cluster's backups and deletes the older ones, oldest first, except
+   * Keeps the newest {@code keep} of this incarnation's backups and deletes the older ones, oldest first, except
    * {@code newestVerified} (may be null): retention goes by name, and the newest backups may be ones that
    * failed their verification, so the newest good one is kept even when it is not among the newest
-   * {@code keep}. Also deletes this cluster's temp files older than {@code staleTempMillis} (left by a
+   * {@code keep}. Also deletes this incarnation's temp files older than {@code staleTempMillis} (left by a
    * writer that crashed). Returns the deleted files.
    */
   public List<Path> prune(int keep, long staleTempMillis, Path newestVerified) throws IOException {
@@ -120,33 +129,8 @@ public final class BackupFiles {
    * rename wins with a whole file.
    */
   public static void writeAtomically(Path file, AtomicFiles.Content content) throws IOException {
-    Path temp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX);
-    boolean done = false;
-    try {
-      try (FileChannel ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        OutputStream out = new FilterOutputStream(Channels.newOutputStream(ch)) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            this.out.write(b, off, len);
-          }
-
-          @Override
-          public void close() {
-            // the channel stays open until it is fsynced
-          }
-        };
-        content.writeTo(out);
-        ch.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      done = true;
-    } finally {
-      if (!done) {
-        Files.deleteIfExists(temp);
-      }
-    }
-    AtomicFiles.fsyncDirectory(file.toAbsolutePath().getParent());
+    AtomicFiles.writeOwnerOnly(file, file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + TEMP_SUFFIX),
+        content);
   }
 
   /** The cluster id as a file-name part: letters, digits, '.', '_' and '-' kept, every other byte as %XX. */

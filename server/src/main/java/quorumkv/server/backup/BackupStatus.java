@@ -8,8 +8,10 @@ package quorumkv.server.backup;
  * @param lastSizeBytes that backup's file size
  * @param lastRevision that backup's revision
  * @param intervalSeconds the configured interval; 0 when scheduled backups are off
- * @param lastVerifyOk false when the newest verification outcome is a failure
+ * @param lastVerifyOk false when the newest verification outcome is a failure (or it could not run)
  * @param failures scheduled attempts this node made that failed to write or to verify
+ * @param verifySkipped verifications this node did not run for want of room in the scratch directory (each
+ *     also a failure, and recorded as a failed verification)
  */
 public record BackupStatus(long lastSuccessEpochSeconds, long lastSizeBytes, long lastRevision, long intervalSeconds,
-    boolean lastVerifyOk, long failures) {}
+    boolean lastVerifyOk, long failures, long verifySkipped) {}

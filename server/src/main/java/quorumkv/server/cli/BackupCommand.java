@@ -1,5 +1,6 @@
 package quorumkv.server.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import quorumkv.server.backup.ScratchRoom;
 import quorumkv.server.backup.Verification;
 import quorumkv.server.http.Json;
 import quorumkv.server.ratis.BackupDrill;
@@ -35,7 +37,7 @@ final class BackupCommand {
     Path file;
 
     @Option(names = "--scratch-dir", paramLabel = "DIR", description = "where the scratch directory is made"
-        + " (default: the system's temp dir); needs room for the restored store")
+        + " (default: the system's temp dir); needs 2 x FILE's size + 64MB free, else the drill is not run (exit 1)")
     Path scratchDir;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "give up after this"
@@ -48,21 +50,37 @@ final class BackupCommand {
     @Spec
     CommandSpec spec;
 
+    /** As {@link ClientCommand#call}: a failure is an exit code and one stderr line. */
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      if (timeoutSeconds < 1) {
-        err.println("quorumkv: --timeout must be 1 or more seconds");
+      try {
+        return run(spec.commandLine().getOut());
+      } catch (CliException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("quorumkv: " + e.getMessage());
         err.flush();
-        return ExitCodes.USAGE;
+        return e.exitCode();
+      }
+    }
+
+    private int run(PrintWriter out) throws CliException {
+      if (timeoutSeconds < 1) {
+        throw new CliException(ExitCodes.USAGE, "--timeout must be 1 or more seconds");
       }
       if (!Files.isRegularFile(file)) {
-        err.println("quorumkv: " + file + " is not a file");
-        err.flush();
-        return ExitCodes.USAGE;
+        throw new CliException(ExitCodes.USAGE, file + " is not a file");
       }
       Path scratch = scratchDir != null ? scratchDir : Path.of(System.getProperty("java.io.tmpdir"));
+      String noRoom;
+      try {
+        Files.createDirectories(scratch);
+        noRoom = ScratchRoom.problem(scratch, Files.size(file), null, 0, ScratchRoom.Disks.LOCAL);
+      } catch (IOException e) {
+        noRoom = "checking the scratch directory " + scratch + " failed: " + e;
+      }
+      if (noRoom != null) {
+        throw new CliException(ExitCodes.FAILED, "backup verify not run: " + noRoom + " (choose another with --scratch-dir)");
+      }
       Verification v = BackupDrill.verify(file, scratch, Duration.ofSeconds(timeoutSeconds));
       if (json) {
         out.println(Json.object().put("file", file.toString()).put("ok", v.ok()).put("cluster_id", v.clusterId())
@@ -74,9 +92,7 @@ final class BackupCommand {
       }
       out.flush();
       if (!v.ok()) {
-        err.println("quorumkv: backup verify FAILED: " + v.problem());
-        err.flush();
-        return ExitCodes.FAILED;
+        throw new CliException(ExitCodes.FAILED, "backup verify FAILED: " + v.problem());
       }
       return ExitCodes.OK;
     }

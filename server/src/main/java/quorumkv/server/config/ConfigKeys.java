@@ -63,6 +63,7 @@ public final class ConfigKeys {
   public static final String BACKUP_INTERVAL = "quorumkv.backup.interval";
   public static final String BACKUP_KEEP = "quorumkv.backup.keep";
   public static final String BACKUP_VERIFY_TIMEOUT = "quorumkv.backup.verify-timeout";
+  public static final String BACKUP_VERIFY_SCRATCH_DIR = "quorumkv.backup.verify-scratch-dir";
   public static final String HEAL_ENABLED = "quorumkv.heal.enabled";
   public static final String HEAL_GRACE = "quorumkv.heal.grace";
   public static final String HEAL_COOLDOWN = "quorumkv.heal.cooldown";
@@ -123,6 +124,7 @@ public final class ConfigKeys {
     doc(BACKUP_INTERVAL, "1h", "scheduled backups: one backup per this interval (slots aligned to the epoch, so every node computes the same slot; keep the nodes' clocks NTP-synced); at least 1s; like 30s, 15m or 24h");
     doc(BACKUP_KEEP, "7", "scheduled backups: keep the newest this many of this cluster's backup files in backup.dir; older ones are deleted (only files named like this cluster's backups)");
     doc(BACKUP_VERIFY_TIMEOUT, "2m", "scheduled backups: how long the verification of a new backup may take (a scratch node restored from it recomputes its content hash); beyond it the backup counts as not verified");
+    doc(BACKUP_VERIFY_SCRATCH_DIR, "", "scheduled backups: where a verification restores the new backup into a scratch node (deleted afterwards); empty: .verify-scratch inside backup.dir (made if missing). A directory given here must exist (it is never made: a missing mount would put the scratch on this machine's disk) and must not be inside the data dir. A verification needs 2 x the backup's size + 64MB free there (and, on the data dir's file system, that much above the free-space floor); without it the verification is not run: the backup counts as not verified (quorumkv_backup_last_verify_ok 0, quorumkv_backup_verify_skipped_total)");
     doc(HEAL_ENABLED, "false", "self-healing membership: when a voter has not answered the leader for heal.grace and a listener has been caught up (within heal.max-lag-entries) for as long, the leader promotes that listener and then demotes the lost voter to a listener (it rejoins as one when it returns, and is never promoted back by itself). Never acts without a majority of voters answering, never below the number of voters in raft.peers, never removes a member; one log line and quorumkv_membership_heal_actions_total per action");
     doc(HEAL_GRACE, "30s", "self-healing membership: how long a voter must be unreachable from the leader before it is replaced (also how long a listener must stay caught up to replace it); well above a restart of a node, at least 1s and above 3 x raft.election-timeout.max. quorumkv_membership_voters_unreachable counts voters past it whether or not healing is on");
     doc(HEAL_COOLDOWN, "5m", "self-healing membership: at least this long between two replacements (promotions), so a flapping node cannot make membership flap; the demotion that completes a replacement is not held back");

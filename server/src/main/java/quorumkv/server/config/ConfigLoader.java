@@ -211,15 +211,21 @@ public final class ConfigLoader {
     int keep = (int) Units.positiveLong(ConfigKeys.BACKUP_KEEP, v.get(ConfigKeys.BACKUP_KEEP));
     Duration verifyTimeout = Units.duration(ConfigKeys.BACKUP_VERIFY_TIMEOUT, v.get(ConfigKeys.BACKUP_VERIFY_TIMEOUT));
     String dirValue = v.getOrDefault(ConfigKeys.BACKUP_DIR, "").strip();
+    String scratchValue = v.getOrDefault(ConfigKeys.BACKUP_VERIFY_SCRATCH_DIR, "").strip();
+    Path scratch = scratchValue.isEmpty() ? null : Path.of(scratchValue).toAbsolutePath().normalize();
     if (dirValue.isEmpty()) {
-      return new ServerConfig.BackupSettings(null, interval, keep, verifyTimeout);
+      return new ServerConfig.BackupSettings(null, interval, keep, verifyTimeout, scratch);
     }
     Path dir = Path.of(dirValue).toAbsolutePath().normalize();
     if (dir.startsWith(dataDir) || dataDir.startsWith(dir)) {
       throw new ConfigException(ConfigKeys.BACKUP_DIR + ": " + dir + " overlaps the data dir " + dataDir
           + "; backups belong on other storage (a mount of another machine), never with the data they protect");
     }
-    return new ServerConfig.BackupSettings(dir, interval, keep, verifyTimeout);
+    if (scratch != null && (scratch.startsWith(dataDir) || dataDir.startsWith(scratch))) {
+      throw new ConfigException(ConfigKeys.BACKUP_VERIFY_SCRATCH_DIR + ": " + scratch + " overlaps the data dir "
+          + dataDir + "; a verification restores a whole copy there, which must not take the data dir's room");
+    }
+    return new ServerConfig.BackupSettings(dir, interval, keep, verifyTimeout, scratch);
   }
 
   /** The three TLS files together or none; insecure only when asked for, and never with TLS files. */

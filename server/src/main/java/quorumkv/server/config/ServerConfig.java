@@ -108,12 +108,25 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
    *     since the epoch, so every node computes the same slot from its clock
    * @param keep how many of this cluster's backup files the directory keeps
    * @param verifyTimeout how long verifying one backup may take
+   * @param verifyScratchDir where verifications make their scratch directories; null: {@link #DEFAULT_SCRATCH}
+   *     inside {@code dir} (see {@link #scratchDir})
    */
-  public record BackupSettings(Path dir, Duration interval, int keep, Duration verifyTimeout) {
-    public static final BackupSettings OFF = new BackupSettings(null, Duration.ofHours(1), 7, Duration.ofMinutes(2));
+  public record BackupSettings(Path dir, Duration interval, int keep, Duration verifyTimeout, Path verifyScratchDir) {
+    public static final BackupSettings OFF = new BackupSettings(null, Duration.ofHours(1), 7, Duration.ofMinutes(2), null);
+    /** The scratch directory inside the backup directory when none is configured. */
+    public static final String DEFAULT_SCRATCH = ".verify-scratch";
 
     public boolean enabled() {
       return dir != null;
+    }
+
+    /**
+     * Where verifications restore: the configured directory, or a hidden one in the backup directory, so a
+     * verification never takes the room the data dir keeps (a drill there could push the node below its
+     * free-space floor and degrade it because of its own backup).
+     */
+    public Path scratchDir() {
+      return verifyScratchDir != null ? verifyScratchDir : dir.resolve(DEFAULT_SCRATCH);
     }
 
     /** The slot the time {@code millis} (since the epoch) falls in. */

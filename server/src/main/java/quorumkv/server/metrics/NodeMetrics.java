@@ -265,11 +265,15 @@ public final class NodeMetrics implements StateMachineListener {
         .help("quorumkv.backup.interval in seconds; 0 when scheduled backups are off")
         .callback(cb -> cb.call(backups.get().intervalSeconds())).register(registry);
     GaugeWithCallback.builder().name("quorumkv_backup_last_verify_ok")
-        .help("0 when the newest scheduled backup's verification failed, else 1 (also 1 before the first backup)")
+        .help("0 when the newest scheduled backup's verification failed or could not run, else 1 (also 1 before the first backup)")
         .callback(cb -> cb.call(backups.get().lastVerifyOk() ? 1 : 0)).register(registry);
     CounterWithCallback.builder().name("quorumkv_backup_failures")
         .help("Scheduled backup attempts of this node (as leader) that failed to write or to verify")
         .callback(cb -> cb.call(backups.get().failures())).register(registry);
+    CounterWithCallback.builder().name("quorumkv_backup_verify_skipped")
+        .help("Verifications of scheduled backups this node did not run for want of room in the scratch directory"
+            + " (quorumkv.backup.verify-scratch-dir); each also counts as a failure and as a failed verification")
+        .callback(cb -> cb.call(backups.get().verifySkipped())).register(registry);
   }
 
   // ---- Self-healing membership (issue 15). Kept together: the alerting rules watch exactly these names. ----

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.raftlog.store.ContentHash;
+import quorumkv.server.backup.BackupFormat;
 import quorumkv.server.backup.BackupReader;
 import quorumkv.server.backup.Restore;
 import quorumkv.server.backup.Verification;
@@ -35,51 +36,79 @@ import quorumkv.server.tls.DevPki;
 public final class BackupDrill {
   private static final Logger LOG = LoggerFactory.getLogger(BackupDrill.class);
   static final String NODE_ID = "backup-verify";
+  /** The scratch directories' name prefix (one per drill, deleted after it). */
+  static final String SCRATCH_PREFIX = "qkv-verify-";
 
   private BackupDrill() {}
 
-  /** Verifies {@code file} in a scratch directory made under {@code scratchParent}, within {@code timeout}. */
+  /**
+   * Verifies {@code file} in a scratch directory made under {@code scratchParent}, within {@code timeout}.
+   * An interrupt (the scheduler closing) cuts it short: the scratch node is closed and the directory deleted
+   * before this returns.
+   */
   public static Verification verify(Path file, Path scratchParent, Duration timeout) {
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
     BackupReader.Verified read;
+    long size;
     try {
       read = BackupReader.verify(file);
+      size = Files.size(file);
     } catch (IOException | RuntimeException e) {
       return Verification.failed(e.getMessage(), elapsed(started));
     }
-    String hash = ContentHash.hex(read.expectedContentHash());
     Path scratch = null;
     try {
       Files.createDirectories(scratchParent);
-      scratch = Files.createTempDirectory(scratchParent, "qkv-verify-");
+      scratch = Files.createTempDirectory(scratchParent, SCRATCH_PREFIX);
       ServerConfig config = scratchConfig(scratch, read.header().clusterId());
-      Restore.into(file, config);
+      if (!Restore.into(file, config).header().equals(read.header())) {
+        return outcome(read, size, "the file was replaced while it was verified", started);
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        return outcome(read, size, "interrupted (the node is stopping)", started);
+      }
       if (System.nanoTime() >= deadline) {
-        return new Verification(false, read.header().clusterId(), read.header().revision(), read.entries(), hash,
-            "restoring it took longer than " + timeout.toSeconds() + "s", elapsed(started));
+        return outcome(read, size, "restoring it took longer than " + timeout.toSeconds() + "s", started);
       }
-      try (KvNode node = KvNode.start(config)) {
-        ContentHash.Result computed = contentHashWhenLeading(node, deadline);
-        String problem = null;
-        if (computed == null) {
-          problem = "the scratch node restored from it did not compute its content hash within " + timeout.toSeconds() + "s";
-        } else if (!MessageDigest.isEqual(computed.hash(), read.expectedContentHash())) {
-          problem = "the node restored from it computed content hash " + ContentHash.hex(computed.hash())
-              + " over " + computed.keys() + " keys; the backup records " + hash + " over " + read.entries() + " keys";
-        } else if (computed.revision() < read.header().revision()) {
-          problem = "the node restored from it is at revision " + computed.revision() + ", below the backup's "
-              + read.header().revision();
-        }
-        return new Verification(problem == null, read.header().clusterId(), read.header().revision(), read.entries(),
-            hash, problem, elapsed(started));
+      KvNode node = KvNode.start(config);
+      ContentHash.Result computed;
+      try {
+        computed = contentHashWhenLeading(node, deadline);
+      } finally {
+        closeUninterrupted(node);
       }
+      return outcome(read, size, problemOf(read, computed, timeout), started);
     } catch (IOException | RuntimeException e) {
-      return new Verification(false, read.header().clusterId(), read.header().revision(), read.entries(), hash,
-          "restoring it into a scratch node failed: " + e.getMessage(), elapsed(started));
+      return outcome(read, size, "restoring it into a scratch node failed: " + e.getMessage(), started);
     } finally {
       deleteTree(scratch);
     }
+  }
+
+  /** Why the hash the restored node computed does not prove the backup; null when it does. */
+  private static String problemOf(BackupReader.Verified read, ContentHash.Result computed, Duration timeout) {
+    String hash = ContentHash.hex(read.expectedContentHash());
+    if (computed == null) {
+      return Thread.currentThread().isInterrupted() ? "interrupted (the node is stopping)"
+          : "the scratch node restored from it did not compute its content hash within " + timeout.toSeconds() + "s";
+    }
+    if (!MessageDigest.isEqual(computed.hash(), read.expectedContentHash())) {
+      return "the node restored from it computed content hash " + ContentHash.hex(computed.hash())
+          + " over " + computed.keys() + " keys; the backup records " + hash + " over " + read.entries() + " keys";
+    }
+    if (computed.revision() < read.header().revision()) {
+      return "the node restored from it is at revision " + computed.revision() + ", below the backup's "
+          + read.header().revision();
+    }
+    return null;
+  }
+
+  /** The outcome for the file the drill read ({@code problem} null: verified). */
+  private static Verification outcome(BackupReader.Verified read, long size, String problem, long started) {
+    BackupFormat.Header h = read.header();
+    return new Verification(problem == null, h.clusterId(), h.revision(), read.entries(),
+        ContentHash.hex(read.expectedContentHash()), h.createdAtMillis(), size, problem, elapsed(started));
   }
 
   /** The content hash once the node leads its one-member group and its store is open; null at the deadline. */
@@ -138,6 +167,41 @@ public final class BackupDrill {
     } finally {
       for (ServerSocket s : held) {
         s.close();
+      }
+    }
+  }
+
+  /**
+   * Deletes the scratch directories under {@code scratchParent} last changed more than {@code olderThan} ago:
+   * left by a drill whose process was killed (a whole restored store each). A drill that is still running,
+   * here or on another node sharing the directory, is younger than its deadline. Returns the deleted ones.
+   */
+  static List<Path> deleteStale(Path scratchParent, Duration olderThan) throws IOException {
+    List<Path> deleted = new ArrayList<>();
+    if (!Files.isDirectory(scratchParent)) {
+      return deleted;
+    }
+    long cutoff = System.currentTimeMillis() - olderThan.toMillis();
+    try (Stream<Path> s = Files.list(scratchParent)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.getFileName().toString().startsWith(SCRATCH_PREFIX) && Files.isDirectory(p)
+            && Files.getLastModifiedTime(p).toMillis() < cutoff) {
+          deleteTree(p);
+          deleted.add(p);
+        }
+      }
+    }
+    return deleted;
+  }
+
+  /** Closes the scratch node whole even when the drill was interrupted (an interrupt would cut its shutdown short). */
+  private static void closeUninterrupted(KvNode node) throws IOException {
+    boolean interrupted = Thread.interrupted();
+    try {
+      node.close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

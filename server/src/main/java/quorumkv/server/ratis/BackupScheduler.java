@@ -3,11 +3,9 @@ package quorumkv.server.ratis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
+import java.security.SecureRandom;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.client.RaftClient;
@@ -23,6 +21,7 @@ import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.store.BackupLedger;
 import quorumkv.server.backup.BackupFiles;
 import quorumkv.server.backup.BackupFormat;
+import quorumkv.server.backup.ScratchRoom;
 import quorumkv.server.backup.Verification;
 import quorumkv.server.config.ServerConfig;
 
@@ -30,23 +29,29 @@ import quorumkv.server.config.ServerConfig;
  * Scheduled backups: exactly one per interval slot across leader changes. Every node runs this; only a
  * leader that has applied everything committed acts. It takes the current slot unless the replicated
  * {@link BackupLedger} records it written: it writes the slot's file ({@link BackupFiles}: named by the
- * slot, so a retry replaces it), commits a {@link Request.BackupRecord} {@code WRITTEN} through the log
- * once the file is durably in place, prunes old files, then verifies the file off the timer thread
- * ({@link BackupDrill}, bounded by the verify timeout) and commits the outcome. A leader that dies before
+ * slot and this cluster's backup incarnation, so a retry replaces it and another cluster with the same id
+ * writing into the same directory never does), commits a {@link Request.BackupRecord} {@code WRITTEN} through the log
+ * once the file is durably in place, then verifies the file off the timer thread ({@link BackupDrill},
+ * bounded by the verify timeout, in the backup settings' scratch directory and only when it has the room,
+ * never in the data dir), commits the outcome and prunes old files. A leader that dies before
  * its record commits leaves the slot unrecorded, so its successor takes it again under the same name;
  * one that dies after leaves it done. Time decides only what the leader proposes; the replicas agree
  * through the log.
  */
 final class BackupScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+  /** How long {@link #close} waits for a running verification to stop (a scratch node starting may not see the interrupt at once). */
+  static final long CLOSE_WAIT_MILLIS = 30_000;
 
   private final KvNode node;
   private final ServerConfig.BackupSettings settings;
-  private final BackupFiles files;
+  private final String clusterId;
+  /** The incarnation this node proposes while the replicated record has none yet (see {@link Request.BackupRecord}). */
+  private final long mintedIncarnation = newIncarnation();
   private final ScheduledExecutorService timer;
-  /** One verification at a time; a newer backup waiting replaces an older one (the newest matters). */
-  private final ExecutorService verifier;
+  private final VerificationQueue verifier;
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong verifySkipped = new AtomicLong();
   private final long tickMillis;
   private RaftClient client;
   private long retryAtMillis;
@@ -57,12 +62,11 @@ final class BackupScheduler implements AutoCloseable {
   BackupScheduler(KvNode node, ServerConfig.BackupSettings settings, String clusterId) {
     this.node = node;
     this.settings = settings;
-    this.files = new BackupFiles(settings.dir(), clusterId);
+    this.clusterId = clusterId;
     this.tickMillis = Math.max(100, Math.min(5_000, settings.interval().toMillis() / 10));
     String id = node.config().nodeId();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "backup-scheduler-" + id));
-    this.verifier = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(1),
-        r -> daemon(r, "backup-verifier-" + id), new ThreadPoolExecutor.DiscardOldestPolicy());
+    this.verifier = new VerificationQueue("backup-verifier-" + id, CLOSE_WAIT_MILLIS);
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -82,6 +86,11 @@ final class BackupScheduler implements AutoCloseable {
     return failures.get();
   }
 
+  /** Verifications this node did not run for want of room in the scratch directory (also counted as failures). */
+  long verifySkipped() {
+    return verifySkipped.get();
+  }
+
   private synchronized void tick() {
     if (closed) {
       return;
@@ -94,10 +103,10 @@ final class BackupScheduler implements AutoCloseable {
         return;
       }
       BackupLedger ledger = sm.backups();
-      if (ledger.written().slot() >= slot) {
+      if (slotDone(ledger, slot)) {
         return;
       }
-      takeBackup(slot);
+      takeBackup(slot, ledger.incarnation() != 0 ? ledger.incarnation() : mintedIncarnation);
     } catch (IOException | RuntimeException e) {
       if (closing) {
         return;
@@ -110,6 +119,15 @@ final class BackupScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the replicated record says {@code slot} (the current one by this node's clock) is backed up. Only
+   * that exact slot counts: a later one was recorded by a leader whose clock ran fast, and must not stop
+   * backups until this clock gets there (a backup taken now records the current slot over it).
+   */
+  static boolean slotDone(BackupLedger ledger, long slot) {
+    return ledger.written().slot() == slot;
+  }
+
   /** Leader, and applied up to the commit index: the ledger it reads has every record committed before its term. */
   private boolean leadingWithEverythingApplied() throws IOException {
     RaftServer.Division d = node.divisionOrNull();
@@ -117,27 +135,36 @@ final class BackupScheduler implements AutoCloseable {
         && d.getInfo().getLastAppliedIndex() >= d.getRaftLog().getLastCommittedIndex();
   }
 
-  private void takeBackup(long slot) throws IOException {
+  private static long newIncarnation() {
+    long incarnation = 0;
+    while (incarnation == 0) {
+      incarnation = new SecureRandom().nextLong();
+    }
+    return incarnation;
+  }
+
+  private void takeBackup(long slot, long incarnation) throws IOException {
     if (!Files.isDirectory(settings.dir())) {
       // Never create it: a missing mount would silently put the backups on this machine's own disk.
       throw new IOException("the backup directory " + settings.dir() + " does not exist (is its mount there?)");
     }
+    BackupFiles files = new BackupFiles(settings.dir(), clusterId, incarnation);
     Path file = files.fileOf(settings.slotStart(slot));
     BackupFormat.Header header = node.exportBackup(file);
     long size = Files.size(file);
     Request.BackupRecord written = new Request.BackupRecord(Outcome.WRITTEN, slot, header.revision(), size,
-        header.createdAtMillis());
+        header.createdAtMillis(), incarnation);
     propose(written);
     LOG.info("node={}: backup of slot {} written: {} (revision {}, {} bytes)", node.config().nodeId(), slot,
         file.getFileName(), header.revision(), size);
-    verifier.execute(() -> verify(file, written));
+    verifier.submit(() -> verify(files, file, written));
   }
 
   /**
    * Retention, once the newest backup's verification is recorded: never before, since a new backup that
    * then fails its verification must not have pushed the last good one out (keep=1 did).
    */
-  private void prune(Path newestVerified) {
+  private void prune(BackupFiles files, Path newestVerified) {
     try {
       for (Path gone : files.prune(settings.keep(), Math.max(600_000, 3 * settings.interval().toMillis()),
           newestVerified)) {
@@ -148,16 +175,16 @@ final class BackupScheduler implements AutoCloseable {
     }
   }
 
-  /** The file of the newest verified backup the replicated record knows, or null. */
-  private Path newestVerifiedFile() {
+  /** The file of the newest verified backup the replicated record knows among {@code files}, or null. */
+  private Path newestVerifiedFile(BackupFiles files) {
     var sm = node.stateMachine();
-    long slot = sm == null ? -1 : sm.backups().verified().slot();
-    return slot < 0 ? null : files.fileOf(settings.slotStart(slot));
+    BackupLedger ledger = sm == null ? BackupLedger.NONE : sm.backups();
+    long slot = ledger.verified().slot();
+    return slot < 0 || ledger.incarnation() != files.incarnation() ? null : files.fileOf(settings.slotStart(slot));
   }
 
-  private void verify(Path file, Request.BackupRecord written) {
-    Verification v = BackupDrill.verify(file, node.config().dataDir().resolve("backup-verify"),
-        settings.verifyTimeout());
+  private void verify(BackupFiles files, Path file, Request.BackupRecord written) {
+    Verification v = drillIfRoom(file, written.sizeBytes());
     if (closing) {
       return; // cut short by closing: neither verified nor failed
     }
@@ -169,8 +196,7 @@ final class BackupScheduler implements AutoCloseable {
       LOG.error("node={}: backup {} FAILED its verification: {}", node.config().nodeId(), file.getFileName(), v.problem());
     }
     try {
-      propose(new Request.BackupRecord(v.ok() ? Outcome.VERIFIED : Outcome.VERIFY_FAILED, written.slot(),
-          written.revision(), written.sizeBytes(), written.createdAtMillis()));
+      propose(outcomeRecord(written, v));
     } catch (IOException | RuntimeException e) {
       if (closing) {
         return;
@@ -179,7 +205,50 @@ final class BackupScheduler implements AutoCloseable {
           e.toString());
       return;   // no retention without a recorded outcome: the next backup's turn prunes
     }
-    prune(v.ok() ? file : newestVerifiedFile());
+    prune(files, v.ok() ? file : newestVerifiedFile(files));
+  }
+
+  /**
+   * The drill's verdict, or, when its scratch directory lacks the room ({@link ScratchRoom}) or is missing, a
+   * failure without a drill: the backup is then not verified, which the ledger records and the metrics show.
+   */
+  private Verification drillIfRoom(Path file, long sizeBytes) {
+    Path scratch = settings.scratchDir();
+    String problem;
+    try {
+      if (settings.verifyScratchDir() == null) {
+        Files.createDirectories(scratch); // inside the backup directory, which exists
+      }
+      if (!Files.isDirectory(scratch)) {
+        problem = "the scratch directory " + scratch + " does not exist (is its mount there?)";
+      } else {
+        for (Path gone : BackupDrill.deleteStale(scratch, settings.verifyTimeout().multipliedBy(2).plusMinutes(10))) {
+          LOG.warn("node={}: deleted {}, left by a backup verification that was killed", node.config().nodeId(), gone);
+        }
+        problem = ScratchRoom.problem(scratch, sizeBytes, node.config().dataDir(), node.condition().floorBytes(),
+            ScratchRoom.Disks.LOCAL);
+      }
+    } catch (IOException | RuntimeException e) {
+      problem = "checking the scratch directory " + scratch + " failed: " + e;
+    }
+    if (problem == null) {
+      return BackupDrill.verify(file, scratch, settings.verifyTimeout());
+    }
+    verifySkipped.incrementAndGet();
+    return Verification.failed("the verification was not run: " + problem, 0);
+  }
+
+  /**
+   * The record of a verification's outcome. A success describes the backup the drill read and restored, which
+   * is what it proved: a retake of the slot may have replaced the file {@code written} describes since. A
+   * failure proved nothing about any revision and keeps the written one.
+   */
+  static Request.BackupRecord outcomeRecord(Request.BackupRecord written, Verification v) {
+    return v.ok()
+        ? new Request.BackupRecord(Outcome.VERIFIED, written.slot(), v.revision(), v.sizeBytes(), v.createdAtMillis(),
+            written.incarnation())
+        : new Request.BackupRecord(Outcome.VERIFY_FAILED, written.slot(), written.revision(), written.sizeBytes(),
+            written.createdAtMillis(), written.incarnation());
   }
 
   /** Commits {@code record} through the leader (this node, usually), waiting for it. */
@@ -202,11 +271,23 @@ final class BackupScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the timer and a running verification, and waits (at most {@link #CLOSE_WAIT_MILLIS}) until the
+   * verification has closed its scratch node and deleted its directory: it must not outlive the server.
+   */
   @Override
   public void close() {
     closing = true;
     timer.shutdownNow();
-    verifier.shutdownNow();
+    try {
+      // The interrupt makes a running drill stop waiting, close its scratch node and delete its directory.
+      if (!verifier.stop()) {
+        LOG.warn("node={}: a backup verification did not stop within {} ms of closing", node.config().nodeId(),
+            CLOSE_WAIT_MILLIS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     synchronized (this) {
       closed = true;
       KvNode.closeQuietly(client);

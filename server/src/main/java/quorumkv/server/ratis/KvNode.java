@@ -51,8 +51,8 @@ import quorumkv.server.status.StorageSizes;
  *
  * <p>Data dir layout: {@code IDENTITY} (cluster and node id), {@code raft/<group-uuid>/current/} (Raft log
  * segments and metadata), {@code raft/<group-uuid>/sm/snapshot.<term>_<index>/} (RocksDB checkpoints),
- * {@code db/} (the live RocksDB), {@code backup-verify/} (scratch nodes of scheduled backups' verifications,
- * deleted after each).
+ * {@code db/} (the live RocksDB). Scheduled backups' verifications restore elsewhere (the backup settings'
+ * scratch directory), never here.
  */
 public final class KvNode implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KvNode.class);
@@ -484,7 +484,7 @@ public final class KvNode implements AutoCloseable {
     return new quorumkv.server.backup.BackupStatus(verified.slot() < 0 ? 0 : verified.createdAtMillis() / 1000,
         verified.sizeBytes(), verified.revision(),
         config.backup().enabled() ? config.backup().interval().toSeconds() : 0, ledger.newestVerificationOk(),
-        backups == null ? 0 : backups.failures());
+        backups == null ? 0 : backups.failures(), backups == null ? 0 : backups.verifySkipped());
   }
 
   /** Self-healing membership as this node sees it (see {@link MembershipHealer}); counts are since it started. */

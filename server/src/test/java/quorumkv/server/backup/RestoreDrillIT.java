@@ -47,6 +47,7 @@ class RestoreDrillIT {
     BackupStatus newest;
     long destroyedAtMillis;
     String clusterId;
+    long incarnation;
     try (LocalCluster source = LocalCluster.start(3, dir.resolve("source"), Map.of(ConfigKeys.BACKUP_DIR,
         backups.toString(), ConfigKeys.BACKUP_INTERVAL, INTERVAL_MILLIS + "ms", ConfigKeys.BACKUP_VERIFY_TIMEOUT, "60s"))) {
       clusterId = source.clusterId();
@@ -65,6 +66,7 @@ class RestoreDrillIT {
       // strikes at a random point of a later slot.
       Eventually.assertTrue(Duration.ofSeconds(90), () -> newestVerified(source).lastRevision() >= 120
           || failed.get() != null, () -> "a verified scheduled backup at revision 120 or above; " + source.describe());
+      incarnation = ClusterBackups.incarnation(source, Duration.ofSeconds(10));
       Thread.sleep((long) (Math.random() * INTERVAL_MILLIS));
       newest = newestVerified(source);
       destroyedAtMillis = System.currentTimeMillis();
@@ -75,7 +77,8 @@ class RestoreDrillIT {
       }
     } // the whole cluster is gone: its nodes and data dirs are never used again
 
-    Path file = fileWithRevision(new BackupFiles(backups, clusterId), newest.lastRevision());
+    Path file = fileWithRevision(new BackupFiles(backups, clusterId, incarnation), newest.lastRevision());
+    Map<Path, String> sourceFiles = digests(backups);
     long revision = newest.lastRevision();
     Map<String, Write> expected = stateAt(acked, revision);
     long lost = acked.stream().filter(w -> w.revision() > revision).count();
@@ -89,7 +92,11 @@ class RestoreDrillIT {
           "--storage.data-dir=" + restored.resolve("n" + i));
       assertEquals(ExitCodes.OK, run.exitCode(), run.toString());
     }
-    try (LocalCluster copy = LocalCluster.start(3, restored, Map.of(ConfigKeys.CLUSTER_ID, clusterId))) {
+    // The new cluster backs up into the same directory, with keep=1: it must neither replace nor delete any
+    // file of the cluster it was restored from (same cluster id, an older incarnation).
+    try (LocalCluster copy = LocalCluster.start(3, restored, Map.of(ConfigKeys.CLUSTER_ID, clusterId,
+        ConfigKeys.BACKUP_DIR, backups.toString(), ConfigKeys.BACKUP_INTERVAL, INTERVAL_MILLIS + "ms",
+        ConfigKeys.BACKUP_KEEP, "1", ConfigKeys.BACKUP_VERIFY_TIMEOUT, "60s"))) {
       copy.waitForLeader(Duration.ofSeconds(30));
       Map<String, Write> actual = new TreeMap<>();
       try (KvClient client = copy.connect()) {
@@ -110,6 +117,21 @@ class RestoreDrillIT {
             + " was destroyed; RTO: %d ms from `snapshot restore` of 3 nodes to the first linearizable read of the"
             + " new cluster%n", INTERVAL_MILLIS, acked.size(), revision, actual.size(), newest.lastSizeBytes(), lost,
             backupAgeAtDisaster, rto);
+      }
+      BackupFiles copyFiles = ClusterBackups.files(copy, Duration.ofSeconds(30));
+      assertTrue(copyFiles.incarnation() != incarnation, "a new incarnation");
+      AtomicReference<Path> first = new AtomicReference<>();
+      Eventually.assertTrue(Duration.ofSeconds(30), () -> {
+        List<Path> now = list(copyFiles);
+        first.set(now.isEmpty() ? null : now.get(0));
+        return first.get() != null;
+      }, "the new cluster's first backup");
+      Path copyFirst = first.get();
+      Eventually.assertTrue(Duration.ofSeconds(60), () -> !Files.exists(copyFirst),
+          () -> "the new cluster's retention (keep=1) deleted its own first backup; " + copy.describe());
+      for (Map.Entry<Path, String> old : sourceFiles.entrySet()) {
+        assertTrue(Files.exists(old.getKey()), "the older incarnation's " + old.getKey().getFileName() + " is not deleted");
+        assertEquals(old.getValue(), sha256(old.getKey()), "nor replaced: " + old.getKey().getFileName());
       }
     }
     Cli.Run verify = Cli.run("backup", "verify", file.toString(), "--scratch-dir", dir.toString());
@@ -141,6 +163,30 @@ class RestoreDrillIT {
       }
     }
     throw new AssertionError("no backup file at revision " + revision + " in " + files.list());
+  }
+
+  private static List<Path> list(BackupFiles files) {
+    try {
+      return files.list();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Every regular file in {@code dir} with the SHA-256 of its bytes. */
+  private static Map<Path, String> digests(Path dir) throws Exception {
+    Map<Path, String> all = new TreeMap<>();
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+        all.put(p, sha256(p));
+      }
+    }
+    assertTrue(!all.isEmpty(), "the source cluster's backups");
+    return all;
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private static long newestCreatedMillis(Path file) throws Exception {

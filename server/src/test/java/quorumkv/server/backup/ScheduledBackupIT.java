@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,13 +42,14 @@ class ScheduledBackupIT {
     long firstSlot;
     long lastSlot;
     try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir.resolve("c"), overrides)) {
-      files = new BackupFiles(backups, cluster.clusterId());
       int leader = cluster.waitForLeader(Duration.ofSeconds(30));
       try (KvClient client = cluster.connect()) {
         for (int i = 0; i < 20; i++) {
           client.put("k" + i, "v" + i);
         }
-        Eventually.assertTrue(Duration.ofSeconds(20), () -> slotsOf(files).size() >= 1, "a first scheduled backup");
+        files = ClusterBackups.files(cluster, Duration.ofSeconds(20));
+        BackupFiles ours = files;
+        Eventually.assertTrue(Duration.ofSeconds(20), () -> slotsOf(ours).size() >= 1, "a first scheduled backup");
         firstSlot = slotsOf(files).first();
         System.out.printf("first backup: slot %d (leader n%d)%n", firstSlot, leader + 1);
 
@@ -109,13 +111,14 @@ class ScheduledBackupIT {
         Eventually.assertTrue(Duration.ofSeconds(60), () -> everyNodeReportsAVerifiedBackup(cluster),
             () -> "every node reports a verified backup; leader n" + (now + 1) + ": " + cluster.describe());
         for (int i = 0; i < 3; i++) {
-          PrometheusText.Parsed m = PrometheusText.parse(cluster.http().get(cluster.opsAddress(i), "/metrics").body());
+          PrometheusText.Parsed m = metricsOf(cluster, i);
           assertEquals(INTERVAL_MILLIS / 1000, (long) m.value("quorumkv_backup_interval_seconds"));
           assertEquals(1, (long) m.value("quorumkv_backup_last_verify_ok"), "n" + (i + 1));
           assertTrue(m.value("quorumkv_backup_last_success_timestamp_seconds") > 0, "n" + (i + 1));
           assertTrue(m.value("quorumkv_backup_last_revision") >= 20, "n" + (i + 1));
           assertTrue(m.value("quorumkv_backup_last_size_bytes") > 0, "n" + (i + 1));
           assertTrue(m.samples().containsKey("quorumkv_backup_failures_total"), "n" + (i + 1));
+          assertEquals(0, (long) m.value("quorumkv_backup_verify_skipped_total"), "n" + (i + 1) + ": room to verify");
         }
       }
     }
@@ -127,6 +130,16 @@ class ScheduledBackupIT {
       BackupReader.Verified v = BackupReader.verify(file);
       assertEquals(3, v.version(), file.toString());
     }
+  }
+
+  /** Node {@code i}'s metrics; a scrape that times out is tried again (a loaded machine can miss the 2 s connect timeout). */
+  private static PrometheusText.Parsed metricsOf(LocalCluster cluster, int i) {
+    AtomicReference<String> body = new AtomicReference<>();
+    Eventually.assertTrue(Duration.ofSeconds(60), () -> {
+      body.set(cluster.http().get(cluster.opsAddress(i), "/metrics").body());
+      return true;
+    }, "n" + (i + 1) + "'s /metrics");
+    return PrometheusText.parse(body.get());
   }
 
   private static boolean everyNodeReportsAVerifiedBackup(LocalCluster cluster) {
@@ -155,19 +168,11 @@ class ScheduledBackupIT {
     Eventually.assertTrue(Duration.ofSeconds(30), () -> {
       for (int i = 0; i < cluster.size(); i++) {
         if (cluster.isRunning(i) && cluster.node(i).isLeader()) {
-          return slotsOfFiles(cluster).contains(slot);
+          return slotsOf(ClusterBackups.files(cluster, Duration.ofSeconds(5))).contains(slot);
         }
       }
       return false;
     }, () -> "slot " + slot + " backed up; " + cluster.describe());
-  }
-
-  private static TreeSet<Long> slotsOfFiles(LocalCluster cluster) {
-    try {
-      return slotsOf(new BackupFiles(Path.of(cluster.config(0).backup().dir().toString()), cluster.clusterId()));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static TreeSet<Long> slotsOf(BackupFiles files) {

@@ -94,11 +94,30 @@ class BackupVerifyCommandTest {
     assertScratchEmpty();
   }
 
+  /** Review of issue 15 (A4): a scratch directory without room for the restore is refused before anything is written. */
+  @Test
+  void aScratchDirectoryWithoutRoomIsRefusedUpFront() throws Exception {
+    quorumkv.server.testing.Tmpfs.assumeRoot();
+    try (quorumkv.server.testing.Tmpfs tmpfs = new quorumkv.server.testing.Tmpfs()) {
+      Path small = tmpfs.mount(dir.resolve("small"), 8);
+      Cli.Run run = Cli.run("backup", "verify", good.toString(), "--scratch-dir", small.toString());
+      assertEquals(ExitCodes.FAILED, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("not run") && run.err().contains("needs 64 MiB"), run.toString());
+      try (Stream<Path> s = Files.list(small)) {
+        assertEquals(List.of(), s.toList(), "nothing written there");
+      }
+    }
+  }
+
   @Test
   void usageErrorsExitTwo() {
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify").exitCode(), "no file");
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify", dir.resolve("absent.qkv").toString()).exitCode());
-    assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify", good.toString(), "--timeout", "0").exitCode());
+    Cli.Run zero = Cli.run("backup", "verify", good.toString(), "--timeout", "0");
+    assertEquals(ExitCodes.USAGE, zero.exitCode());
+    assertTrue(zero.err().contains("quorumkv: --timeout must be 1 or more seconds"), zero.toString());
+    Cli.Run absent = Cli.run("backup", "verify", dir.resolve("absent.qkv").toString());
+    assertTrue(absent.err().contains("quorumkv: " + dir.resolve("absent.qkv") + " is not a file"), absent.toString());
     assertEquals(ExitCodes.USAGE, Cli.run("backup", "verify", good.toString(), "--no-such-option").exitCode());
   }
 }

@@ -64,6 +64,13 @@ class ConfigLoaderTest {
     assertError("overlaps the data dir", "--node.id=n1", "--raft.peers=" + PEERS, data,
         "--backup.dir=" + dir.resolve("data/backups"));
     assertError("overlaps the data dir", "--node.id=n1", "--raft.peers=" + PEERS, data, "--backup.dir=" + dir);
+    assertEquals(dir.resolve("mnt/backups/.verify-scratch"), on.backup().scratchDir(),
+        "verifications restore beside the backups by default, never in the data dir");
+    assertEquals(dir.resolve("scratch"), load(Map.of(), "--node.id=n1", "--raft.peers=" + PEERS, data,
+        "--backup.dir=" + dir.resolve("mnt/backups"), "--backup.verify-scratch-dir=" + dir.resolve("scratch"))
+        .backup().scratchDir());
+    assertError("overlaps the data dir", "--node.id=n1", "--raft.peers=" + PEERS, data,
+        "--backup.dir=" + dir.resolve("mnt/backups"), "--backup.verify-scratch-dir=" + dir.resolve("data/scratch"));
     assertError("at least 1s", "--node.id=n1", "--raft.peers=" + PEERS, data, "--backup.interval=500ms");
     assertError("outside 1..", "--node.id=n1", "--raft.peers=" + PEERS, data, "--backup.keep=0");
   }
