@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * The failover rounds against one running cluster, with the paced writer going all along. Per round: wait
  * until every member agrees on a leader and a write is acknowledged; fault the leader (kill: SIGKILL;
  * stop: SIGSTOP; isolate: its namespace's link down), the figure's clock starting just before the
- * signal or link call; wait (at most {@link #BOUND}) for the first acknowledgement of a write invoked at
- * or after the fault; undo the fault (kill: restart the member on its data dir; stop: SIGCONT; isolate:
+ * signal or link call; wait (at most {@link #BOUND}) for the first acknowledgement of a write invoked once
+ * that call had returned (see {@link WriteSample#firstAckAfter(long, long, java.util.List)}); undo the fault (kill: restart the member on its data dir; stop: SIGCONT; isolate:
  * link up) and wait until the cluster is stable and caught up again. Writes are tagged with their round,
  * so a round's failed and timed-out writes include those of its recovery.
  */
@@ -29,13 +29,23 @@ final class FailoverPhase {
   private final String system;
   private final String layout;
   private final ClusterProbe probe;
-  private final NodeControl control;
+  private final MemberControl control;
   private final PacedWriter writer;
   private final PrintStream log;
+  private final Duration bound;
+  private final Duration stableBound;
   private int nextWaitTag = WAIT_TAGS;
 
-  FailoverPhase(String run, String system, String layout, ClusterProbe probe, NodeControl control,
+  FailoverPhase(String run, String system, String layout, ClusterProbe probe, MemberControl control,
       PacedWriter writer, PrintStream log) {
+    this(run, system, layout, probe, control, writer, log, BOUND, STABLE_BOUND);
+  }
+
+  /** With other bounds than {@link #BOUND} and {@link #STABLE_BOUND} (tests). */
+  FailoverPhase(String run, String system, String layout, ClusterProbe probe, MemberControl control,
+      PacedWriter writer, PrintStream log, Duration bound, Duration stableBound) {
+    this.bound = bound;
+    this.stableBound = stableBound;
     this.run = run;
     this.system = system;
     this.layout = layout;
@@ -49,7 +59,7 @@ final class FailoverPhase {
   record Stable(int leader, long term) {}
 
   /** What one round saw, before its writes' outcomes are all in. */
-  record Observed(String fault, int round, int tag, double figureMs, String before, String after, long termBefore,
+  record Observed(String fault, int round, int tag, double figureMs, double faultCallMs, String before, String after, long termBefore,
       long termAfter, int leaderChanges, double seconds, String note) {}
 
   /**
@@ -66,7 +76,7 @@ final class FailoverPhase {
           Observed o = round(fault, r, ++tag);
           seen.add(o);
           log.printf("%s %s round %d/%d: %s (leader %s -> %s, term %d -> %d)%s%n", system, fault, r, rounds,
-              Double.isNaN(o.figureMs()) ? "no acknowledged write within " + BOUND.toSeconds() + " s"
+              Double.isNaN(o.figureMs()) ? "no acknowledged write within " + bound.toMillis() + " ms"
                   : String.format("%.0f ms", o.figureMs()), o.before(), o.after(), o.termBefore(), o.termAfter(),
               o.note().isEmpty() ? "" : " (" + o.note() + ")");
         }
@@ -76,7 +86,7 @@ final class FailoverPhase {
       }
     } catch (ClusterBroken e) {
       log.println(system + ": " + e.getMessage() + "; the failover phase ends here");
-      seen.add(new Observed(e.fault, e.round, e.tag, Double.NaN, "-", "-", -1, -1, 0, 0, e.getMessage()));
+      seen.add(new Observed(e.fault, e.round, e.tag, Double.NaN, Double.NaN, "-", "-", -1, -1, 0, 0, e.getMessage()));
     }
     writer.close();
     if (!writer.awaitQuiet()) {
@@ -85,7 +95,8 @@ final class FailoverPhase {
     List<FailoverRound> rows = new ArrayList<>();
     for (Observed o : seen) {
       List<WriteSample> w = writer.ended(o.tag());
-      rows.add(new FailoverRound(run, system, layout, o.fault(), o.round(), o.figureMs(), o.before(), o.after(),
+      rows.add(new FailoverRound(run, system, layout, o.fault(), o.round(), o.figureMs(), o.faultCallMs(),
+          o.before(), o.after(),
           o.termBefore(), o.termAfter(), o.leaderChanges(), WriteSample.count(w, WriteSample.Outcome.ACKED),
           WriteSample.count(w, WriteSample.Outcome.FAILED), WriteSample.count(w, WriteSample.Outcome.TIMED_OUT),
           writer.unsent(o.tag()), o.seconds(), o.note()));
@@ -99,6 +110,7 @@ final class FailoverPhase {
     int leader = before.leader();
     long start = System.nanoTime();
     long faultNanos;
+    long applied;
     try {
       faultNanos = System.nanoTime();
       switch (fault) {
@@ -107,11 +119,12 @@ final class FailoverPhase {
         case "isolate" -> control.isolate(leader);
         default -> throw new IllegalArgumentException("unknown fault " + fault);
       }
+      applied = System.nanoTime();
     } catch (IOException e) {
       throw new ClusterBroken(fault, round, tag, "could not " + fault + " " + probe.name(leader) + ": " + e.getMessage());
     }
-    OptionalLong figure = awaitFirstAck(faultNanos, tag);
-    String note = figure.isPresent() ? "" : "no acknowledged write within " + BOUND.toSeconds() + " s";
+    OptionalLong figure = awaitFirstAck(faultNanos, applied, tag);
+    String note = figure.isPresent() ? "" : "no acknowledged write within " + bound.toMillis() + " ms";
     try {
       switch (fault) {
         case "kill" -> {
@@ -127,14 +140,14 @@ final class FailoverPhase {
     }
     Stable after = awaitStable(tag, fault, round);
     return new Observed(fault, round, tag, figure.isPresent() ? figure.getAsLong() / 1e6 : Double.NaN,
-        probe.name(leader), probe.name(after.leader()), before.term(), after.term(), 0,
+        (applied - faultNanos) / 1e6, probe.name(leader), probe.name(after.leader()), before.term(), after.term(), 0,
         (System.nanoTime() - start) / 1e9, note);
   }
 
-  private OptionalLong awaitFirstAck(long faultNanos, int tag) throws InterruptedException {
-    long until = faultNanos + BOUND.toNanos();
+  private OptionalLong awaitFirstAck(long faultNanos, long applied, int tag) throws InterruptedException {
+    long until = faultNanos + bound.toNanos();
     while (true) {
-      OptionalLong figure = WriteSample.firstAckAfter(faultNanos, writer.ended(tag));
+      OptionalLong figure = WriteSample.firstAckAfter(faultNanos, applied, writer.ended(tag));
       if (figure.isPresent() || System.nanoTime() - until > 0) {
         return figure;
       }
@@ -148,7 +161,7 @@ final class FailoverPhase {
    */
   private Stable awaitStable(int tag, String fault, int round) throws InterruptedException {
     writer.tag(tag);
-    long until = System.nanoTime() + STABLE_BOUND.toNanos();
+    long until = System.nanoTime() + stableBound.toNanos();
     List<ClusterProbe.View> views = List.of();
     while (System.nanoTime() - until < 0) {
       views = probe.views();
@@ -166,7 +179,7 @@ final class FailoverPhase {
       Thread.sleep(200);
     }
     throw new ClusterBroken(fault, round, tag, "no stable leader with every member caught up within "
-        + STABLE_BOUND.toSeconds() + " s (last views: " + views + ")");
+        + stableBound.toSeconds() + " s (last views: " + views + ")");
   }
 
   /** The paced writer for {@code minutes} with no fault: leader changes seen once a second, and the term. */
@@ -192,7 +205,7 @@ final class FailoverPhase {
     }
     log.printf("%s quiet: %.1f minutes, term %d -> %d, %d leader changes%n", system, minutes, before.term(), term,
         changes);
-    return new Observed("quiet", 0, tag, Double.NaN, probe.name(before.leader()), probe.name(leader), before.term(),
+    return new Observed("quiet", 0, tag, Double.NaN, Double.NaN, probe.name(before.leader()), probe.name(leader), before.term(),
         term, changes, (System.nanoTime() - start) / 1e9, "");
   }
 

@@ -53,11 +53,14 @@ final class FailoverTable {
             TextTable.fmt("%.0f", s.medianMs()), TextTable.fmt("%.0f", s.p90Ms()), TextTable.fmt("%.0f", s.worstMs()),
             Long.toString(rs.stream().mapToLong(FailoverRound::failed).sum()),
             Long.toString(rs.stream().mapToLong(FailoverRound::timedOut).sum()),
-            Long.toString(rs.stream().mapToLong(r -> r.termAfter() - r.termBefore()).sum())});
+            Long.toString(rs.stream().mapToLong(r -> r.termAfter() - r.termBefore()).sum()),
+            TextTable.fmt("%.0f", rs.stream().mapToDouble(FailoverRound::faultCallMs).filter(d -> !Double.isNaN(d))
+                .max().orElse(Double.NaN))});
       }
       sb.append("Failover: ms from the fault to the first acknowledged write invoked after it (writer: 1 write / 10 ms)\n\n");
       sb.append(TextTable.render(new String[] {"system", "fault", "layout", "rounds", "no ack in 30 s", "median ms",
-          "p90 ms", "worst ms", "failed writes", "timed-out writes", "term increase"}, rows, "lllrrrrrrrr"));
+          "p90 ms", "worst ms", "failed writes", "timed-out writes", "term increase", "fault call ms (max)"}, rows,
+          "lllrrrrrrrrr"));
     }
     if (!quiet.isEmpty()) {
       List<String[]> rows = new ArrayList<>();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * namespaces, {@code n<i>.isolate} and {@code n<i>.heal} (link down and up). Signals go to the recorded pid
  * only, never by name.
  */
-final class NodeControl {
+final class NodeControl implements MemberControl {
   private final Path dir;
 
   NodeControl(Path dir) {
@@ -22,7 +22,8 @@ final class NodeControl {
   }
 
   /** True if bin/bench wrote isolate and heal scripts (the members run in network namespaces). */
-  boolean canIsolate() {
+  @Override
+  public boolean canIsolate() {
     return Files.isRegularFile(dir.resolve("n1.isolate")) && Files.isRegularFile(dir.resolve("n1.heal"));
   }
 
@@ -30,13 +31,14 @@ final class NodeControl {
     return Long.parseLong(Files.readString(dir.resolve("n" + (i + 1) + ".pid")).trim());
   }
 
-  /** Sends {@code signal} (KILL, STOP, CONT) to member {@code i}'s process. */
-  void signal(int i, String signal) throws IOException, InterruptedException {
+  @Override
+  public void signal(int i, String signal) throws IOException, InterruptedException {
     run(List.of("kill", "-s", signal, Long.toString(pid(i))));
   }
 
-  /** After a SIGKILL: waits (up to 10 s) until the process is gone, so that a restart can take its ports. */
-  void awaitExit(int i) throws IOException, InterruptedException {
+  /** Waits up to 10 s. */
+  @Override
+  public void awaitExit(int i) throws IOException, InterruptedException {
     long pid = pid(i);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < until) {
@@ -44,15 +46,18 @@ final class NodeControl {
     }
   }
 
-  void start(int i) throws IOException, InterruptedException {
+  @Override
+  public void start(int i) throws IOException, InterruptedException {
     script(i, "start");
   }
 
-  void isolate(int i) throws IOException, InterruptedException {
+  @Override
+  public void isolate(int i) throws IOException, InterruptedException {
     script(i, "isolate");
   }
 
-  void heal(int i) throws IOException, InterruptedException {
+  @Override
+  public void heal(int i) throws IOException, InterruptedException {
     script(i, "heal");
   }
 

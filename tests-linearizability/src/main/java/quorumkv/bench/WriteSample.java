@@ -14,19 +14,25 @@ record WriteSample(long invokeNanos, long doneNanos, Outcome outcome) {
   enum Outcome { ACKED, FAILED, TIMED_OUT }
 
   /**
-   * The failover figure: nanoseconds from {@code faultNanos} to the first acknowledgement of a write
-   * invoked at or after it; empty while none is acknowledged. Writes invoked before the fault do not count:
-   * one already on its way to the old leader may be acknowledged just after the fault and says nothing
-   * about whether the cluster accepts new writes.
+   * The failover figure: nanoseconds from {@code faultNanos} (just before the fault's signal or link call)
+   * to the first acknowledgement of a write invoked at or after {@code appliedNanos} (when that call had
+   * returned, so the fault was in effect); empty while there is none. Earlier writes do not count: one
+   * sent to the old leader while the kill command was still starting may be acknowledged just after the
+   * clock started, and says nothing about whether the cluster accepts new writes.
    */
-  static OptionalLong firstAckAfter(long faultNanos, List<WriteSample> samples) {
+  static OptionalLong firstAckAfter(long faultNanos, long appliedNanos, List<WriteSample> samples) {
     long first = Long.MAX_VALUE;
     for (WriteSample s : samples) {
-      if (s.outcome == Outcome.ACKED && s.invokeNanos - faultNanos >= 0 && s.doneNanos < first) {
+      if (s.outcome == Outcome.ACKED && s.invokeNanos - appliedNanos >= 0 && s.doneNanos < first) {
         first = s.doneNanos;
       }
     }
     return first == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(first - faultNanos);
+  }
+
+  /** The first acknowledgement of a write invoked at or after {@code sinceNanos}, counted from then. */
+  static OptionalLong firstAckAfter(long sinceNanos, List<WriteSample> samples) {
+    return firstAckAfter(sinceNanos, sinceNanos, samples);
   }
 
   /** How many of {@code samples} ended as {@code outcome}. */
