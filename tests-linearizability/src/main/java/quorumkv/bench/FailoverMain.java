@@ -57,7 +57,7 @@ public final class FailoverMain implements Callable<Integer> {
   List<String> faults;
 
   @Option(names = "--rounds", paramLabel = "N", defaultValue = "10",
-      description = "rounds of each fault (default ${DEFAULT-VALUE})")
+      description = "rounds of each fault; 0 for only the quiet run (default ${DEFAULT-VALUE})")
   int rounds;
 
   @Option(names = "--quiet-minutes", paramLabel = "M", defaultValue = "0",
@@ -111,7 +111,10 @@ public final class FailoverMain implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--faults: a list of " + String.join(",", FAULTS)
           + ", got " + String.join(",", faults));
     }
-    if (rounds < 1 || quietMinutes < 0 || intervalMs < 1 || maxOutstanding < 1 || opTimeoutMs < 1) {
+    if (rounds == 0 && quietMinutes == 0) {
+      throw new ParameterException(spec.commandLine(), "nothing to measure: --rounds 0 and no --quiet-minutes");
+    }
+    if (rounds < 0 || quietMinutes < 0 || intervalMs < 1 || maxOutstanding < 1 || opTimeoutMs < 1) {
       throw new ParameterException(spec.commandLine(), "bad numbers");
     }
   }
@@ -119,18 +122,18 @@ public final class FailoverMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
-    NodeControl nodes = new NodeControl(control);
-    List<String> run = new ArrayList<>(faults);
-    if (run.contains("isolate") && !nodes.canIsolate()) {
-      System.out.println(system + ": isolate skipped: the members do not run in network namespaces (needs root)");
-      run.remove("isolate");
-    }
     Duration timeout = Duration.ofMillis(opTimeoutMs);
     List<FailoverRound> rows;
-    try (BenchTarget target = system.equals("etcd") ? new EtcdTarget(endpoints, 1, timeout, null)
+    try (NodeControl nodes = new NodeControl(control);
+        BenchTarget target = system.equals("etcd") ? new EtcdTarget(endpoints, 1, timeout, null)
         : new QuorumKvTarget(endpoints, 1, timeout, KvClientConfig.WriteBatching.DEFAULT,
             KvClientConfig.Tls.PLAINTEXT);
         ClusterProbe probe = system.equals("etcd") ? new EtcdProbe(endpoints) : new QuorumKvProbe(status)) {
+      List<String> run = new ArrayList<>(faults);
+      if (run.contains("isolate") && !nodes.canIsolate()) {
+        System.out.println(system + ": isolate skipped: the members do not run in network namespaces (needs root)");
+        run.remove("isolate");
+      }
       System.out.printf("%s (%s): faults %s, %d rounds each, one write every %d ms (at most %d in flight, deadline"
           + " %d ms), quiet run %.1f minutes%n", system, layout, String.join(",", run), rounds, intervalMs,
           maxOutstanding, opTimeoutMs, quietMinutes);

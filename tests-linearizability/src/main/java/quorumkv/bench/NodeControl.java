@@ -1,10 +1,8 @@
 package quorumkv.bench;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,11 +12,13 @@ import java.util.concurrent.TimeUnit;
  * namespaces, {@code n<i>.isolate} and {@code n<i>.heal} (link down and up). Signals go to the recorded pid
  * only, never by name.
  */
-final class NodeControl implements MemberControl {
+final class NodeControl implements MemberControl, AutoCloseable {
   private final Path dir;
+  private final ControlShell shell;
 
-  NodeControl(Path dir) {
+  NodeControl(Path dir) throws IOException {
     this.dir = dir;
+    this.shell = new ControlShell();
   }
 
   /** True if bin/bench wrote isolate and heal scripts (the members run in network namespaces). */
@@ -33,7 +33,7 @@ final class NodeControl implements MemberControl {
 
   @Override
   public void signal(int i, String signal) throws IOException, InterruptedException {
-    run(List.of("kill", "-s", signal, Long.toString(pid(i))));
+    shell.run("kill -s " + signal + " " + pid(i));
   }
 
   /** Waits up to 10 s. */
@@ -61,19 +61,13 @@ final class NodeControl implements MemberControl {
     script(i, "heal");
   }
 
+  /** Sources the script in the control shell: isolate's one command runs without starting a bash first. */
   private void script(int i, String action) throws IOException, InterruptedException {
-    run(List.of("bash", dir.resolve("n" + (i + 1) + "." + action).toString()));
+    shell.run("( source '" + dir.resolve("n" + (i + 1) + "." + action) + "' )");
   }
 
-  private static void run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException("timed out: " + String.join(" ", command));
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (p.exitValue() != 0) {
-      throw new IOException("'" + String.join(" ", command) + "' exited " + p.exitValue() + ": " + out);
-    }
+  @Override
+  public void close() {
+    shell.close();
   }
 }

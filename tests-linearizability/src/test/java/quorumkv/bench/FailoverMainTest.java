@@ -84,6 +84,14 @@ class FailoverMainTest {
   }
 
   @Test
+  void roundsZeroWithAQuietRunIsTheQuietRunAlone() {
+    FailoverMain m = parse(List.of("--system", "etcd", "--endpoints", "http://a:1,http://b:1,http://c:1",
+        "--control", "/tmp/x", "--rounds", "0", "--quiet-minutes", "10"));
+    assertEquals(0, m.rounds);
+    assertEquals(10.0, m.quietMinutes);
+  }
+
+  @Test
   void defaultsAreTheDocumentedOnes() {
     FailoverMain m = parse(List.of("--system", "etcd", "--endpoints", "http://a:1,http://b:1,http://c:1",
         "--control", "/tmp/x"));
@@ -106,7 +114,8 @@ class FailoverMainTest {
     assertUsageError(List.of("--system", "quorumkv", "--endpoints", "a:1,b:1,c:1", "--control", "/x"),
         "--status HOST:HTTP/OPS for every member");
     assertUsageError(concat(etcd, "--faults", "kill,reboot"), "--faults: a list of kill,stop,isolate, got kill,reboot");
-    assertUsageError(concat(etcd, "--rounds", "0"), "bad numbers");
+    assertUsageError(concat(etcd, "--rounds", "-1"), "bad numbers");
+    assertUsageError(concat(etcd, "--rounds", "0"), "nothing to measure: --rounds 0 and no --quiet-minutes");
     assertUsageError(concat(etcd, "--quiet-minutes", "-1"), "bad numbers");
   }
 
