@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Prints the rows of one or more TSV result files as one table, then, given {@code --watch FILE}, the watch
- * phase's delivery and memory tables: {@code BenchTable RESULTS.tsv... [--watch WATCH.tsv]}.
+ * phase's delivery and memory tables, and given {@code --failover FILE} the failover tables:
+ * {@code BenchTable [RESULTS.tsv...] [--watch WATCH.tsv] [--failover FAILOVER.tsv]}.
  */
 public final class BenchTable {
   private BenchTable() {}
@@ -16,15 +17,18 @@ public final class BenchTable {
   public static void main(String[] args) throws IOException {
     List<String> results = new ArrayList<>();
     List<String> watchLines = new ArrayList<>();
+    List<String> failoverLines = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--watch") && i + 1 < args.length) {
         watchLines.addAll(Files.readAllLines(Path.of(args[++i])));
+      } else if (args[i].equals("--failover") && i + 1 < args.length) {
+        failoverLines.addAll(Files.readAllLines(Path.of(args[++i])));
       } else {
         results.add(args[i]);
       }
     }
-    if (results.isEmpty()) {
-      System.err.println("usage: BenchTable RESULTS.tsv... [--watch WATCH.tsv]");
+    if (results.isEmpty() && failoverLines.isEmpty()) {
+      System.err.println("usage: BenchTable [RESULTS.tsv...] [--watch WATCH.tsv] [--failover FAILOVER.tsv]");
       System.exit(2);
     }
     List<BenchRow> rows = new ArrayList<>();
@@ -35,10 +39,20 @@ public final class BenchTable {
         }
       }
     }
-    System.out.print(BenchRow.table(rows));
+    if (!rows.isEmpty()) {
+      System.out.print(BenchRow.table(rows));
+    }
     if (!watchLines.isEmpty()) {
       System.out.println();
       System.out.print(WatchRows.tables(watchLines));
+    }
+    if (!failoverLines.isEmpty()) {
+      List<FailoverRound> failover = FailoverTable.parse(failoverLines);
+      if (!rows.isEmpty() || !watchLines.isEmpty()) {
+        System.out.println();
+      }
+      System.out.print(FailoverTable.tables(failover));
+      System.out.print(FailoverTable.unmeasured(failover));
     }
   }
 }
