@@ -35,6 +35,8 @@ import quorumkv.server.status.NodeStatus;
  */
 final class MembershipHealer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipHealer.class);
+  /** How long close waits for a look under way (a membership change it sent fails once its client is closed). */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   /** One look at this node's Raft member. {@code leader} is null when it does not lead. */
   record Look(Set<String> voters, LeaderLook leader) {}
@@ -143,7 +145,7 @@ final class MembershipHealer implements AutoCloseable {
   }
 
   /** One look; runs on the timer thread only (a fixed-delay schedule never overlaps itself). */
-  private synchronized void tick() {
+  private void tick() {
     if (closed) {
       return;
     }
@@ -254,12 +256,24 @@ final class MembershipHealer implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops looking, promptly: at most {@link #CLOSE_WAIT} (a membership change may wait up to its own
+   * timeout, 10 s or the grace). The timer thread is interrupted and the admin client closed, which ends
+   * a call under way; a look that still does not end is left to finish on its own (a daemon thread, and
+   * {@link #closed} keeps it from acting again).
+   */
   @Override
   public void close() {
+    closed = true;
     timer.shutdownNow();
-    synchronized (this) {
-      closed = true;
-      closeClient();
+    closeClient();
+    try {
+      if (!timer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("node={}: self-healing membership: a look under way did not end within {} ms of close;"
+            + " not waiting for it", nodeId, CLOSE_WAIT.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

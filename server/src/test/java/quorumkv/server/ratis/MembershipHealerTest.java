@@ -79,6 +79,29 @@ class MembershipHealerTest {
   }
 
   @Test
+  void closeIsPromptWhileAPromotionIgnoresInterruptsAndTheClosedClient() throws Exception {
+    stand.look = leading(self(), voter("n2", 50), voter("n3", 60_000), listener("n4"));
+    stand.onPromote = id -> stand.awaitRelease(false); // stuck: neither an interrupt nor close ends it
+    start(Duration.ofHours(1)); // the call's own timeout would never end it here
+    assertTrue(stand.promoting.await(30, TimeUnit.SECONDS), "n4 is promoted once caught up for the grace");
+    assertFalse(closeWithin(Duration.ofSeconds(30)), "close waited for a stuck membership change");
+    assertEquals(0, healer.failures(), "closing is no failure of healing");
+  }
+
+  @Test
+  void closeEndsAPromotionUnderWayByClosingItsClient() throws Exception {
+    stand.look = leading(self(), voter("n2", 50), voter("n3", 60_000), listener("n4"));
+    stand.onPromote = id -> stand.awaitRelease(true); // like a Ratis call: fails once its client is closed
+    start(Duration.ofHours(1));
+    assertTrue(stand.promoting.await(30, TimeUnit.SECONDS), "n4 is promoted once caught up for the grace");
+    assertFalse(closeWithin(Duration.ofSeconds(30)));
+    assertTrue(stand.clientClosed.await(30, TimeUnit.SECONDS), "close closes the admin client");
+    assertTrue(stand.callEnded.await(30, TimeUnit.SECONDS), "the call under way ended");
+    assertEquals(0, healer.failures());
+    assertEquals(0, healer.promotions());
+  }
+
+  @Test
   void aFollowerThatSawAVoterAddedHoldsTheNextPromotionWhenItLeads() throws Exception {
     // As a follower, n1 sees the old leader promote n4 (and then demote n3): the voters grew.
     stand.look = new MembershipHealer.Look(Set.of("n1", "n2", "n3", "n4"), null);
