@@ -32,7 +32,7 @@ import java.util.Set;
 final class HealPolicy {
   /**
    * @param graceMillis a voter silent this long is lost; a listener must be caught up this long
-   * @param cooldownMillis the least time between two promotions
+   * @param cooldownMillis the least time from a voter added to the next promotion (see {@link #votersSeen})
    * @param maxLagEntries a listener at most this many entries behind the leader's log is caught up
    * @param answeringMillis a member heard from within this counts as answering (for the majority)
    * @param configuredVoters healing never leaves fewer voters than this
