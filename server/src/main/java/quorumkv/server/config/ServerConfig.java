@@ -144,7 +144,7 @@ public record ServerConfig(String nodeId, String clusterId, List<PeerSpec> peers
    * Self-healing membership (see {@link ConfigKeys#HEAL_ENABLED}).
    *
    * @param grace how long a voter must be unreachable before it is replaced
-   * @param cooldown the least time between two promotions
+   * @param cooldown the least time from a voter added (as this node saw it) to the next promotion
    * @param maxLagEntries a listener this close to the leader's last log index counts as caught up
    */
   public record HealSettings(boolean enabled, Duration grace, Duration cooldown, long maxLagEntries) {

@@ -8,12 +8,19 @@ import quorumkv.server.status.ElectionCounts;
  * Ratis counts election timeouts (this node's timer fired: it heard from no leader in time) and
  * leadership transfers (this node, as leader, told a follower to start an election). A timeout before
  * this node has known any leader since it started is counted as {@code startup}, a later one as
- * {@code timeout}. Ratis's counters restart at 0 when the self-check restarts the member: while the member
- * is gone (no counters) and whenever a count is lower than the last one read, the next counts are taken
- * as counted from 0, so ours never go down and miss nothing the new member counted.
+ * {@code timeout}.
+ *
+ * <p>Ratis's counters restart at 0 when the self-check restarts the member. A new member is told by the
+ * identity of its counters ({@link ElectionCounts#member}), not by a sample that found none: a restart can
+ * fall between two samples, or while samples fail, and a sample can find none while the same member goes
+ * on (so a gap is no reset, which would count the old member's counts twice). A new member's counts are
+ * taken as counted from 0, the same member's as counted from its last read, so ours never go down and
+ * miss nothing either member counted.
  */
 final class ElectionCauses {
   private final Counter started;
+  /** The member instance whose counts were read last; null before the first read. */
+  private Object lastMember;
   private long lastTimeouts;
   private long lastTransfers;
   private boolean leaderKnownBefore;
@@ -26,16 +33,16 @@ final class ElectionCauses {
   }
 
   /**
-   * @param counts Ratis's counters now, or null if unknown (the member is being restarted)
+   * @param counts Ratis's counters now, or null if unknown (the member is being restarted): then nothing
+   *     is counted and the last read stays the baseline
    * @param leaderKnown whether this node knows a leader now
    */
   synchronized void observe(ElectionCounts counts, boolean leaderKnown) {
-    if (counts == null) {
-      lastTimeouts = 0; // the member is gone: the next one's counters start at 0
-      lastTransfers = 0;
-    } else {
-      long timeouts = delta(counts.timeouts(), lastTimeouts);
-      long transfers = delta(counts.transfers(), lastTransfers);
+    if (counts != null) {
+      boolean sameMember = counts.member() == lastMember;
+      long timeouts = sameMember ? delta(counts.timeouts(), lastTimeouts) : counts.timeouts();
+      long transfers = sameMember ? delta(counts.transfers(), lastTransfers) : counts.transfers();
+      lastMember = counts.member();
       lastTimeouts = counts.timeouts();
       lastTransfers = counts.transfers();
       if (timeouts > 0) {
@@ -50,6 +57,7 @@ final class ElectionCauses {
     leaderKnownBefore |= leaderKnown;
   }
 
+  /** A counter of one member never goes down; should it, it is taken as restarted from 0. */
   private static long delta(long now, long last) {
     return now >= last ? now - last : now;
   }

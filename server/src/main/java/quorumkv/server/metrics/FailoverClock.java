@@ -3,9 +3,21 @@ package quorumkv.server.metrics;
 import io.prometheus.metrics.core.metrics.Histogram;
 
 /**
- * Measures a failover as clients see it, on any node: from the last sign of life of the leader that was
- * serving (its last commit this node applied, or its last contact with this node) to the first entry of a
- * newer term this node applies (the new leader's first commit, as this node learns it).
+ * Measures a failover as clients see it, on the node that ends it: from the last sign of life of the
+ * leader that was serving (its last commit this node applied, or its last contact with this node) to the
+ * first entry of a newer term this node applies, recorded only if this node leads that term (its own first
+ * commit as the new leader: when clients are served again).
+ *
+ * <p>Only the new leader records, once per failover. A follower's measure starts at its own last contact
+ * with the old leader, which says nothing of the cluster when the follower was the one cut off: a follower
+ * partitioned away while the others went on (and changed leader meanwhile) would record the whole time it
+ * was cut off when it rejoins, as one failover slower than any objective. The new leader cannot have been
+ * cut off from the majority that elected it; and with pre-vote, a node that was cut off wins an election
+ * only when that majority heard from no leader either (the old one is gone for all: a real failover, measured
+ * here from this node's last contact, which may be earlier than the old leader's end by how long before it
+ * this node was cut off). Whether this node leads the term comes from the metrics sampler ({@link #role}),
+ * before or after the apply thread's first entry of the term: a measure waits for it, and is dropped once
+ * the sampler sees another node lead that term or a newer one.
  *
  * <p>Only a leader whose term this node has seen commit counts as serving: a candidate that won but never
  * committed served no client, so contact with it extends nothing. Signs of life come from the apply thread
@@ -32,6 +44,11 @@ final class FailoverClock {
   /** The term of {@link #lastContactNanos}, the newest contact the sampler reported. */
   private long contactTerm = -1;
   private long lastContactNanos = UNKNOWN;
+  /** The newest term the sampler saw this node lead; -1 before. */
+  private long ledTerm = -1;
+  /** A failover measured for {@link #pendingTerm} (-1: none), recorded once this node is seen leading it. */
+  private long pendingTerm = -1;
+  private double pendingSeconds;
 
   /** @param leaderValidNanos the minimum election timeout: Ratis's follower grants pre-votes after that long without contact */
   FailoverClock(Histogram failovers, long leaderValidNanos) {
@@ -43,7 +60,7 @@ final class FailoverClock {
   synchronized void applied(long term, long nanos) {
     if (term > servingTerm) {
       if (servingTerm >= 0 && lastLifeNanos != UNKNOWN && nanos - lastLifeNanos >= 0) {
-        failovers.observe((nanos - lastLifeNanos) / 1e9);
+        measured(term, (nanos - lastLifeNanos) / 1e9);
       }
       servingTerm = term;
       lastLifeNanos = nanos;
@@ -65,6 +82,31 @@ final class FailoverClock {
     lastContactNanos = nanos;
     if (fromLeader && term == servingTerm && servingTerm >= 0) {
       extendLife(nanos);
+    }
+  }
+
+  /**
+   * The sampler saw this node's role in {@code term}: {@code leading} it, or not ({@code leaderKnown}: with
+   * another leader known for it).
+   */
+  synchronized void role(long term, boolean leading, boolean leaderKnown) {
+    if (leading) {
+      ledTerm = Math.max(ledTerm, term);
+      if (pendingTerm == term) {
+        failovers.observe(pendingSeconds);
+        pendingTerm = -1;
+      }
+    } else if (pendingTerm >= 0 && (term > pendingTerm || (term == pendingTerm && leaderKnown))) {
+      pendingTerm = -1; // another node led the term: its failover was that node's to record
+    }
+  }
+
+  private void measured(long term, double seconds) {
+    if (ledTerm == term) {
+      failovers.observe(seconds);
+    } else {
+      pendingTerm = term;
+      pendingSeconds = seconds;
     }
   }
 

@@ -26,8 +26,9 @@ final class FailoverMetrics {
   FailoverMetrics(PrometheusRegistry registry, java.time.Duration electionTimeoutMin) {
     this.registry = registry;
     clock = new FailoverClock(Histogram.builder().name("quorumkv_raft_failover_seconds")
-        .help("Time without a leader as clients see it: from the old leader's last sign of life (its last commit"
-            + " applied here, or its last contact with this node) to the first commit of a newer term applied here")
+        .help("Time without a leader as clients see it, recorded by the new leader: from the old leader's last sign"
+            + " of life (its last commit applied here, or its last contact with this node) to its own first commit"
+            + " as the new leader")
         .classicOnly().classicUpperBounds(FAILOVER_BUCKETS).withoutExemplars().register(registry),
         electionTimeoutMin.toNanos());
     causes = new ElectionCauses(Counter.builder().name("quorumkv_raft_elections_started_total")
@@ -82,6 +83,7 @@ final class FailoverMetrics {
 
   /** One sampler tick: the leader's contact as a sign of life, and Ratis's election counters. */
   void sample(NodeStatus status, ElectionCounts counts, long nanos) {
+    clock.role(status.term(), status.isLeader(), status.leaderId() != null);
     if (status.leaderId() != null && status.leaderContactMs() >= 0) {
       clock.leaderContact(status.term(), nanos - status.leaderContactMs() * 1_000_000L);
     }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The decisions of self-healing membership, on the leader's view of its group at one moment; plain Java
@@ -20,9 +21,9 @@ import java.util.Objects;
  *       count, a listener is promoted, never a voter demoted; so healing never lowers the voter count, never
  *       demotes the last voter, and never removes anyone (a demoted node keeps its copy of the data).</li>
  *   <li>Only a listener that answered within the answering window and stayed within the lag bound for the
- *       whole grace period is promoted (the least behind first). Promotions are at least the cooldown apart;
- *       a node that comes back is a listener and is never promoted back for its own sake, only to replace
- *       another lost voter.</li>
+ *       whole grace period is promoted (the least behind first). A promotion waits for the cooldown after a
+ *       voter was last added (see {@link #votersSeen}); a node that comes back is a listener and is never
+ *       promoted back for its own sake, only to replace another lost voter.</li>
  *   <li>Demotion once there is a spare voter: a lost voter is demoted when the voters left would still be at
  *       least the configured count. This completes a replacement and is not held back by the cooldown.</li>
  * </ul>
@@ -31,7 +32,7 @@ import java.util.Objects;
 final class HealPolicy {
   /**
    * @param graceMillis a voter silent this long is lost; a listener must be caught up this long
-   * @param cooldownMillis the least time between two promotions
+   * @param cooldownMillis the least time from a voter added to the next promotion (see {@link #votersSeen})
    * @param maxLagEntries a listener at most this many entries behind the leader's log is caught up
    * @param answeringMillis a member heard from within this counts as answering (for the majority)
    * @param configuredVoters healing never leaves fewer voters than this
@@ -94,11 +95,16 @@ final class HealPolicy {
   private final Settings settings;
   /** Listener id -> since when it has been caught up without a break (reset when it falls behind or goes quiet). */
   private final Map<String, Long> caughtUpSince = new HashMap<>();
-  private long lastPromotionMillis;
-  private boolean promoted;
+  /** The voters of the group's configuration as this node last saw them. */
+  private Set<String> voters;
+  /** Whether a voter was added since this node started, and when it saw that (its monotonic clock). */
+  private boolean voterAdded;
+  private long voterAddedMillis;
 
-  HealPolicy(Settings settings) {
+  /** @param startVoters the voters the node was configured with (raft.peers), the group's first configuration */
+  HealPolicy(Settings settings, Set<String> startVoters) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.voters = Set.copyOf(startVoters);
   }
 
   Settings settings() {
@@ -144,9 +150,9 @@ final class HealPolicy {
       return new Decision.Demote(worst.id(), lostText + "; " + majority + "; " + (voters.size() - 1)
           + " voters remain (configured " + settings.configuredVoters() + ")");
     }
-    long sincePromotion = view.nowMillis() - lastPromotionMillis;
-    if (promoted && sincePromotion < settings.cooldownMillis()) {
-      return new Decision.Wait(Decision.Rule.COOLDOWN, lostText + "; cooldown: the last promotion was " + seconds(sincePromotion)
+    long sinceAdded = view.nowMillis() - voterAddedMillis;
+    if (voterAdded && sinceAdded < settings.cooldownMillis()) {
+      return new Decision.Wait(Decision.Rule.COOLDOWN, lostText + "; cooldown: a voter was last added " + seconds(sinceAdded)
           + " ago (cooldown " + seconds(settings.cooldownMillis()) + ")");
     }
     Member candidate = null;
@@ -169,9 +175,31 @@ final class HealPolicy {
   /** The healer carried {@code decision} out at {@code nowMillis}: a promotion starts the cooldown. */
   void acted(Decision decision, long nowMillis) {
     if (decision instanceof Decision.Promote p) {
-      promoted = true;
-      lastPromotionMillis = nowMillis;
+      voterAdded(nowMillis);
       caughtUpSince.remove(p.listener());
+    }
+  }
+
+  /**
+   * The voters of the group's configuration as this node sees them at {@code nowMillis}; every node calls
+   * this at every look, leading or not. A voter added (whoever added it: a promotion of this node or of an
+   * earlier leader, one that timed out here but committed, an operator's) starts the cooldown, as this node
+   * saw it. So the cooldown survives a change of leader (the next leader saw the change as a follower) and
+   * an indeterminate promotion. A node that starts with voters other than the configured ones (raft.peers)
+   * cannot tell when that change was made and takes it as just now: a restart may delay a heal by one
+   * cooldown, never let two come closer. Removals (the demotion that completes a replacement) start nothing.
+   */
+  void votersSeen(Set<String> now, long nowMillis) {
+    if (!voters.containsAll(now)) {
+      voterAdded(nowMillis);
+    }
+    voters = Set.copyOf(now);
+  }
+
+  private void voterAdded(long nowMillis) {
+    if (!voterAdded || nowMillis - voterAddedMillis > 0) {
+      voterAdded = true;
+      voterAddedMillis = nowMillis;
     }
   }
 

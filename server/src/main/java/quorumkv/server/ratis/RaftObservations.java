@@ -43,6 +43,7 @@ final class RaftObservations {
     }
     LongCounter timeouts = registry.get().counter(LeaderElectionMetrics.LEADER_ELECTION_TIMEOUT_COUNT_METRIC);
     LongCounter transfers = registry.get().counter(LeaderElectionMetrics.TRANSFER_LEADERSHIP_COUNT_METRIC);
-    return new ElectionCounts(timeouts.getCount(), transfers.getCount());
+    // The registry is the member instance: Ratis removes it when the member closes, its successor makes a new one.
+    return new ElectionCounts(registry.get(), timeouts.getCount(), transfers.getCount());
   }
 }

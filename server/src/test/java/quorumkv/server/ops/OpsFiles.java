@@ -32,7 +32,9 @@ public final class OpsFiles {
   private static final Pattern ALERT = Pattern.compile("^\\s*- alert:\\s*(\\S+)\\s*$");
   private static final Pattern EXPR = Pattern.compile("^(\\s*)expr:\\s*(.*)$");
   private static final Pattern METRIC = Pattern.compile("\\bquorumkv_[a-z0-9_]+");
-  private static final Pattern BUCKET_LE = Pattern.compile("\\b(quorumkv_[a-z0-9_]+_bucket)\\{[^}]*\\ble=\"([^\"]+)\"");
+  /** A bucket picked by le, exactly ({@code le="5.0"}) or by a regular expression ({@code le=~"5(\\.0)?"}). */
+  private static final Pattern BUCKET_LE = Pattern.compile("\\b(quorumkv_[a-z0-9_]+_bucket)\\{[^}]*\\ble(=~?)\"([^\"]+)\"");
+  private static final Pattern SERIES_LE = Pattern.compile("\\{(?:.*,)?le=\"([^\"]*)\"");
 
   /** One alerting rule: its expression and the lines it spans in the file (0-based, end exclusive). */
   public record Rule(String alert, String expr, int exprFrom, int exprTo) {}
@@ -121,9 +123,31 @@ public final class OpsFiles {
     return uses(queries, METRIC, m -> m.group());
   }
 
-  /** Histogram buckets selected by an exact le, as {@code name{le="x"}}, to the places using them. */
+  /**
+   * Histogram buckets selected by le, as {@code name{le="x"}} or {@code name{le=~"re"}} (the regular
+   * expression as PromQL has it, backslashes escaped), to the places using them.
+   */
   public static Map<String, TreeSet<String>> bucketUses(Map<String, String> queries) {
-    return uses(queries, BUCKET_LE, m -> m.group(1) + "{le=\"" + m.group(2) + "\"}");
+    return uses(queries, BUCKET_LE, m -> m.group(1) + "{le" + m.group(2) + "\"" + m.group(3) + "\"}");
+  }
+
+  /** Whether one of {@code series} (samples as {@code name{labels}}) is a bucket that {@code use} (of {@link #bucketUses}) picks. */
+  public static boolean bucketExported(String use, java.util.Collection<String> series) {
+    Matcher u = BUCKET_LE.matcher(use);
+    if (!u.find()) {
+      throw new IllegalArgumentException("not a bucket use: " + use);
+    }
+    String name = u.group(1);
+    // PromQL strings escape a backslash as two; PromQL regular expressions are anchored at both ends.
+    Pattern re = "=~".equals(u.group(2)) ? Pattern.compile(u.group(3).replace("\\\\", "\\")) : null;
+    for (String s : series) {
+      Matcher le = SERIES_LE.matcher(s);
+      if (s.startsWith(name + "{") && le.find()
+          && (re == null ? le.group(1).equals(u.group(3)) : re.matcher(le.group(1)).matches())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<String, TreeSet<String>> uses(Map<String, String> queries, Pattern p,

@@ -60,11 +60,7 @@ class OpsMetricsExistIT {
     assertTrue(missing.isEmpty(), "metrics used by ops/ but not exported by a node:" + report);
 
     Map<String, TreeSet<String>> buckets = new TreeMap<>(OpsFiles.bucketUses(queries));
-    buckets.keySet().removeIf(b -> {
-      String name = b.substring(0, b.indexOf('{'));
-      String le = b.substring(b.indexOf('{') + 1, b.length() - 1);
-      return series.stream().anyMatch(s -> s.startsWith(name + "{") && s.contains(le));
-    });
+    buckets.keySet().removeIf(b -> OpsFiles.bucketExported(b, series));
     StringBuilder badBuckets = new StringBuilder();
     buckets.forEach((b, where) -> badBuckets.append("\n  ").append(b).append(" is no bucket a node exports; used by ")
         .append(String.join(", ", where)));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import quorumkv.server.ratis.HealPolicy.Decision;
 import quorumkv.server.ratis.HealPolicy.Member;
@@ -19,7 +20,9 @@ class HealPolicyTest {
   private static final long MAX_LAG = 100;
   private static final long ANSWERING = 1_000;
 
-  private final HealPolicy policy = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 3));
+  private static final Set<String> THREE = Set.of("n1", "n2", "n3");
+
+  private final HealPolicy policy = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 3), THREE);
 
   private static Member leader(String id) {
     return new Member(id, true, true, 0, 0);
@@ -162,7 +165,8 @@ class HealPolicyTest {
 
   @Test
   void theLeastLaggingListenerIsPromotedAndTheLongestLostVoterReplacedFirst() {
-    HealPolicy five = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 5));
+    HealPolicy five = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 5),
+        Set.of("n1", "n2", "n3", "n4", "n5"));
     Decision d = null;
     for (long t = 0; t <= 10_000; t += 500) {
       d = five.decide(view(t, leader("n1"), voter("n2", 50), voter("n3", 50), voter("n4", GRACE + 10),
@@ -193,6 +197,71 @@ class HealPolicyTest {
     assertEquals("n3", p.listener());
   }
 
+  /** n2 lost, n3 a caught-up listener (n4 replaced it earlier): the view in which a promotion is due but for the cooldown. */
+  private Decision n2LostN3Waiting(HealPolicy p, long at) {
+    return p.decide(view(at, leader("n1"), voter("n2", GRACE), voter("n4", 50), listener("n3", 50, 0)));
+  }
+
+  /** Feeds that view from {@code from} for one grace, so n3 has been caught up long enough. */
+  private void n3CaughtUp(HealPolicy p, long from) {
+    for (long t = from; t < from + GRACE; t += 500) {
+      n2LostN3Waiting(p, t);
+    }
+  }
+
+  @Test
+  void aPromotionSeenInTheConfigurationStartsTheCooldownOnEveryNode() {
+    // This node (n1) is a follower while the old leader promotes n4 (then demotes n3) at 10 s: it sees
+    // the voters change, and nothing told its policy about an action.
+    policy.votersSeen(THREE, 0);
+    policy.votersSeen(Set.of("n1", "n2", "n3", "n4"), 10_000);
+    policy.votersSeen(Set.of("n1", "n2", "n4"), 10_500);
+    // The old leader is gone; n1 leads (a new term: what it saw of the followers is forgotten).
+    policy.forgetFollowers();
+    n3CaughtUp(policy, 20_000);
+    Decision d = n2LostN3Waiting(policy, 10_000 + COOLDOWN - 1);
+    assertEquals(Decision.Rule.COOLDOWN, assertInstanceOf(Decision.Wait.class, d).rule(), d.toString());
+    assertTrue(d.toString().contains("a voter was last added"), d.toString());
+    assertEquals("n3", assertInstanceOf(Decision.Promote.class, n2LostN3Waiting(policy, 10_000 + COOLDOWN)).listener());
+  }
+
+  @Test
+  void aPromotionThatTimedOutButCommittedStartsTheCooldown() {
+    listenerCaughtUpUntil(10_000, leader("n1"), voter("n2", 50), voter("n3", 50));
+    Decision first = policy.decide(view(10_000, leader("n1"), voter("n2", 50), voter("n3", GRACE), listener("n4", 50, 0)));
+    assertInstanceOf(Decision.Promote.class, first);
+    // The promote call timed out (the healer does not call acted), but the change committed: the next look sees n4.
+    policy.votersSeen(Set.of("n1", "n2", "n3", "n4"), 10_500);
+    policy.votersSeen(Set.of("n1", "n2", "n4"), 11_000); // the demotion of n3 starts nothing
+    n3CaughtUp(policy, 11_000);
+    assertEquals(Decision.Rule.COOLDOWN,
+        assertInstanceOf(Decision.Wait.class, n2LostN3Waiting(policy, 10_500 + COOLDOWN - 1)).rule());
+    assertInstanceOf(Decision.Promote.class, n2LostN3Waiting(policy, 10_500 + COOLDOWN));
+  }
+
+  @Test
+  void aNodeStartingWithOtherVotersThanConfiguredTakesTheChangeAsJustMade() {
+    // Restarted after n4 replaced n3 at some time it cannot know: the cooldown counts from its first look.
+    policy.votersSeen(Set.of("n1", "n2", "n4"), 50_000);
+    n3CaughtUp(policy, 50_000);
+    assertEquals(Decision.Rule.COOLDOWN,
+        assertInstanceOf(Decision.Wait.class, n2LostN3Waiting(policy, 50_000 + COOLDOWN - 1)).rule());
+    assertInstanceOf(Decision.Promote.class, n2LostN3Waiting(policy, 50_000 + COOLDOWN));
+  }
+
+  @Test
+  void theConfiguredVotersOrARemovalStartNoCooldown() {
+    Set<String> five = Set.of("n1", "n2", "n3", "n4", "n5");
+    HealPolicy p = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 5), five);
+    p.votersSeen(five, 0); // as configured: no change
+    p.votersSeen(Set.of("n1", "n2", "n3", "n4"), 1_000); // an operator demoted n5: nothing was added
+    Decision d = null;
+    for (long t = 1_000; t <= 1_000 + GRACE; t += 500) {
+      d = p.decide(view(t, leader("n1"), voter("n2", GRACE), voter("n3", 50), voter("n4", 50), listener("n6", 50, 0)));
+    }
+    assertEquals("n6", assertInstanceOf(Decision.Promote.class, d).listener());
+  }
+
   @Test
   void aReturningNodeIsNeverPromotedBackForItsOwnSake() {
     // n3 was replaced by n4 and came back as a caught-up listener; every voter answers: nothing to do, ever.
@@ -208,7 +277,7 @@ class HealPolicyTest {
     Decision d = policy.decide(view(10_000, leader("n1"), voter("n2", GRACE), listener("n3", 50, 0)));
     assertInstanceOf(Decision.Wait.class, d);
     // A single configured voter: the leader is never lost, so nothing ever demotes the last voter.
-    HealPolicy one = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 1));
+    HealPolicy one = new HealPolicy(new HealPolicy.Settings(GRACE, COOLDOWN, MAX_LAG, ANSWERING, 1), Set.of("n1"));
     assertInstanceOf(Decision.Healthy.class, one.decide(view(10_000, leader("n1"), listener("n2", 60_000, -1))));
     // Five voters with three configured: the lost one can go without a replacement, still above three.
     d = policy.decide(view(10_000, leader("n1"), voter("n2", 50), voter("n3", 50), voter("n4", 50), voter("n5", GRACE)));
