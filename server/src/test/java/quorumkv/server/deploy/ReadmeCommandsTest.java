@@ -236,6 +236,16 @@ class ReadmeCommandsTest {
         BENCH_SCRIPT_IT, "\"--watches\""));
     INVENTORY.put("mvn -B verify -pl server -Dit.test=LeaseIT", runs("server/src/test/java/quorumkv/server/lease/LeaseIT.java",
         "not kept alive", "LeaseIT runs in .ci/run with the other server ITs and prints the expiry times README quotes"));
+    INVENTORY.put("bin/bench --failover", notRun(BENCH_IS_LONG + " (about 12 minutes, as root for the isolate"
+        + " fault); unit tests cover the failover driver (quorumkv.bench.Failover*Test)", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 2 --faults kill,stop", notRun(BENCH_IS_LONG
+        + "; a short failover check", null, null));
+    INVENTORY.put("bin/bench --failover --rounds 0 --quiet-minutes 10", notRun(BENCH_IS_LONG + "; 10 minutes per"
+        + " system", null, null));
+    INVENTORY.put("bin/bench --failover --systems etcd,quorumkv --quiet-minutes 10 --no-wait", record(
+        "the failover measurement before the client's failover changes", null, null));
+    INVENTORY.put("bin/bench --failover --systems etcd,quorumkv --no-wait", record(
+        "the failover measurement the objective rests on", null, null));
     INVENTORY.put("bin/bench --help", runsLiteral(BENCH_SCRIPT_IT, "exit 0; the usage names every option README uses"));
     INVENTORY.put("bin/bench --systems etcd --etcd-endpoints leader --quick", record("the etcd leader-only measurement",
         null, null));
