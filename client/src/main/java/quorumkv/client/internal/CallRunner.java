@@ -1,19 +1,24 @@
 package quorumkv.client.internal;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvIndeterminateException;
@@ -55,6 +60,77 @@ final class CallRunner {
     void settled(Response.Ok ok, ErrorCode code);
   }
 
+  /**
+   * What the calls of one client share: transport, members, timers, the highest index seen; and the calls
+   * still running, so that closing the client ends them.
+   */
+  static final class Calls {
+    private final RaftTransport transport;
+    private final Members members;
+    private final Backoff backoff;
+    private final ScheduledExecutorService timer;
+    private final Executor callbacks;
+    private final long rpcTimeoutNanos;
+    /** 0: no hedging. */
+    private final long hedgeNanos;
+    private final AtomicLong lastSeenIndex = new AtomicLong();
+    private final Set<CallRunner> active = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    Calls(RaftTransport transport, Members members, Backoff backoff, ScheduledExecutorService timer,
+        Executor callbacks, Duration rpcTimeout, Duration hedgeAfter) {
+      this.transport = transport;
+      this.hedgeNanos = hedgeAfter.toNanos();
+      this.members = members;
+      this.backoff = backoff;
+      this.timer = timer;
+      this.callbacks = callbacks;
+      this.rpcTimeoutNanos = rpcTimeout.toNanos();
+    }
+
+    /**
+     * Starts one call ({@code bytes} empty for a watch) sent to {@code pinned} only, or (null) wherever
+     * its kind goes; {@code deadlineNanos} is a duration from now. {@code callerWaits}: only a caller's
+     * blocked thread waits on the result, so the thread that settles the call completes it.
+     */
+    CompletableFuture<Response.Ok> run(String op, Kind kind, byte[] bytes, RaftPeerId pinned, long minIndex,
+        long deadlineNanos, Hooks hooks, boolean callerWaits) {
+      Message message = bytes.length == 0 ? Message.EMPTY : Message.valueOf(ByteString.copyFrom(bytes));
+      CallRunner call = new CallRunner(this, kind, op, message, pinned, minIndex, deadlineNanos, hooks, callerWaits);
+      active.add(call);
+      call.result.whenComplete((r, e) -> active.remove(call));
+      if (closed) {
+        call.giveUp("the client is closed");
+      } else {
+        call.start();
+      }
+      return call.result;
+    }
+
+    /** Raises the highest index this client has seen (results never go back below it). */
+    void observe(Response.Ok ok) {
+      if (ok != null) {
+        lastSeenIndex.accumulateAndGet(ok.index(), Math::max);
+      }
+    }
+
+    long lastSeenIndex() {
+      return lastSeenIndex.get();
+    }
+
+    boolean closed() {
+      return closed;
+    }
+
+    /** Ends every running call now; later calls fail at once. */
+    void close(String reason) {
+      closed = true;
+      for (CallRunner call : active) {
+        call.giveUp(reason);
+      }
+    }
+  }
+
   private final Calls ctx;
   private final Kind kind;
   private final String op;
@@ -65,7 +141,7 @@ final class CallRunner {
   private final Hooks hooks;
   private final long startNanos;
   private final long deadlineNanos;
-  final CompletableFuture<Response.Ok> result = new CompletableFuture<>();
+  private final CompletableFuture<Response.Ok> result = new CompletableFuture<>();
 
   // Guarded by this.
   private boolean done;
@@ -86,7 +162,7 @@ final class CallRunner {
   private int probes;
   private final boolean callerWaits;
 
-  CallRunner(Calls ctx, Kind kind, String op, Message message, RaftPeerId pinned, long minIndex,
+  private CallRunner(Calls ctx, Kind kind, String op, Message message, RaftPeerId pinned, long minIndex,
       long deadlineNanos, Hooks hooks, boolean callerWaits) {
     this.ctx = ctx;
     this.callerWaits = callerWaits;
@@ -100,7 +176,7 @@ final class CallRunner {
     this.deadlineNanos = startNanos + deadlineNanos;
   }
 
-  void start() {
+  private void start() {
     try {
       synchronized (this) {
         deadlineTimer = ctx.timer.schedule(() -> giveUp("the deadline ran out"), remaining(), TimeUnit.NANOSECONDS);
@@ -127,12 +203,26 @@ final class CallRunner {
     synchronized (this) {
       unreported.add(n);
     }
+    RaftTransport.Sent sent = ctx.transport.send(kind, message, target, minIndex);
     // A watch legitimately waits until every voter has the entry: bound it by the deadline only.
     long timeout = kind == Kind.WATCH ? remaining() : Math.min(ctx.rpcTimeoutNanos, remaining());
-    if (!send(target, timeout, (sent, f) -> failed(n, target, sent, f), (sent, reply) -> replied(n, target, sent, reply))) {
+    ScheduledFuture<?> timer;
+    try {
+      timer = ctx.timer.schedule(() -> failed(n, target, sent, Failures.classify(
+          new TimeoutIOException("no reply from " + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeout)
+              + " ms"), true)), timeout, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
       giveUp("the client is closed");
       return;
     }
+    sent.reply().whenComplete((reply, error) -> {
+      timer.cancel(false);
+      if (error != null) {
+        failed(n, target, sent, Failures.classify(error, true));
+      } else {
+        replied(n, target, sent, reply);
+      }
+    });
     if (kind == Kind.WRITE && pinned == null && ctx.hedgeNanos > 0 && ctx.hedgeNanos < timeout) {
       armHedge(n, target);
     }
@@ -164,40 +254,25 @@ final class CallRunner {
     }
     LOG.debug("{}: attempt {} to {} unanswered after {} ms: asking {}", op, n, silent,
         TimeUnit.NANOSECONDS.toMillis(ctx.hedgeNanos), other);
-    send(other, Math.min(ctx.rpcTimeoutNanos, remaining()), (sent, f) -> probeFailed(n, silent, other, sent, id, f),
-        (sent, reply) -> {
-          if (reply.getException() != null) {
-            probeFailed(n, silent, other, sent, id, Failures.classify(reply.getException(), false));
-          } else {
-            replied(id, other, sent, reply);   // the probe reached the leader and was served
-          }
-        });
-  }
-
-  /**
-   * Sends the request to {@code target}: {@code onReply} gets its reply, {@code onFailure} its failure or
-   * its silence after {@code timeoutNanos} (a late reply still follows). False if the client is closing.
-   */
-  private boolean send(RaftPeerId target, long timeoutNanos, BiConsumer<RaftTransport.Sent, AttemptFailure> onFailure,
-      BiConsumer<RaftTransport.Sent, RaftClientReply> onReply) {
-    RaftTransport.Sent sent = ctx.transport.send(kind, message, target, minIndex);
+    RaftTransport.Sent sent = ctx.transport.send(kind, message, other, minIndex);
     ScheduledFuture<?> timer;
     try {
-      timer = ctx.timer.schedule(() -> onFailure.accept(sent, Failures.classify(new TimeoutIOException("no reply from "
-          + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"), true)),
-          timeoutNanos, TimeUnit.NANOSECONDS);
+      timer = ctx.timer.schedule(() -> probeFailed(n, silent, other, sent, id, Failures.classify(
+          new TimeoutIOException("no reply from " + other + " to a probe"), true)),
+          Math.min(ctx.rpcTimeoutNanos, remaining()), TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
-      return false;
+      return;
     }
     sent.reply().whenComplete((reply, error) -> {
       timer.cancel(false);
       if (error != null) {
-        onFailure.accept(sent, Failures.classify(error, true));
+        probeFailed(n, silent, other, sent, id, Failures.classify(error, true));
+      } else if (reply.getException() != null) {
+        probeFailed(n, silent, other, sent, id, Failures.classify(reply.getException(), false));
       } else {
-        onReply.accept(sent, reply);
+        replied(id, other, sent, reply);   // the probe reached the leader and was served
       }
     });
-    return true;
   }
 
   /**
@@ -341,7 +416,7 @@ final class CallRunner {
   }
 
   /** Ends the call now: its deadline ran out, or the client is closing. */
-  void giveUp(String reason) {
+  private void giveUp(String reason) {
     synchronized (this) {
       giveUpLocked(reason);
     }

@@ -63,7 +63,7 @@ public final class ClientCore implements KvClient {
   private final RaftTransport transport;
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService callbacks;
-  private final Calls calls;
+  private final CallRunner.Calls calls;
   private final WritePath writes;
   private final AsyncKvClient async = new AsyncFacet(Durability.QUORUM, false);
   private final KvClient allView = new View(Durability.ALL, false);
@@ -83,7 +83,7 @@ public final class ClientCore implements KvClient {
     this.callbacks = Executors.newCachedThreadPool(threads(name + "-callback"));
     this.transport = new RaftTransport(ClientId.randomId(), groupId, members.seeds(), config.rpcTimeout(),
         config.deadline(), local, callbacks, config.tls());
-    this.calls = new Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
+    this.calls = new CallRunner.Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
         timer, callbacks, config.rpcTimeout(), config.hedgeAfter());
     this.writes = new WritePath(name, calls, config);
     this.admin = new RatisAdmin(name, transport, members, config.deadline());

@@ -36,12 +36,12 @@ final class WritePath {
   private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
 
   private final String name;
-  private final Calls calls;
+  private final CallRunner.Calls calls;
   private final AtomicReference<Session> session = new AtomicReference<>(Session.random());
   /** Null when write batching is off. */
   private final Batcher batcher;
 
-  WritePath(String name, Calls calls, KvClientConfig config) {
+  WritePath(String name, CallRunner.Calls calls, KvClientConfig config) {
     this.name = name;
     this.calls = calls;
     KvClientConfig.WriteBatching batching = config.writeBatching();
