@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftPeer;
@@ -203,26 +204,12 @@ final class CallRunner {
     synchronized (this) {
       unreported.add(n);
     }
-    RaftTransport.Sent sent = ctx.transport.send(kind, message, target, minIndex);
     // A watch legitimately waits until every voter has the entry: bound it by the deadline only.
     long timeout = kind == Kind.WATCH ? remaining() : Math.min(ctx.rpcTimeoutNanos, remaining());
-    ScheduledFuture<?> timer;
-    try {
-      timer = ctx.timer.schedule(() -> failed(n, target, sent, Failures.classify(
-          new TimeoutIOException("no reply from " + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeout)
-              + " ms"), true)), timeout, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
+    if (!send(target, timeout, (sent, f) -> failed(n, target, sent, f), (sent, reply) -> replied(n, target, sent, reply))) {
       giveUp("the client is closed");
       return;
     }
-    sent.reply().whenComplete((reply, error) -> {
-      timer.cancel(false);
-      if (error != null) {
-        failed(n, target, sent, Failures.classify(error, true));
-      } else {
-        replied(n, target, sent, reply);
-      }
-    });
     if (kind == Kind.WRITE && pinned == null && ctx.hedgeNanos > 0 && ctx.hedgeNanos < timeout) {
       armHedge(n, target);
     }
@@ -254,25 +241,40 @@ final class CallRunner {
     }
     LOG.debug("{}: attempt {} to {} unanswered after {} ms: asking {}", op, n, silent,
         TimeUnit.NANOSECONDS.toMillis(ctx.hedgeNanos), other);
-    RaftTransport.Sent sent = ctx.transport.send(kind, message, other, minIndex);
+    send(other, Math.min(ctx.rpcTimeoutNanos, remaining()), (sent, f) -> probeFailed(n, silent, other, sent, id, f),
+        (sent, reply) -> {
+          if (reply.getException() != null) {
+            probeFailed(n, silent, other, sent, id, Failures.classify(reply.getException(), false));
+          } else {
+            replied(id, other, sent, reply);   // the probe reached the leader and was served
+          }
+        });
+  }
+
+  /**
+   * Sends the request to {@code target}: {@code onReply} gets its reply, {@code onFailure} its failure or
+   * its silence after {@code timeoutNanos} (a late reply still follows). False if the client is closing.
+   */
+  private boolean send(RaftPeerId target, long timeoutNanos, BiConsumer<RaftTransport.Sent, AttemptFailure> onFailure,
+      BiConsumer<RaftTransport.Sent, RaftClientReply> onReply) {
+    RaftTransport.Sent sent = ctx.transport.send(kind, message, target, minIndex);
     ScheduledFuture<?> timer;
     try {
-      timer = ctx.timer.schedule(() -> probeFailed(n, silent, other, sent, id, Failures.classify(
-          new TimeoutIOException("no reply from " + other + " to a probe"), true)),
-          Math.min(ctx.rpcTimeoutNanos, remaining()), TimeUnit.NANOSECONDS);
+      timer = ctx.timer.schedule(() -> onFailure.accept(sent, Failures.classify(new TimeoutIOException("no reply from "
+          + target + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"), true)),
+          timeoutNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closing) {
-      return;
+      return false;
     }
     sent.reply().whenComplete((reply, error) -> {
       timer.cancel(false);
       if (error != null) {
-        probeFailed(n, silent, other, sent, id, Failures.classify(error, true));
-      } else if (reply.getException() != null) {
-        probeFailed(n, silent, other, sent, id, Failures.classify(reply.getException(), false));
+        onFailure.accept(sent, Failures.classify(error, true));
       } else {
-        replied(id, other, sent, reply);   // the probe reached the leader and was served
+        onReply.accept(sent, reply);
       }
     });
+    return true;
   }
 
   /**
