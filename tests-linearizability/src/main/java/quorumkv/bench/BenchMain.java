@@ -119,10 +119,15 @@ public final class BenchMain implements Callable<Integer> {
       description = "QuorumKV: the client's write batching, e.g. 64x4 (default ${DEFAULT-VALUE})")
   String writeBatching;
 
-  @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "put,get,watch",
-      description = "measured phases, of put, get and watch; preload and warm-up always run"
+  @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "put,get,clients,watch",
+      description = "measured phases, of put, get, clients and watch; preload and warm-up always run"
           + " (default ${DEFAULT-VALUE})")
   List<String> phases;
+
+  @Option(names = "--clients", paramLabel = "N", split = ",", defaultValue = "16,64",
+      description = "clients phase: separate clients, each with one put in flight, 1 to 1024"
+          + " (default ${DEFAULT-VALUE})")
+  List<Integer> clients;
 
   @Option(names = "--watches", paramLabel = "N", defaultValue = "10000",
       description = "watch phase: idle watches opened at once (default ${DEFAULT-VALUE})")
@@ -136,7 +141,7 @@ public final class BenchMain implements Callable<Integer> {
       description = "append the watch phase's delivery and memory rows to this file (BenchTable --watch prints them)")
   String watchResults;
 
-  private static final List<String> PHASES = List.of("put", "get", "watch");
+  private static final List<String> PHASES = List.of("put", "get", "clients", "watch");
 
   /** False when the watch phase saw a mismatch or a failed watch: said again under the table. */
   private boolean watchesClean = true;
@@ -196,7 +201,7 @@ public final class BenchMain implements Callable<Integer> {
     }
     if (concurrency.isEmpty() || concurrency.stream().anyMatch(c -> c < 1 || c > 1024) || keys < 1
         || valueBytes < 0 || maxOpsPerPhase < 1 || warmupSeconds < 0 || putSeconds <= 0 || getSeconds <= 0
-        || watches < 1 || watchPuts < 1) {
+        || watches < 1 || watchPuts < 1 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1 || c > 1024)) {
       throw new ParameterException(spec.commandLine(), "bad numbers");
     }
     if (phases.isEmpty() || !PHASES.containsAll(phases)) {
@@ -219,9 +224,7 @@ public final class BenchMain implements Callable<Integer> {
     int maxConcurrency = Arrays.stream(concurrency).max().getAsInt();
 
     List<BenchRow> rows = new ArrayList<>();
-    try (BenchTarget target = system.equals("etcd")
-        ? new EtcdTarget(endpoints, keys, opTimeout, tlsDir)
-        : new QuorumKvTarget(endpoints, keys, opTimeout, QuorumKvTarget.writeBatching(writeBatching), qkvTls())) {
+    try (BenchTarget target = newTarget()) {
       PhaseRunner runner = new PhaseRunner(run, target, pids, valueBytes, opTimeout, maxOps, results, rows);
       System.out.printf("%s: %s, %d keys, %d-byte values, concurrency %s, warm-up %.0f s, puts %.0f s, gets %.0f s,"
           + " phases %s, %d watches, %d puts per delivery measurement%n", system, endpoints, keys, valueBytes,
@@ -257,6 +260,9 @@ public final class BenchMain implements Callable<Integer> {
       for (int c : runs("get") ? concurrency : new int[0]) {
         runner.phase("get", c, getSeconds, 0, 0, maxOps, get(keys));
       }
+      for (int n : runs("clients") ? this.clients.stream().mapToInt(Integer::intValue).toArray() : new int[0]) {
+        manyClients(runner, n);
+      }
       if (runs("watch")) {
         try (WatchClient watcher = watchClient()) {
           WatchPhase phase = new WatchPhase(run, target, watcher, runner, pids, system.equals("quorumkv"), watches,
@@ -277,6 +283,36 @@ public final class BenchMain implements Callable<Integer> {
       System.out.println("bench: the watch phase saw missing, repeated or foreign events, or failed watches: see above");
     }
     return 0;
+  }
+
+  /** A new client of the system under test, as every phase's workers use it. */
+  private BenchTarget newTarget() throws javax.net.ssl.SSLException {
+    return system.equals("etcd") ? new EtcdTarget(endpoints(), keys, Duration.ofMillis(opTimeoutMs), tlsDir)
+        : new QuorumKvTarget(endpoints(), keys, Duration.ofMillis(opTimeoutMs),
+            QuorumKvTarget.writeBatching(writeBatching), qkvTls());
+  }
+
+  /**
+   * The "many clients" phase: {@code n} separate clients (QuorumKV: {@code KvClient}s, each with its own
+   * session; etcd: jetcd {@code Client}s), each with one put in flight, as {@code n} service instances each
+   * embedding a client would write. Nothing a client batches can help here: only what the servers share
+   * across clients. The clients connect (and find the leader with one put each) before the phase starts.
+   */
+  private void manyClients(PhaseRunner runner, int n) throws Exception {
+    List<BenchTarget> own = new ArrayList<>();
+    try {
+      byte[] first = new byte[valueBytes];
+      for (int i = 0; i < n; i++) {
+        BenchTarget t = newTarget();
+        own.add(t);
+        t.put(i % keys, first);
+      }
+      runner.phase("clients", n, putSeconds, put(keys), own::get);
+    } finally {
+      for (BenchTarget t : own) {
+        t.close();
+      }
+    }
   }
 
   /** The watch phase's own client (apart from the target's, which puts), for the same system and TLS. */

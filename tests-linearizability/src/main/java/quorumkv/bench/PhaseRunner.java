@@ -12,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 
 /**
  * Runs {@link BenchMain}'s phases against one target and records their rows: a phase is N closed-loop
@@ -71,6 +72,25 @@ final class PhaseRunner {
    */
   BenchRow measure(String name, int concurrency, double seconds, long minOps, double extraSeconds, long opCap, Op op)
       throws Exception {
+    return measure(name, concurrency, seconds, minOps, extraSeconds, opCap, op, worker -> target);
+  }
+
+  /**
+   * Runs a phase like {@link #phase}, worker {@code w} calling {@code targetOfWorker.apply(w)}: separate
+   * clients, one per worker (the "many clients" phase), instead of the runner's one shared target.
+   */
+  void phase(String name, int concurrency, double seconds, Op op, IntFunction<BenchTarget> targetOfWorker)
+      throws Exception {
+    BenchRow row = measure(name, concurrency, seconds, 0, 0, maxOps, op, targetOfWorker);
+    rows.add(row);
+    if (results != null) {
+      Files.writeString(results, row.toTsv() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    }
+  }
+
+  private BenchRow measure(String name, int concurrency, double seconds, long minOps, double extraSeconds, long opCap,
+      Op op, IntFunction<BenchTarget> targetOfWorker) throws Exception {
     long perWorker = Math.max(1, Math.min(opCap, maxOps) / concurrency + (Math.min(opCap, maxOps) % concurrency == 0 ? 0 : 1));
     List<LatencySamples> samples = new ArrayList<>();
     AtomicLong errors = new AtomicLong();
@@ -85,6 +105,7 @@ final class PhaseRunner {
       LatencySamples s = new LatencySamples();
       samples.add(s);
       long seed = ThreadLocalRandom.current().nextLong();
+      BenchTarget workerTarget = targetOfWorker.apply(w);
       Thread t = new Thread(() -> {
         Random rnd = new Random(seed);
         byte[] value = new byte[valueBytes];
@@ -102,7 +123,7 @@ final class PhaseRunner {
             break;
           }
           try {
-            if (!op.run(target, rnd, value)) {
+            if (!op.run(workerTarget, rnd, value)) {
               break;
             }
             s.add(System.nanoTime() - t0);
@@ -124,6 +145,7 @@ final class PhaseRunner {
       workers.add(t);
       t.start();
     }
+    RssSampler rss = new RssSampler(pids);
     ProcCpu.Reading before = ProcCpu.read(pids);
     endAt[0] = before.nanos() + durationNanos;
     start.countDown();
@@ -134,6 +156,7 @@ final class PhaseRunner {
       t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
     }
     ProcCpu.Reading after = ProcCpu.read(pids);
+    double maxRssMiB = rss.stop();
     for (Thread t : workers) {
       if (t.isAlive()) {
         System.out.printf("  %s c=%d: worker %s still running past its bound; interrupted%n", name, concurrency, t.getName());
@@ -148,19 +171,74 @@ final class PhaseRunner {
     double driverCpu = before.driverTicks() < 0 || after.driverTicks() < 0 ? -1
         : (after.driverTicks() - before.driverTicks()) / tick;
     double otherCores = -1;
-    if (serverCpu >= 0 && driverCpu >= 0 && before.machineTotalTicks() >= 0 && after.machineTotalTicks() >= 0) {
+    double stealCores = -1;
+    if (before.machineStealTicks() >= 0 && after.machineStealTicks() >= 0) {
+      stealCores = (after.machineStealTicks() - before.machineStealTicks()) / tick / elapsed;
+    }
+    if (serverCpu >= 0 && driverCpu >= 0 && stealCores >= 0) {
+      // Busy time counts steal (the total does, idle does not): it is reported apart, not as others' work.
       long busy = (after.machineTotalTicks() - after.machineIdleTicks())
           - (before.machineTotalTicks() - before.machineIdleTicks());
-      otherCores = Math.max(0, busy / tick - serverCpu - driverCpu) / elapsed;
+      otherCores = Math.max(0, busy / tick - serverCpu - driverCpu - stealCores * elapsed) / elapsed;
     }
     BenchRow row = new BenchRow(run, target.name(), name, concurrency, sorted.length, errors.get(), elapsed,
         LatencySamples.percentileMs(sorted, 0.50), LatencySamples.percentileMs(sorted, 0.99),
-        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, serverCpu, driverCpu, otherCores);
-    System.out.printf("  %-10s c=%-3d %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  max %8.1f ms  errors %d  srv CPU %.3f ms/op%n",
-        name, concurrency, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.maxMs(), row.errors(),
-        row.serverCpuMsPerOp());
+        sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6, serverCpu, driverCpu, otherCores,
+        stealCores, maxRssMiB);
+    System.out.printf("  %-10s c=%-3d %8.0f ops/s  p50 %7.2f ms  p99 %7.2f ms  max %8.1f ms  errors %d  srv CPU %.3f ms/op"
+        + "  steal %.2f  RSS %.0f MiB%n", name, concurrency, row.opsPerSecond(), row.p50Ms(), row.p99Ms(), row.maxMs(),
+        row.errors(), row.serverCpuMsPerOp(), stealCores, maxRssMiB);
     Thread.sleep(1000);   // let late replies and background work settle before the next phase
     return row;
+  }
+
+  /**
+   * The largest resident set of any one of the server processes, read from {@code /proc/PID/status} every
+   * second on a daemon thread until {@link #stop}: the issue's memory bound is per node.
+   */
+  private static final class RssSampler {
+    private final List<Long> pids;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile long maxBytes = -1;
+
+    RssSampler(List<Long> pids) {
+      this.pids = pids;
+      this.thread = new Thread(this::loop, "bench-rss");
+      thread.setDaemon(true);
+      if (!pids.isEmpty()) {
+        thread.start();
+      }
+    }
+
+    private void loop() {
+      while (!stopped) {
+        sample();
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private void sample() {
+      for (long pid : pids) {
+        long b = ServerMemory.rss(pid);
+        if (b > maxBytes) {
+          maxBytes = b;
+        }
+      }
+    }
+
+    /** Stops sampling (after one last sample); the largest RSS seen in MiB, or -1 if none was read. */
+    double stop() throws InterruptedException {
+      stopped = true;
+      thread.interrupt();
+      thread.join(5000);
+      sample();
+      return maxBytes < 0 ? -1 : maxBytes / (1024.0 * 1024.0);
+    }
   }
 
   /** USER_HZ: 100 on every Linux we run on; {@code -Dbench.clk-tck} (bin/bench passes getconf CLK_TCK) overrides. */

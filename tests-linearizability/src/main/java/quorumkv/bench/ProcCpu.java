@@ -16,7 +16,8 @@ final class ProcCpu {
    * One reading. {@code serverTicks} is -1 when a server process could not be read (it exited, or
    * this is not Linux): its CPU time is then unknown, never a made-up number.
    */
-  record Reading(long nanos, long serverTicks, long driverTicks, long machineTotalTicks, long machineIdleTicks) {}
+  record Reading(long nanos, long serverTicks, long driverTicks, long machineTotalTicks, long machineIdleTicks,
+      long machineStealTicks) {}
 
   static Reading read(List<Long> serverPids) {
     long nanos = System.nanoTime();
@@ -34,7 +35,7 @@ final class ProcCpu {
     }
     long driver = processTicks(ProcessHandle.current().pid());
     long[] machine = machineTicks();
-    return new Reading(nanos, server, driver, machine[0], machine[1]);
+    return new Reading(nanos, server, driver, machine[0], machine[1], machine[2]);
   }
 
   /** utime + stime of one process, in clock ticks; -1 if it cannot be read. */
@@ -49,10 +50,23 @@ final class ProcCpu {
     }
   }
 
-  /** {total, idle + iowait} over every CPU, in clock ticks; {-1, -1} if unreadable. */
+  /**
+   * {total, idle + iowait, steal} over every CPU, in clock ticks; {-1, -1, -1} if unreadable. Steal is the
+   * time the hypervisor ran something else while this machine's CPUs wanted to run: invisible to every
+   * process's own CPU time, and the reason two runs of the same workload can disagree.
+   */
   static long[] machineTicks() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+      return statTicks(Files.readAllLines(Path.of("/proc/stat")));
+    } catch (IOException e) {
+      return new long[] {-1, -1, -1};
+    }
+  }
+
+  /** {@link #machineTicks} of the lines of a {@code /proc/stat}. */
+  static long[] statTicks(List<String> procStat) {
+    try {
+      for (String line : procStat) {
         if (line.startsWith("cpu ")) {
           String[] f = line.trim().split("\\s+");
           long total = 0;
@@ -60,12 +74,13 @@ final class ProcCpu {
           for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
             total += Long.parseLong(f[i]);
           }
-          return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+          long steal = f.length > 8 ? Long.parseLong(f[8]) : 0;
+          return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5]), steal};
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       // fall through
     }
-    return new long[] {-1, -1};
+    return new long[] {-1, -1, -1};
   }
 }

@@ -27,7 +27,8 @@ class BenchMainTest {
   /** bin/bench's driver() call for QuorumKV, values filled in as bin/bench fills them. */
   private static final List<String> QUORUMKV_RUN = List.of("--run", "20250101T000000Z", "--concurrency", "1,16,64",
       "--warmup-seconds", "120", "--warmup-min-ops", "20000", "--put-seconds", "20", "--get-seconds", "10",
-      "--results", "/tmp/bench/results.tsv", "--phases", "put,get,watch", "--watches", "10000", "--watch-puts", "2000",
+      "--results", "/tmp/bench/results.tsv", "--phases", "put,get,clients,watch", "--clients", "16,64", "--watches",
+      "10000", "--watch-puts", "2000",
       "--watch-results", "/tmp/bench/watch.tsv", "--system", "quorumkv",
       "--endpoints", "127.0.0.1:9871,127.0.0.1:9872,127.0.0.1:9873", "--server-pids", "101,102,103",
       "--write-batching", "64x1");
@@ -85,7 +86,8 @@ class BenchMainTest {
     assertEquals(Path.of("/tmp/bench/results.tsv"), b.resultsFile());
     assertEquals("20250101T000000Z", b.run);
     assertEquals(new KvClientConfig.WriteBatching(64, 1), QuorumKvTarget.writeBatching(b.writeBatching));
-    assertTrue(b.runs("put") && b.runs("get") && b.runs("watch"));
+    assertTrue(b.runs("put") && b.runs("get") && b.runs("clients") && b.runs("watch"));
+    assertEquals(List.of(16, 64), b.clients);
     assertEquals(10000, b.watches);
     assertEquals(2000, b.watchPuts);
     assertEquals("/tmp/bench/watch.tsv", b.watchResults);
@@ -123,7 +125,8 @@ class BenchMainTest {
     assertNull(b.resultsFile());
     assertEquals("run", b.run);
     assertEquals("default", b.writeBatching);
-    assertEquals(List.of("put", "get", "watch"), b.phases);
+    assertEquals(List.of("put", "get", "clients", "watch"), b.phases);
+    assertEquals(List.of(16, 64), b.clients);
     assertEquals(10000, b.watches);
     assertEquals(2000, b.watchPuts);
     assertEquals("", b.watchResults);
@@ -151,7 +154,8 @@ class BenchMainTest {
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--keys", "many"), "--keys");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--watches", "0"), "bad numbers");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--phases", "put,scan"),
-        "--phases: a list of put,get,watch, got put,scan");
+        "--phases: a list of put,get,clients,watch, got put,scan");
+    assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--clients", "0"), "bad numbers");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "--no-such-flag", "1"), "--no-such-flag");
     assertUsageError(List.of("--system", "etcd", "--endpoints", "http://a:1", "stray"), "stray");
     assertUsageError(List.of("--system", "etcd", "--endpoints"), "--endpoints");
@@ -173,15 +177,15 @@ class BenchMainTest {
     StringWriter out = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     assertEquals(0, cl.execute("--help"));
-    String help = out.toString().replaceAll("\\s+", " ");   // descriptions wrap
+    String help = out.toString().replaceAll("\\s+", " ").replace(", ", ",");   // descriptions wrap, lists too
     for (String flag : List.of("--system", "--endpoints", "--server-pids", "--concurrency", "--warmup-seconds",
         "--warmup-min-ops", "--put-seconds", "--get-seconds", "--keys", "--value-bytes", "--op-timeout-ms",
         "--max-ops-per-phase", "--results", "--run", "--write-batching", "--phases", "--watches", "--watch-puts",
-        "--watch-results")) {
+        "--watch-results", "--clients")) {
       assertTrue(help.contains(flag), flag + " in " + help);
     }
     for (String dflt : List.of("1,16,64", "40", "20000", "20", "10", "1000", "1024", "10000", "5000000", "run",
-        "default", "put,get,watch", "2000")) {
+        "default", "put,get,clients,watch", "16,64", "2000")) {
       assertTrue(help.contains("(default " + dflt + ")"), dflt + " in " + help);
     }
   }
