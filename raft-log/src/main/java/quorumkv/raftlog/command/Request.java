@@ -143,7 +143,8 @@ public sealed interface Request {
       if (caller == null || inner == null) {
         throw new IllegalArgumentException("an envelope names a caller and carries a request");
       }
-      if (inner instanceof AsCaller || inner instanceof Alarm || inner instanceof Compact || inner instanceof BackupRecord) {
+      if (inner instanceof AsCaller || inner instanceof Alarm || inner instanceof Compact || inner instanceof BackupRecord
+          || inner instanceof Group) {
         throw new IllegalArgumentException("an envelope carries a write, a read or an auth request");
       }
     }
@@ -151,6 +152,37 @@ public sealed interface Request {
     @Override
     public List<Command> commands() {
       return inner.commands();
+    }
+  }
+
+  /**
+   * Writes of independent callers that the node which received them combined into one log entry (server-side
+   * group commit): one append, one replication round and one apply serve them all. Each member is a
+   * {@link Write} with its own session and call id, deduplicated per caller exactly as if it had its own
+   * entry, or such a write in an {@link AsCaller} envelope, authorized against its own caller. Only a node
+   * sends a group (a non-member's group arrives in an envelope, and an envelope never carries a group), so
+   * only nodes vouch for the callers named inside. The node never puts two members writing one key in a
+   * group (every member shares the entry's revision), and puts only writes that were all pending at once,
+   * so any order of them is a valid linearization; they apply in the group's order.
+   */
+  record Group(List<Request> members) implements Request {
+    public Group {
+      members = List.copyOf(members);
+      if (members.isEmpty()) {
+        throw new IllegalArgumentException("a group carries at least one write");
+      }
+      for (Request m : members) {
+        Request inner = m instanceof AsCaller e ? e.inner() : m;
+        if (!(inner instanceof Write)) {
+          throw new IllegalArgumentException("a group carries writes, not " + m.getClass().getSimpleName());
+        }
+      }
+    }
+
+    /** Every member's commands, in order. */
+    @Override
+    public List<Command> commands() {
+      return members.stream().flatMap(m -> m.commands().stream()).toList();
     }
   }
 }

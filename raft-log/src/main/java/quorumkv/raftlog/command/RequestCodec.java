@@ -33,12 +33,12 @@ public final class RequestCodec {
   public static final int FORMAT_VERSION = WireWriter.FORMAT_VERSION;
 
   private static final int KIND_WRITE = 1, KIND_READ = 2, KIND_ALARM = 3, KIND_AUTH_UPDATE = 4, KIND_AUTH_READ = 5,
-      KIND_AS_CALLER = 6, KIND_COMPACT = 7, KIND_BACKUP_RECORD = 8;
+      KIND_AS_CALLER = 6, KIND_COMPACT = 7, KIND_BACKUP_RECORD = 8, KIND_GROUP = 9;
   private static final int SET_ENABLED = 1, ADD_USER = 2, DELETE_USER = 3, ADD_ROLE = 4, DELETE_ROLE = 5,
       GRANT_ROLE = 6, REVOKE_ROLE = 7, GRANT = 8, REVOKE = 9;
 
   /** A request's kind, read from its first two bytes without decoding the rest (for the Raft port's guard). */
-  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, COMPACT, BACKUP_RECORD, UNKNOWN }
+  public enum Kind { WRITE, READ, ALARM, AUTH_UPDATE, AUTH_READ, AS_CALLER, COMPACT, BACKUP_RECORD, GROUP, UNKNOWN }
   /** Command tags; a put with a lease has its own tag, so entries logged before leases still decode. */
   private static final int GET = 1, PUT = 2, DELETE = 3, CAS = 4, PUT_IF_ABSENT = 5, RANGE = 6, TXN = 7,
       PUT_WITH_LEASE = 8, LEASE = 9;
@@ -60,6 +60,7 @@ public final class RequestCodec {
       case KIND_AS_CALLER: return Kind.AS_CALLER;
       case KIND_COMPACT: return Kind.COMPACT;
       case KIND_BACKUP_RECORD: return Kind.BACKUP_RECORD;
+      case KIND_GROUP: return Kind.GROUP;
       default: return Kind.UNKNOWN;
     }
   }
@@ -79,9 +80,50 @@ public final class RequestCodec {
     return w.toByteArray();
   }
 
+  /**
+   * A {@link Request.Group} of already encoded members (each a write, or a write in a caller envelope),
+   * without decoding them: how a node combines the writes it received into one log entry.
+   */
+  public static byte[] group(List<byte[]> members) {
+    if (members.isEmpty()) {
+      throw new IllegalArgumentException("a group carries at least one write");
+    }
+    WireWriter w = WireWriter.message();
+    w.u8(KIND_GROUP);
+    w.i32(members.size());
+    for (byte[] m : members) {
+      w.bytes(Bytes.wrap(m));
+    }
+    return w.toByteArray();
+  }
+
+  /** The bytes a group adds to each encoded member (its length prefix). */
+  public static final int GROUP_MEMBER_OVERHEAD = 4;
+
+  /** The encoded members of the group in {@code bytes}, each still encoded (a write or an envelope of one). */
+  public static List<byte[]> groupMembers(byte[] bytes) {
+    return WireReader.message(bytes, r -> {
+      if (r.u8() != KIND_GROUP) {
+        throw new CommandCodecException("not a group of writes");
+      }
+      int n = r.count();
+      if (n < 1) {
+        throw new CommandCodecException("a group carries at least one write");
+      }
+      List<byte[]> members = new java.util.ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        members.add(r.bytes().unsafeArray());
+      }
+      return members;
+    });
+  }
+
   public static byte[] encode(Request request) {
     if (request instanceof Request.AsCaller envelope) {
       return asCaller(envelope.caller(), encode(envelope.inner()));
+    }
+    if (request instanceof Request.Group group) {
+      return group(group.members().stream().map(RequestCodec::encode).toList());
     }
     WireWriter w = WireWriter.message();
     if (request instanceof Request.AuthUpdate update) {
@@ -173,10 +215,25 @@ public final class RequestCodec {
         byte[] inner = r.bytes().unsafeArray();
         Kind innerKind = kindOf(inner);
         if (innerKind == Kind.AS_CALLER || innerKind == Kind.ALARM || innerKind == Kind.COMPACT
-            || innerKind == Kind.BACKUP_RECORD) {
+            || innerKind == Kind.BACKUP_RECORD || innerKind == Kind.GROUP) {
           throw new CommandCodecException("an envelope carries a write, a read or an auth request, not " + innerKind);
         }
         return new Request.AsCaller(caller, decode(inner));
+      } else if (kind == KIND_GROUP) {
+        int n = r.count();
+        if (n < 1) {
+          throw new CommandCodecException("a group carries at least one write");
+        }
+        List<Request> members = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          Request member = decode(r.bytes().unsafeArray());
+          Request inner = member instanceof Request.AsCaller e ? e.inner() : member;
+          if (!(inner instanceof Request.Write)) {
+            throw new CommandCodecException("a group carries writes, not " + inner.getClass().getSimpleName());
+          }
+          members.add(member);
+        }
+        return new Request.Group(members);
       }
       throw new CommandCodecException("unknown request kind " + kind);
     });

@@ -12,7 +12,7 @@ import java.util.List;
  * </pre>
  */
 public final class ResultCodec {
-  private static final int KIND_OK = 1, KIND_FAILED = 2;
+  private static final int KIND_OK = 1, KIND_FAILED = 2, KIND_GROUP = 3;
   private static final int R_GET = 1, R_PUT = 2, R_DELETE = 3, R_CAS = 4, R_RANGE = 5, R_TXN = 6, R_ERROR = 7, R_AUTH = 8,
       R_LEASE = 9, R_RANGE_AT = 10;
 
@@ -43,6 +43,32 @@ public final class ResultCodec {
         return new Response.Failed(ErrorCode.ofNumber(r.i32()), r.string());
       }
       throw new CommandCodecException("unknown response kind " + kind);
+    });
+  }
+
+  /** The responses to the members of a {@link Request.Group}, one per member, in order. */
+  public static byte[] encodeGroup(List<Response> responses) {
+    WireWriter w = WireWriter.message();
+    w.u8(KIND_GROUP);
+    w.i32(responses.size());
+    for (Response r : responses) {
+      w.bytes(Bytes.wrap(encode(r)));
+    }
+    return w.toByteArray();
+  }
+
+  /** The responses of {@link #encodeGroup}. */
+  public static List<Response> decodeGroup(byte[] bytes) {
+    return WireReader.message(bytes, r -> {
+      if (r.u8() != KIND_GROUP) {
+        throw new CommandCodecException("not the responses of a group");
+      }
+      int n = r.count();
+      List<Response> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(decodeResponse(r.bytes().unsafeArray()));
+      }
+      return out;
     });
   }
 

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 import quorumkv.raftlog.command.CommandCodecException;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.RequestLimits;
 import quorumkv.raftlog.command.RequestRefusedException;
 import quorumkv.raftlog.command.Response;
@@ -44,6 +45,19 @@ final class Admission {
       if (decoded instanceof Request.Alarm || decoded instanceof Request.AuthUpdate
           || decoded instanceof Request.Compact || decoded instanceof Request.BackupRecord) {
         return null;
+      }
+      if (decoded instanceof Request.Group group) {
+        if (u.caller() != null) {
+          return new RequestRefusedException.MalformedRequestException("only a node sends a group of writes");
+        }
+        for (Request member : group.members()) {
+          Unwrapped m = Unwrapped.of(RequestCodec.encode(member));
+          Response.Failed refused = limits.check(m.request(), m.size());
+          if (refused != null) {
+            return RequestRefusedException.of(refused.code(), refused.message());
+          }
+        }
+        return spaceRefusal();
       }
       if (!(decoded instanceof Request.Write)) {
         return new RequestRefusedException.InvalidArgumentException("a read request was sent as a write");

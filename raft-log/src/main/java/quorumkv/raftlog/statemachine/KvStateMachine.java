@@ -255,6 +255,10 @@ public class KvStateMachine extends BaseStateMachine {
       if (decoded instanceof Request.AuthUpdate update) {
         return CompletableFuture.completedFuture(encode(applyAuth(trx, current, update, caller, term, index)));
       }
+      if (decoded instanceof Request.Group group) {
+        return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(
+            ResultCodec.encodeGroup(applyGroup(trx, current, group, term, index)))));
+      }
       write = (Request.Write) decoded;
     } catch (CommandCodecException | ClassCastException e) {
       // startTransaction refuses such requests, so this entry came from an incompatible leader. Applying
@@ -280,6 +284,39 @@ public class KvStateMachine extends BaseStateMachine {
       listener.applied(index, done - started, accepted instanceof Long t ? done - t : -1);
     }
     return CompletableFuture.completedFuture(encode(response));
+  }
+
+  /** Applies a node's group of callers' writes: each member deduplicated by its own session, as its own caller. */
+  private java.util.List<Response> applyGroup(TransactionContext trx, RocksKvStore current, Request.Group group,
+      long term, long index) {
+    java.util.List<Request.Write> writes = new java.util.ArrayList<>(group.members().size());
+    java.util.List<Caller> callers = new java.util.ArrayList<>(group.members().size());
+    for (Request m : group.members()) {
+      writes.add((Request.Write) (m instanceof Request.AsCaller e ? e.inner() : m));
+      callers.add(m instanceof Request.AsCaller e ? e.caller() : null);
+    }
+    if (index <= current.applied().index()) {
+      return writes.stream().map(current::replayedResponse).toList();
+    }
+    long started = System.nanoTime();
+    java.util.List<Response> responses = current.applyWrites(writes, callers, term, index);
+    updateLastAppliedTermIndex(term, index);
+    long done = System.nanoTime();
+    Object accepted = trx.getStateMachineContext();
+    if (accepted != null) {
+      responses.forEach(this::countDenials);
+    }
+    listener.applied(index, done - started, accepted instanceof Long t ? done - t : -1);
+    return responses;
+  }
+
+  /**
+   * Null if this leader would let {@code request} (one write, or a write in a caller envelope) into the
+   * log now; otherwise why not: what a node checks for each caller's write before it groups it with others,
+   * so that one caller's refusal is its own and not the group's.
+   */
+  public RequestRefusedException admissionRefusal(byte[] request) {
+    return admission.refusal(request);
   }
 
   private Response applyAuth(TransactionContext trx, RocksKvStore current, Request.AuthUpdate update, Caller caller,

@@ -193,6 +193,20 @@ public final class RocksKvStore implements AutoCloseable {
    * caller may not run gets a {@code PERMISSION_DENIED} result and changes nothing; the others apply.
    */
   public Response applyWrite(Request.Write write, Caller caller, long term, long index) {
+    return applyWrites(List.of(write), java.util.Arrays.asList(caller), term, index).get(0);
+  }
+
+  /**
+   * Applies the writes of one log entry in order, each on behalf of its own caller (null: a member node)
+   * and deduplicated by its own session, in one RocksDB batch with the applied index: a group of independent
+   * callers' writes that a node combined into one entry ({@link Request.Group}), or a single write. Every
+   * write shares the entry's revision, so the node that groups them never puts two writes of one key in a
+   * group. Returns one response per write, in order.
+   */
+  public List<Response> applyWrites(List<Request.Write> writes, List<Caller> callers, long term, long index) {
+    if (writes.size() != callers.size()) {
+      throw new IllegalArgumentException(writes.size() + " writes and " + callers.size() + " callers");
+    }
     enter();
     try {
       if (index <= applied.index()) {
@@ -204,12 +218,19 @@ public final class RocksKvStore implements AutoCloseable {
         List<Event> events = new ArrayList<>();
         LeaseClock clock = leaseClock;
         LeaseTable.Staged staged = leases.staged(batch, ro);
-        // No clock inside an entry: a time-to-live in a write would record this replica's estimate in the
-        // session's results, which must be the same on every replica. The clock hears of changes after commit.
-        CommandApplier.Leases leaseContext = new CommandApplier.Leases(staged, caller == null ? "" : caller.identity(),
-            maxLeases, LeaseClock.NONE, new ArrayList<>(), new ArrayList<>());
-        Response response = sessions.applyOnce(write, index, batch, ro,
-            () -> execute(write.commands(), caller, revision, view, index, events, leaseContext));
+        List<Response> responses = new ArrayList<>(writes.size());
+        List<CommandApplier.Leases> contexts = new ArrayList<>(writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+          Request.Write write = writes.get(i);
+          Caller caller = callers.get(i);
+          // No clock inside an entry: a time-to-live in a write would record this replica's estimate in the
+          // session's results, which must be the same on every replica. The clock hears of changes after commit.
+          CommandApplier.Leases leaseContext = new CommandApplier.Leases(staged,
+              caller == null ? "" : caller.identity(), maxLeases, LeaseClock.NONE, new ArrayList<>(), new ArrayList<>());
+          contexts.add(leaseContext);
+          responses.add(sessions.applyOnce(write, index, batch, ro,
+              () -> execute(write.commands(), caller, revision, view, index, events, leaseContext)));
+        }
         sessions.expireIdle(applied.index(), index, batch, ro);
         long historyStart = history.stage(batch, revision, events);
         batch.put(meta, ColumnFamilies.APPLIED_KEY, longs(term, index));
@@ -217,13 +238,15 @@ public final class RocksKvStore implements AutoCloseable {
         history.committed(historyStart);
         staged.committed();
         applied = new AppliedIndex(term, index);
-        leaseContext.renewed().forEach(clock::renewed);
-        leaseContext.ended().forEach(clock::ended);
+        for (CommandApplier.Leases leaseContext : contexts) {
+          leaseContext.renewed().forEach(clock::renewed);
+          leaseContext.ended().forEach(clock::ended);
+        }
         ChangeListener listener = changeListener;
         if (listener != null && !events.isEmpty()) {
           listener.changed(revision, events);
         }
-        return response;
+        return responses;
       } catch (RocksDBException e) {
         throw new StorageException("applying entry " + index + " failed: " + e.getMessage(), e);
       }
