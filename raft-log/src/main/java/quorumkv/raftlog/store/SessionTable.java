@@ -10,6 +10,7 @@ import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.rocksdb.WriteBatchWithIndex;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.Request;
@@ -116,15 +117,35 @@ final class SessionTable {
 
   private void forgetAcknowledged(Request.Write write, long from, long to, WriteBatchWithIndex batch)
       throws RocksDBException {
-    if (to > from) {
-      deleteCalls(sessionKey(write.sessionId()), from, to, batch);
+    if (to <= from) {
+      return;
     }
+    byte[] session = sessionKey(write.sessionId());
+    if (to - from <= POINT_DELETES) {
+      // The usual case (a client acknowledging its last call or few): delete those keys by name. An
+      // iterator would have to step over the tombstones of earlier deletions, of this session and of the
+      // next sessions in key order, and their number grows with every write until a compaction.
+      for (long id = Math.max(from, 1); id < to; id++) { // call ids start at 1
+        batch.delete(calls, callKey(write.sessionId(), id));
+      }
+      return;
+    }
+    deleteCalls(session, from, to, batch);
   }
 
-  /** Deletes the session's call records with ids in [from, to). WriteBatchWithIndex has no deleteRange. */
+  /** Up to this many acknowledged calls at once are deleted by name; more by a bounded scan. */
+  static final int POINT_DELETES = 64;
+
+  /**
+   * Deletes the session's call records with ids in [from, to). WriteBatchWithIndex has no deleteRange. The
+   * scan is bounded above by the range's end, so it never steps over other sessions' keys or tombstones.
+   */
   private void deleteCalls(byte[] session, long from, long to, WriteBatchWithIndex batch) throws RocksDBException {
     byte[] start = ByteBuffer.allocate(24).put(session).putLong(Math.max(from, 0)).array();
-    try (RocksIterator it = db.newIterator(calls)) {
+    byte[] end = to == Long.MAX_VALUE ? nextSession(session) : ByteBuffer.allocate(24).put(session).putLong(to).array();
+    try (Slice upper = end == null ? null : new Slice(end);
+        ReadOptions bounded = upper == null ? new ReadOptions() : new ReadOptions().setIterateUpperBound(upper);
+        RocksIterator it = db.newIterator(calls, bounded)) {
       for (it.seek(start); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (!Arrays.equals(key, 0, 16, session, 0, 16) || ByteBuffer.wrap(key).getLong(16) >= to) {
@@ -133,6 +154,17 @@ final class SessionTable {
         batch.delete(calls, key);
       }
     }
+  }
+
+  /** The smallest key after every call key of {@code session}, or null if there is none (all bits set). */
+  private static byte[] nextSession(byte[] session) {
+    byte[] next = Arrays.copyOf(session, 16);
+    for (int i = 15; i >= 0; i--) {
+      if (++next[i] != 0) {
+        return next;
+      }
+    }
+    return null;
   }
 
   private static byte[] sessionKey(UUID session) {
