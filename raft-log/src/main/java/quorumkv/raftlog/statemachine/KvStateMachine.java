@@ -163,6 +163,7 @@ public class KvStateMachine extends BaseStateMachine {
   /** Called after a snapshot from the leader replaced the state-machine directory. */
   @Override
   public void reinitialize() throws IOException {
+    snapshots.invalidate(); // after a snapshot install, Ratis replaced the whole state-machine directory
     replacing = true;
     storeLock.writeLock().lock();
     try {
