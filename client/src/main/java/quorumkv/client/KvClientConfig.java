@@ -41,10 +41,19 @@ import quorumkv.raftlog.command.RequestLimits;
  *     entry per call)
  * @param tls the CA bundle to trust and this client's certificate and key (mutual TLS to every node), or
  *     {@link Tls#PLAINTEXT} for a cluster that runs without TLS
+ * @param serverGroupCommit send writes to the nodes' write service, where the leader combines the writes of
+ *     every client waiting at that moment into one Raft log entry (default {@link #DEFAULT_SERVER_GROUP_COMMIT}):
+ *     independent clients, each with few writes in flight, then share entries as one client's batched writes
+ *     do. Each write keeps this client's session and call id, so it stays exactly-once; false: each write call
+ *     is a Raft client request of its own, one entry each. Falls back to that by itself against nodes without
+ *     the service
  */
 public record KvClientConfig(List<String> addresses, String clusterId, Duration deadline, Duration rpcTimeout,
     Duration backoffBase, Duration backoffMax, Duration hedgeAfter, RequestLimits limits, WriteBatching writeBatching,
-    Tls tls) {
+    Tls tls, boolean serverGroupCommit) {
+
+  /** Writes go through the nodes' write service (server-side group commit) unless a client says otherwise. */
+  public static final boolean DEFAULT_SERVER_GROUP_COMMIT = true;
 
   /**
    * Mutual TLS to the nodes: the CA bundle the nodes' certificates must chain to (each node's certificate
@@ -149,7 +158,8 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
   /** A builder starting from this config. */
   public Builder toBuilder() {
     return new Builder().addresses(addresses).clusterId(clusterId).deadline(deadline).rpcTimeout(rpcTimeout)
-        .backoff(backoffBase, backoffMax).hedgeAfter(hedgeAfter).limits(limits).writeBatching(writeBatching).tls(tls);
+        .backoff(backoffBase, backoffMax).hedgeAfter(hedgeAfter).limits(limits).writeBatching(writeBatching).tls(tls)
+        .serverGroupCommit(serverGroupCommit);
   }
 
   private static void checkAddress(String address) {
@@ -185,6 +195,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     private RequestLimits limits = RequestLimits.DEFAULTS;
     private WriteBatching writeBatching = WriteBatching.DEFAULT;
     private Tls tls = Tls.PLAINTEXT;
+    private boolean serverGroupCommit = DEFAULT_SERVER_GROUP_COMMIT;
 
     private Builder() {}
 
@@ -242,9 +253,15 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
       return this;
     }
 
+    /** See {@link KvClientConfig#serverGroupCommit()}. */
+    public Builder serverGroupCommit(boolean serverGroupCommit) {
+      this.serverGroupCommit = serverGroupCommit;
+      return this;
+    }
+
     public KvClientConfig build() {
       return new KvClientConfig(addresses, clusterId, deadline, rpcTimeout, backoffBase, backoffMax, hedgeAfter,
-          limits, writeBatching, tls);
+          limits, writeBatching, tls, serverGroupCommit);
     }
   }
 }

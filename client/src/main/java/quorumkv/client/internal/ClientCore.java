@@ -82,7 +82,7 @@ public final class ClientCore implements KvClient {
     this.timer.setRemoveOnCancelPolicy(true);
     this.callbacks = Executors.newCachedThreadPool(threads(name + "-callback"));
     this.transport = new RaftTransport(ClientId.randomId(), groupId, members.seeds(), config.rpcTimeout(),
-        config.deadline(), local, callbacks, config.tls());
+        config.deadline(), local, callbacks, config.tls(), config.serverGroupCommit());
     this.calls = new CallRunner.Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
         timer, callbacks, config.rpcTimeout(), config.hedgeAfter());
     this.writes = new WritePath(name, calls, config);

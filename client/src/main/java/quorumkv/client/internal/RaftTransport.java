@@ -43,6 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.client.KvClientConfig;
 import quorumkv.client.tls.TlsFiles;
+import quorumkv.raftlog.command.GroupWrite;
+import quorumkv.raftlog.command.RequestRefusedException;
+import quorumkv.raftlog.command.Response;
+import quorumkv.raftlog.command.ResultCodec;
 
 /**
  * Sends single Ratis RPCs: one attempt, one RPC, no retries inside Ratis. The retry loop, leader
@@ -92,6 +96,8 @@ final class RaftTransport implements AutoCloseable {
   /** Set for a node's own client: attempts to that node stay in process (see InProcessRpc). */
   private final Local local;
   private final Executor callbacks;
+  /** Null when writes go as Raft client requests (configured so, or a node's own client). */
+  private final GroupWrites groupWrites;
   private volatile RaftClient client;
   private volatile boolean closed;
 
@@ -101,7 +107,7 @@ final class RaftTransport implements AutoCloseable {
   }
 
   RaftTransport(ClientId clientId, RaftGroupId groupId, Collection<RaftPeer> initialPeers, Duration rpcTimeout,
-      Duration deadline, Local local, Executor callbacks, KvClientConfig.Tls tls) {
+      Duration deadline, Local local, Executor callbacks, KvClientConfig.Tls tls, boolean serverGroupCommit) {
     this.clientId = clientId;
     this.tlsFiles = tls.enabled() ? TlsFiles.open(tls.caFile(), tls.certFile(), tls.keyFile(), tls.reloadEvery()) : null;
     this.parameters = new Parameters();
@@ -126,6 +132,8 @@ final class RaftTransport implements AutoCloseable {
     RaftClientConfigKeys.Rpc.setWatchRequestTimeout(properties, TimeDuration.valueOf(deadline.toMillis(), TimeUnit.MILLISECONDS));
     this.peers.addAll(initialPeers);
     this.client = newClient();
+    // A node's own client stays in process (InProcessRpc); its writes need no second queue on the node.
+    this.groupWrites = serverGroupCommit && local == null ? new GroupWrites(tls.protocols(), rpcTimeout) : null;
   }
 
   private RaftClient newClient() {
@@ -169,8 +177,12 @@ final class RaftTransport implements AutoCloseable {
       default -> throw new AssertionError(kind);
     }
     CompletableFuture<RaftClientReply> reply;
+    RaftPeer peer = kind == Kind.WRITE && groupWrites != null && isWrite(message) ? peer(target) : null;
     if (closed) {
       reply = CompletableFuture.failedFuture(new IllegalStateException("transport closed"));
+    } else if (peer != null && groupWrites.offers(peer)) {
+      RaftClientRequest request = b.build();
+      reply = groupWrites.send(peer, request, () -> client.getClientRpc().sendRequestAsyncUnordered(request));
     } else {
       try {
         reply = client.getClientRpc().sendRequestAsyncUnordered(b.build());
@@ -179,6 +191,22 @@ final class RaftTransport implements AutoCloseable {
       }
     }
     return new Sent(reply, generation, callId);
+  }
+
+  /** A write of data (the write service takes nothing else: auth changes, for one, go as Raft requests). */
+  private static boolean isWrite(Message message) {
+    var content = message.getContent();
+    return content.size() >= 2 && quorumkv.raftlog.command.RequestCodec.kindOf(content.substring(0, 2).toByteArray())
+        == quorumkv.raftlog.command.RequestCodec.Kind.WRITE;
+  }
+
+  private RaftPeer peer(RaftPeerId id) {
+    for (RaftPeer p : peers) {
+      if (p.getId().equals(id)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   void replied(Kind kind, long ratisCallId) {
@@ -268,6 +296,9 @@ final class RaftTransport implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (groupWrites != null) {
+      groupWrites.close();
+    }
     closeQuietly(client);
     if (tlsFiles != null) {
       tlsFiles.close();
@@ -373,4 +404,137 @@ final class RaftTransport implements AutoCloseable {
       grpc.close();
     }
   }
+
+  /**
+   * Writes through the nodes' write service ({@link GroupWrite}), where the leader puts the writes of every
+   * client waiting at that moment into one log entry. One unary gRPC call per attempt, on a channel per node
+   * (with this client's TLS); the node's answer is turned into the Raft client reply the same attempt would
+   * have got from Ratis (the applied response; a refusal as the state machine's exception; another leader
+   * as NotLeaderException; and as the attempt's failure, a call for another cluster's group as
+   * GroupMismatchException, an unknown outcome as an IOException, which may have applied), so
+   * {@link CallRunner} and {@link Failures} treat both ways alike. A node without the service (an older
+   * version) answers UNIMPLEMENTED before it reads the write: that attempt, and every later one to that
+   * node, goes as a Raft client request instead.
+   */
+  private final class GroupWrites {
+    private final List<String> protocols;
+    private final long timeoutMillis;
+    private final Map<String, org.apache.ratis.thirdparty.io.grpc.ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final Set<RaftPeerId> without = ConcurrentHashMap.newKeySet();
+
+    GroupWrites(List<String> protocols, Duration rpcTimeout) {
+      this.protocols = protocols;
+      this.timeoutMillis = rpcTimeout.toMillis();
+    }
+
+    boolean offers(RaftPeer peer) {
+      return !without.contains(peer.getId()) && peer.getAddress() != null;
+    }
+
+    CompletableFuture<RaftClientReply> send(RaftPeer peer, RaftClientRequest request,
+        java.util.function.Supplier<CompletableFuture<RaftClientReply>> asRaftRequest) {
+      CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+      org.apache.ratis.thirdparty.io.grpc.ClientCall<byte[], byte[]> call;
+      try {
+        call = channel(peer.getAddress()).newCall(SUBMIT, org.apache.ratis.thirdparty.io.grpc.CallOptions.DEFAULT
+            .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+      byte[] write = GroupWrite.encodeCall(new GroupWrite.Call(groupId.getUuid(),
+          request.getMessage().getContent().toByteArray()));
+      org.apache.ratis.thirdparty.io.grpc.stub.ClientCalls.asyncUnaryCall(call, write,
+          new org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver<byte[]>() {
+            @Override
+            public void onNext(byte[] bytes) {
+              try {
+                GroupWrite.Reply answer = GroupWrite.decode(bytes);
+                // Ratis replies carry only its own failure types; these two travel as the attempt's failure.
+                if (answer instanceof GroupWrite.WrongGroup wrong) {
+                  reply.completeExceptionally(new org.apache.ratis.protocol.exceptions.GroupMismatchException(
+                      wrong.message()));
+                } else if (answer instanceof GroupWrite.Unknown unknown) {
+                  reply.completeExceptionally(new IOException("node " + peer.getId() + ": " + unknown.message()));
+                } else {
+                  reply.complete(toRaftReply(peer.getId(), request, answer));
+                }
+              } catch (RuntimeException e) {
+                // An answer we cannot read: the write may have applied (the retry's session tells).
+                reply.completeExceptionally(new IOException("unreadable answer from the write service of "
+                    + peer.getId() + ": " + e.getMessage(), e));
+              }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              if (org.apache.ratis.thirdparty.io.grpc.Status.fromThrowable(t).getCode()
+                  == org.apache.ratis.thirdparty.io.grpc.Status.Code.UNIMPLEMENTED) {
+                if (without.add(peer.getId())) {
+                  LOG.info("node {} has no write service (an older version): writes to it go as Raft requests",
+                      peer.getId());
+                }
+                asRaftRequest.get().whenComplete((r, e) -> {
+                  if (e != null) {
+                    reply.completeExceptionally(e);
+                  } else {
+                    reply.complete(r);
+                  }
+                });
+                return;
+              }
+              reply.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+              if (!reply.isDone()) {
+                reply.completeExceptionally(new IOException("the write service of " + peer.getId()
+                    + " ended the call without an answer"));
+              }
+            }
+          });
+      return reply;
+    }
+
+    /** The reply Ratis would have given this request, from the write service's answer. */
+    private RaftClientReply toRaftReply(RaftPeerId from, RaftClientRequest request, GroupWrite.Reply answer) {
+      org.apache.ratis.protocol.RaftGroupMemberId member = org.apache.ratis.protocol.RaftGroupMemberId.valueOf(from,
+          groupId);
+      RaftClientReply.Builder b = RaftClientReply.newBuilder().setClientId(clientId).setServerId(member)
+          .setCallId(request.getCallId());
+      if (answer instanceof GroupWrite.Applied applied) {
+        long index = applied.response() instanceof Response.Ok ok ? ok.index() : 0;
+        return b.setSuccess(true).setLogIndex(index).setMessage(Message.valueOf(
+            org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations.unsafeWrap(
+                ResultCodec.encode(applied.response())))).build();
+      }
+      if (answer instanceof GroupWrite.Refused refused) {
+        return b.setException(new org.apache.ratis.protocol.exceptions.StateMachineException(member,
+            RequestRefusedException.of(refused.code(), refused.message()))).build();
+      }
+      if (answer instanceof GroupWrite.NotLeader notLeader) {
+        if (notLeader.leaderId().equals(from.toString())) {
+          return b.setException(new org.apache.ratis.protocol.exceptions.LeaderNotReadyException(member)).build();
+        }
+        RaftPeer suggested = notLeader.leaderId().isEmpty() ? null : peer(RaftPeerId.valueOf(notLeader.leaderId()));
+        return b.setException(new org.apache.ratis.protocol.exceptions.NotLeaderException(member, suggested,
+            new ArrayList<>(peers))).build();
+      }
+      throw new IllegalArgumentException("not a reply Ratis could give: " + answer);
+    }
+
+    private org.apache.ratis.thirdparty.io.grpc.ManagedChannel channel(String address) {
+      return channels.computeIfAbsent(address, a -> Watches.channel(a, tlsFiles, protocols));
+    }
+
+    void close() {
+      channels.values().forEach(org.apache.ratis.thirdparty.io.grpc.ManagedChannel::shutdownNow);
+    }
+  }
+
+  private static final org.apache.ratis.thirdparty.io.grpc.MethodDescriptor<byte[], byte[]> SUBMIT =
+      org.apache.ratis.thirdparty.io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+          .setType(org.apache.ratis.thirdparty.io.grpc.MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName(GroupWrite.METHOD).setRequestMarshaller(Watches.BYTES).setResponseMarshaller(Watches.BYTES)
+          .build();
 }

@@ -52,7 +52,8 @@ import quorumkv.raftlog.command.WatchMessage;
 final class Watches implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Watches.class);
   static final long SILENCE_MILLIS = 5_000;
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+  /** Raw bytes on a gRPC call (the watch stream and the write service carry our own encoding). */
+  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
@@ -243,20 +244,23 @@ final class Watches implements AutoCloseable {
   }
 
   private ManagedChannel channel(String address) {
-    return channels.computeIfAbsent(address, a -> {
-      NettyChannelBuilder b = NettyChannelBuilder.forTarget(a);
-      if (tls == null) {
-        b.usePlaintext();
-      } else {
-        try {
-          b.sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient().keyManager(tls.keyManager())
-              .trustManager(tls.trustManager()).protocols(protocols)).build());
-        } catch (SSLException e) {
-          throw new UncheckedIOException(e);
-        }
+    return channels.computeIfAbsent(address, a -> channel(a, tls, protocols));
+  }
+
+  /** A gRPC channel to a node's Raft port: mutual TLS with this client's files, or plaintext without them. */
+  static ManagedChannel channel(String address, TlsFiles tls, List<String> protocols) {
+    NettyChannelBuilder b = NettyChannelBuilder.forTarget(address);
+    if (tls == null) {
+      b.usePlaintext();
+    } else {
+      try {
+        b.sslContext(GrpcSslContexts.configure(SslContextBuilder.forClient().keyManager(tls.keyManager())
+            .trustManager(tls.trustManager()).protocols(protocols)).build());
+      } catch (SSLException e) {
+        throw new UncheckedIOException(e);
       }
-      return b.build();
-    });
+    }
+    return b.build();
   }
 
   /** One bidirectional watch stream to one node. */

@@ -40,24 +40,14 @@ final class Admission {
   /** Null to admit the request in {@code bytes}; otherwise the refusal. */
   RequestRefusedException refusal(byte[] bytes) {
     try {
+      if (RequestCodec.kindOf(bytes) == RequestCodec.Kind.GROUP) {
+        return groupRefusal(bytes);
+      }
       Unwrapped u = Unwrapped.of(bytes);
       Request decoded = u.request();
       if (decoded instanceof Request.Alarm || decoded instanceof Request.AuthUpdate
           || decoded instanceof Request.Compact || decoded instanceof Request.BackupRecord) {
         return null;
-      }
-      if (decoded instanceof Request.Group group) {
-        if (u.caller() != null) {
-          return new RequestRefusedException.MalformedRequestException("only a node sends a group of writes");
-        }
-        for (Request member : group.members()) {
-          Unwrapped m = Unwrapped.of(RequestCodec.encode(member));
-          Response.Failed refused = limits.check(m.request(), m.size());
-          if (refused != null) {
-            return RequestRefusedException.of(refused.code(), refused.message());
-          }
-        }
-        return spaceRefusal();
       }
       if (!(decoded instanceof Request.Write)) {
         return new RequestRefusedException.InvalidArgumentException("a read request was sent as a write");
@@ -67,6 +57,25 @@ final class Admission {
     } catch (CommandCodecException e) {
       return new RequestRefusedException.MalformedRequestException(e.getMessage());
     }
+  }
+
+  /**
+   * A node's group of callers' writes: each member within the limits on its own (the node checked them
+   * before grouping; this is the leader's own word), then the space rule once. An envelope never carries a
+   * group, so a group that came from a non-member arrives wrapped and does not decode.
+   */
+  private RequestRefusedException groupRefusal(byte[] bytes) {
+    for (byte[] member : RequestCodec.groupMembers(bytes)) {
+      Unwrapped m = Unwrapped.of(member);
+      if (!(m.request() instanceof Request.Write)) {
+        return new RequestRefusedException.MalformedRequestException("a group carries writes only");
+      }
+      Response.Failed refused = limits.check(m.request(), m.size());
+      if (refused != null) {
+        return RequestRefusedException.of(refused.code(), refused.message());
+      }
+    }
+    return spaceRefusal();
   }
 
   /**

@@ -51,4 +51,19 @@ class GroupCodecTest {
     assertEquals(responses, ResultCodec.decodeGroup(ResultCodec.encodeGroup(responses)));
     assertThrows(CommandCodecException.class, () -> ResultCodec.decodeGroup(ResultCodec.encode(responses.get(0))));
   }
+
+  @Test
+  void writeCallsAndRepliesRoundTrip() {
+    byte[] write = RequestCodec.encode(W1);
+    GroupWrite.Call call = GroupWrite.decodeCall(GroupWrite.encodeCall(new GroupWrite.Call(new UUID(5, 6), write)));
+    assertEquals(new UUID(5, 6), call.group());
+    assertArrayEquals(write, call.write());
+    for (GroupWrite.Reply r : List.of(new GroupWrite.Applied(new Response.Ok(3, List.of())),
+        new GroupWrite.Refused(ErrorCode.NO_SPACE, "full"), new GroupWrite.NotLeader("n2", "ask n2"),
+        new GroupWrite.NotLeader("", "nobody"), new GroupWrite.Unknown("lost"), new GroupWrite.WrongGroup("other"))) {
+      assertEquals(r, GroupWrite.decode(GroupWrite.encode(r)));
+    }
+    assertThrows(CommandCodecException.class, () -> GroupWrite.decode(new byte[] {1, 9}));
+    assertThrows(CommandCodecException.class, () -> GroupWrite.decodeCall(write));
+  }
 }

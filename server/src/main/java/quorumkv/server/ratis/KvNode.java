@@ -18,6 +18,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import quorumkv.server.watch.WatchHub;
+import quorumkv.server.group.GroupCommit;
+import quorumkv.server.group.WriteService;
 import quorumkv.server.watch.WatchService;
 import quorumkv.client.KvClient;
 import quorumkv.client.KvClientConfig;
@@ -64,6 +66,14 @@ public final class KvNode implements AutoCloseable {
   /** Ratis parameters (TLS) of the node's server and of the Raft clients it runs itself. */
   private final Parameters raftParameters;
   private final RaftPortGuard raftPortGuard;
+  /**
+   * Server-side group commit: entries of this node's write service on their way at once, and calls per entry
+   * (as the client's own batcher: two in flight keep the log busy while the next group fills).
+   */
+  static final int GROUP_COMMIT_IN_FLIGHT = 2;
+  static final int GROUP_COMMIT_MAX_WRITES = 256;
+  /** Independent clients' write calls, combined into shared log entries while this node leads. */
+  private final GroupCommit groupCommit;
   /** Every watch on this node; outlives member restarts (each new state machine reports to it). */
   private final WatchHub watchHub;
   private final HistoryCompactor compactor;
@@ -96,9 +106,13 @@ public final class KvNode implements AutoCloseable {
     this.leaseExpirer = new LeaseExpirer(this);
     this.backups = config.backup().enabled() ? new BackupScheduler(this, config.backup(), config.clusterId()) : null;
     this.healer = new MembershipHealer(this);
-    this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
-        tls == null ? null : raftPortGuard, WatchService.definition(watchHub)));
+    this.groupCommit = new GroupCommit(new NodeGroupLog(this), GROUP_COMMIT_IN_FLIGHT, GROUP_COMMIT_MAX_WRITES,
+        // a group's framing (a few bytes per call) stays inside the request limit, which Ratis's buffers allow for
+        Math.max(64, config.limits().maxRequestBytes() - 64));
     this.groupId = RaftGroupId.valueOf(ClusterIds.groupId(config.clusterId()));
+    this.raftParameters = RaftPropertiesFactory.parameters(tls, RaftPortGuard.withServices(
+        tls == null ? null : raftPortGuard, WatchService.definition(watchHub),
+        WriteService.definition(groupCommit, groupId.getUuid())));
     this.group = RaftPropertiesFactory.group(groupId, config);
     boolean recover = Files.isDirectory(config.raftDir().resolve(groupId.getUuid().toString()));
     this.rejoiner = new Rejoiner(this);
@@ -317,6 +331,10 @@ public final class KvNode implements AutoCloseable {
 
   RaftGroupId groupId() {
     return groupId;
+  }
+
+  GroupCommit groupCommit() {
+    return groupCommit;
   }
 
   RaftGroup group() {
@@ -538,6 +556,7 @@ public final class KvNode implements AutoCloseable {
       backups.close();
     }
     healer.close();
+    groupCommit.close();
     server.close();
     watchHub.close();
     if (tls != null) {

@@ -110,12 +110,16 @@ final class RaftPortGuard implements GrpcServices.Customizer, ServerInterceptor 
     CertificateIdentity caller = caller(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
     String denial = caller == null ? "no verified client certificate"
         : policy.denial(service, method, caller);
-    if (denial == null && quorumkv.raftlog.command.WatchMessage.SERVICE.equals(service)) {
-      // The watch hub judges each watch on the caller's grants: hand it the verified caller.
+    if (denial == null && (quorumkv.raftlog.command.WatchMessage.SERVICE.equals(service)
+        || quorumkv.raftlog.command.GroupWrite.SERVICE.equals(service))) {
+      // The watch hub judges each watch on the caller's grants, and the write service sends each write in an
+      // envelope naming its caller: hand them the verified caller.
       Caller onBehalfOf = policy.onBehalfOf(caller);
+      var key = quorumkv.raftlog.command.WatchMessage.SERVICE.equals(service)
+          ? quorumkv.server.watch.WatchService.CALLER : quorumkv.server.group.WriteService.CALLER;
       return onBehalfOf == null ? next.startCall(call, headers) : org.apache.ratis.thirdparty.io.grpc.Contexts
-          .interceptCall(org.apache.ratis.thirdparty.io.grpc.Context.current()
-              .withValue(quorumkv.server.watch.WatchService.CALLER, onBehalfOf), call, headers, next);
+          .interceptCall(org.apache.ratis.thirdparty.io.grpc.Context.current().withValue(key, onBehalfOf), call,
+              headers, next);
     }
     if (denial == null) {
       ServerCall.Listener<Q> listener = next.startCall(call, headers);

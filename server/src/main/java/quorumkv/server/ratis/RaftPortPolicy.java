@@ -17,8 +17,9 @@ import quorumkv.server.tls.CertificateIdentity;
  *       can delete a node's group directory, snapshots, election pause) only members, nodes of the
  *       configured peer list (a node that took itself out to rejoin as a listener must add itself back) and
  *       admins;</li>
- *   <li>the client service takes any caller with a certificate from the CA; a non-member's requests are
- *       sent on in an envelope naming it ({@link #onBehalfOf}), and the state machine authorizes them.</li>
+ *   <li>the client service, the watch service and the write service (group commit) take any caller with a
+ *       certificate from the CA; a non-member's requests are sent on in an envelope naming it
+ *       ({@link #onBehalfOf}), and the state machine (for watches, the watch hub) authorizes them.</li>
  * </ul>
  * Admins are the names in the node's {@code quorumkv.auth.admins} and, judged on this node's applied state,
  * users holding admin access (everyone while authorization is off); group management, which deletes this
@@ -74,6 +75,7 @@ final class RaftPortPolicy {
         return "only members, configured nodes and admins may call " + method + "; " + caller + " is none of them";
       case CLIENT_SERVICE:
       case quorumkv.raftlog.command.WatchMessage.SERVICE:
+      case quorumkv.raftlog.command.GroupWrite.SERVICE:
         return null; // any certificate from the CA: the state machine (the watch hub) checks grants
       default:
         return "unknown service on the Raft port";

@@ -27,6 +27,11 @@ public final class NodeInternals {
     return node.stateMachine();
   }
 
+  /** Entries of more than one call the node's group commit sent so far, and the calls they carried. */
+  public static long[] groupCommits(KvNode node) {
+    return node.groupCommit().groupsAndCalls();
+  }
+
   /** TLS handshakes that failed on Raft ports in this JVM (each logged once per 10 s as a WARN). */
   public static long raftPortHandshakeFailures() {
     return RaftPortLog.handshakeFailures();

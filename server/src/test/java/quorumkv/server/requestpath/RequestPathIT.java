@@ -52,18 +52,21 @@ class RequestPathIT {
     assertTrue(documented.server().size() <= MAX_FILES, "README's server put path: " + documented.server());
     try (LocalCluster cluster = LocalCluster.start(3, dir)) {
       cluster.waitForLeader(Duration.ofSeconds(30));
-      for (WriteBatching batching : List.of(WriteBatching.OFF, WriteBatching.DEFAULT)) {
-        KvClientConfig config = cluster.clientConfig().deadline(Duration.ofSeconds(20)).writeBatching(batching).build();
-        try (KvClient client = KvClients.connect(config)) {
-          client.put("warm-up", "v");   // leader found, session open: later puts take the steady path
-          StackProbe.clear();
-          StackProbe.arm();
-          try {
-            putConcurrently(client, batching == WriteBatching.OFF ? 1 : 8, 10);
-          } finally {
-            StackProbe.disarm();
+      for (boolean groupCommit : List.of(true, false)) {
+        for (WriteBatching batching : List.of(WriteBatching.OFF, WriteBatching.DEFAULT)) {
+          KvClientConfig config = cluster.clientConfig().deadline(Duration.ofSeconds(20)).writeBatching(batching)
+              .serverGroupCommit(groupCommit).build();
+          try (KvClient client = KvClients.connect(config)) {
+            client.put("warm-up", "v");   // leader found, session open: later puts take the steady path
+            StackProbe.clear();
+            StackProbe.arm();
+            try {
+              putConcurrently(client, batching == WriteBatching.OFF ? 1 : 8, 10);
+            } finally {
+              StackProbe.disarm();
+            }
+            check(batching, groupCommit, StackProbe.stacks());
           }
-          check(batching, StackProbe.stacks());
         }
       }
     }
@@ -106,9 +109,11 @@ class RequestPathIT {
     }
   }
 
-  private static void check(WriteBatching batching, Map<String, Set<List<String>>> stacks) {
-    String run = "batching " + (batching == WriteBatching.OFF ? "off" : "on");
-    checkProbe(run, stacks, StackProbes.SEND, "quorumkv.client.", documented.client());
+  private static void check(WriteBatching batching, boolean groupCommit, Map<String, Set<List<String>>> stacks) {
+    String run = "batching " + (batching == WriteBatching.OFF ? "off" : "on") + ", server group commit "
+        + (groupCommit ? "on" : "off");
+    checkProbe(run, stacks, groupCommit ? StackProbes.WRITE_SERVICE_SEND : StackProbes.SEND, "quorumkv.client.",
+        documented.client());
     checkProbe(run, stacks, StackProbes.BATCH_PUT, "quorumkv.raftlog.", documented.server());
     checkProbe(run, stacks, StackProbes.DB_WRITE, "quorumkv.raftlog.", documented.server());
   }

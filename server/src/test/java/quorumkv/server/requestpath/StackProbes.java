@@ -10,15 +10,18 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
- * Weaves a call to {@link StackProbe#hit} into the two places where a put leaves QuorumKV code: the
+ * Weaves a call to {@link StackProbe#hit} into the places where a put leaves QuorumKV code: the
  * Ratis client's gRPC send ({@code GrpcClientRpc.sendRequestAsyncUnordered}, the call the client's
- * transport makes once per attempt) and RocksDB's write batch ({@code AbstractWriteBatch.put}, where the
+ * transport makes once per attempt), the write service's unary gRPC call ({@code ClientCalls.asyncUnaryCall},
+ * instead of the former when the client sends writes for server-side group commit) and RocksDB's write batch ({@code AbstractWriteBatch.put}, where the
  * state machine stages a key) and {@code RocksDB.write} (where it commits the batch). Byte Buddy's agent
  * attaches to this JVM; the advice only adds a static call, so already loaded classes can be
  * retransformed.
  */
 final class StackProbes {
   static final String SEND = "GrpcClientRpc.sendRequestAsyncUnordered";
+  /** The write service's send (server-side group commit): one unary gRPC call per attempt. */
+  static final String WRITE_SERVICE_SEND = "ClientCalls.asyncUnaryCall";
   static final String BATCH_PUT = "AbstractWriteBatch.put";
   static final String DB_WRITE = "RocksDB.write";
 
@@ -38,6 +41,9 @@ final class StackProbes {
         .type(named("org.apache.ratis.grpc.client.GrpcClientRpc"))
         .transform((builder, type, loader, module, domain) -> builder.visit(
             Advice.to(Hit.class).on(named("sendRequestAsyncUnordered"))))
+        .type(named("org.apache.ratis.thirdparty.io.grpc.stub.ClientCalls"))
+        .transform((builder, type, loader, module, domain) -> builder.visit(
+            Advice.to(Hit.class).on(named("asyncUnaryCall"))))
         .type(named("org.rocksdb.AbstractWriteBatch"))
         .transform((builder, type, loader, module, domain) -> builder.visit(
             Advice.to(Hit.class).on(named("put").and(takesArguments(3)))))

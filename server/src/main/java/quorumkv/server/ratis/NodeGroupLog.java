@@ -1,0 +1,99 @@
+package quorumkv.server.ratis;
+
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import quorumkv.raftlog.command.GroupWrite;
+import quorumkv.raftlog.command.RequestRefusedException;
+import quorumkv.raftlog.statemachine.KvStateMachine;
+import quorumkv.server.group.GroupCommit;
+
+/**
+ * This node's Raft log as {@link GroupCommit} uses it: whether the member leads, the state machine's
+ * admission check of one call, and an entry submitted to this node's own Ratis server in process, under a
+ * client id of its own (Ratis's retry cache sees each entry once; the callers' sessions inside are what
+ * make their retries exactly-once).
+ */
+final class NodeGroupLog implements GroupCommit.Log {
+  private static final ClientId CLIENT_ID = ClientId.randomId();
+  private static final AtomicLong CALL_IDS = new AtomicLong();
+
+  private final KvNode node;
+  private final RaftPeerId self;
+
+  NodeGroupLog(KvNode node) {
+    this.node = node;
+    this.self = RaftPeerId.valueOf(node.config().nodeId());
+  }
+
+  @Override
+  public GroupWrite.NotLeader notLeading() {
+    RaftServer.Division d = node.divisionOrNull();
+    if (d == null) {
+      return new GroupWrite.NotLeader("", "node " + self + " has no running member");
+    }
+    if (d.getInfo().isLeader()) {
+      return null;
+    }
+    RaftPeerId leader = d.getInfo().getLeaderId();
+    return new GroupWrite.NotLeader(leader == null ? "" : leader.toString(), "node " + self + " is not the leader");
+  }
+
+  @Override
+  public GroupWrite.Refused refusal(byte[] write) {
+    KvStateMachine sm = node.stateMachine();
+    RequestRefusedException refused = sm == null ? null : sm.admissionRefusal(write);
+    return refused == null ? null : new GroupWrite.Refused(refused.code(), refused.getMessage());
+  }
+
+  @Override
+  public CompletableFuture<byte[]> append(byte[] entry) {
+    RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(CLIENT_ID).setLeaderId(self)
+        .setGroupId(node.groupId()).setCallId(CALL_IDS.incrementAndGet())
+        .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
+        .setType(RaftClientRequest.writeRequestType()).build();
+    try {
+      return node.server().submitClientRequestAsync(request).thenApply(NodeGroupLog::replyBytes);
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static byte[] replyBytes(RaftClientReply reply) {
+    if (reply.isSuccess()) {
+      return reply.getMessage().getContent().toByteArray();
+    }
+    throw new GroupCommit.ReplyException(failure(reply));
+  }
+
+  /** What each call of a failed entry is told. */
+  static GroupWrite.Reply failure(RaftClientReply reply) {
+    NotLeaderException notLeader = reply.getNotLeaderException();
+    if (notLeader != null) {
+      var suggested = notLeader.getSuggestedLeader();
+      return new GroupWrite.NotLeader(suggested == null ? "" : suggested.getId().toString(), notLeader.getMessage());
+    }
+    Throwable e = reply.getException();
+    if (e instanceof LeaderNotReadyException) {
+      // Not appended; this node has just won its election: the caller tries it again shortly.
+      return new GroupWrite.NotLeader(reply.getServerId().toString(), e.getMessage());
+    }
+    Throwable cause = e == null ? null : e.getCause();
+    if (e instanceof RequestRefusedException r) {
+      return new GroupWrite.Refused(r.code(), r.getMessage());
+    }
+    if (cause instanceof RequestRefusedException r) {
+      return new GroupWrite.Refused(r.code(), r.getMessage());
+    }
+    return new GroupWrite.Unknown("the entry's outcome is unknown: " + e);
+  }
+}
