@@ -119,6 +119,11 @@ public final class BenchMain implements Callable<Integer> {
       description = "QuorumKV: the client's write batching, e.g. 64x4 (default ${DEFAULT-VALUE})")
   String writeBatching;
 
+  @Option(names = "--server-group-commit", paramLabel = "on|off", defaultValue = "on",
+      description = "QuorumKV: writes through the nodes' write service, where the leader combines clients' writes"
+          + " into shared entries (on), or one Raft request per write call (off) (default ${DEFAULT-VALUE})")
+  String serverGroupCommit;
+
   @Option(names = "--phases", paramLabel = "PHASE", split = ",", defaultValue = "put,get,clients,watch",
       description = "measured phases, of put, get, clients and watch; preload and warm-up always run"
           + " (default ${DEFAULT-VALUE})")
@@ -203,6 +208,9 @@ public final class BenchMain implements Callable<Integer> {
         || valueBytes < 0 || maxOpsPerPhase < 1 || warmupSeconds < 0 || putSeconds <= 0 || getSeconds <= 0
         || watches < 1 || watchPuts < 1 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1 || c > 1024)) {
       throw new ParameterException(spec.commandLine(), "bad numbers");
+    }
+    if (!serverGroupCommit.equals("on") && !serverGroupCommit.equals("off")) {
+      throw new ParameterException(spec.commandLine(), "--server-group-commit: on or off, got " + serverGroupCommit);
     }
     if (phases.isEmpty() || !PHASES.containsAll(phases)) {
       throw new ParameterException(spec.commandLine(), "--phases: a list of " + String.join(",", PHASES)
@@ -289,7 +297,7 @@ public final class BenchMain implements Callable<Integer> {
   private BenchTarget newTarget() throws javax.net.ssl.SSLException {
     return system.equals("etcd") ? new EtcdTarget(endpoints(), keys, Duration.ofMillis(opTimeoutMs), tlsDir)
         : new QuorumKvTarget(endpoints(), keys, Duration.ofMillis(opTimeoutMs),
-            QuorumKvTarget.writeBatching(writeBatching), qkvTls());
+            QuorumKvTarget.writeBatching(writeBatching), qkvTls(), serverGroupCommit.equals("on"));
   }
 
   /**

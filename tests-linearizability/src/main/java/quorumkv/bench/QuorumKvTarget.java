@@ -19,9 +19,9 @@ final class QuorumKvTarget implements BenchTarget {
   private final Bytes[] keys;
 
   QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout,
-      KvClientConfig.WriteBatching writeBatching, KvClientConfig.Tls tls) {
+      KvClientConfig.WriteBatching writeBatching, KvClientConfig.Tls tls, boolean serverGroupCommit) {
     this.client = KvClients.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
-        .writeBatching(writeBatching).tls(tls).build());
+        .writeBatching(writeBatching).tls(tls).serverGroupCommit(serverGroupCommit).build());
     this.name = tls.enabled() ? "quorumkv+tls" : "quorumkv";
     this.keys = new Bytes[keyCount];
     for (int i = 0; i < keyCount; i++) {
