@@ -516,9 +516,20 @@ final class RaftTransport implements AutoCloseable {
         if (notLeader.leaderId().equals(from.toString())) {
           return b.setException(new org.apache.ratis.protocol.exceptions.LeaderNotReadyException(member)).build();
         }
-        RaftPeer suggested = notLeader.leaderId().isEmpty() ? null : peer(RaftPeerId.valueOf(notLeader.leaderId()));
+        List<RaftPeer> members = new ArrayList<>();
+        for (String m : notLeader.members()) {
+          int eq = m.indexOf('=');
+          if (eq > 0) {
+            members.add(RaftPeer.newBuilder().setId(m.substring(0, eq)).setAddress(m.substring(eq + 1)).build());
+          }
+        }
+        RaftPeer suggested = null;
+        if (!notLeader.leaderId().isEmpty()) {
+          RaftPeerId id = RaftPeerId.valueOf(notLeader.leaderId());
+          suggested = members.stream().filter(p -> p.getId().equals(id)).findFirst().orElse(peer(id));
+        }
         return b.setException(new org.apache.ratis.protocol.exceptions.NotLeaderException(member, suggested,
-            new ArrayList<>(peers))).build();
+            members.isEmpty() ? new ArrayList<>(peers) : members)).build();
       }
       throw new IllegalArgumentException("not a reply Ratis could give: " + answer);
     }

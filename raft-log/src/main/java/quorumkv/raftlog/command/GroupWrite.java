@@ -45,8 +45,20 @@ public final class GroupWrite {
   /** Refused before the log, so certainly not applied (too large, no space, malformed...): as Ratis's refusals. */
   public record Refused(ErrorCode code, String message) implements Reply {}
 
-  /** This node does not lead; {@code leaderId} is the leader it knows of, or empty. Not applied by this call. */
-  public record NotLeader(String leaderId, String message) implements Reply {}
+  /**
+   * This node does not lead; {@code leaderId} is the leader it knows of, or empty. Not applied by this call.
+   * {@code members}: the group's voters as this node knows them, each {@code id=host:port}, so a client that
+   * knew the nodes only by address learns who is who (Ratis's NotLeaderException carries the same).
+   */
+  public record NotLeader(String leaderId, String message, java.util.List<String> members) implements Reply {
+    public NotLeader {
+      members = java.util.List.copyOf(members);
+    }
+
+    public NotLeader(String leaderId, String message) {
+      this(leaderId, message, java.util.List.of());
+    }
+  }
 
   /**
    * The entry carrying the write was submitted but its outcome is unknown here (leadership changed, the
@@ -69,6 +81,10 @@ public final class GroupWrite {
       w.u8(NOT_LEADER);
       w.string(n.leaderId());
       w.string(n.message());
+      w.i32(n.members().size());
+      for (String m : n.members()) {
+        w.string(m);
+      }
     } else if (reply instanceof WrongGroup g) {
       w.u8(WRONG_GROUP);
       w.string(g.message());
@@ -86,7 +102,16 @@ public final class GroupWrite {
       switch (kind) {
         case APPLIED: return new Applied(ResultCodec.decodeResponse(r.bytes().unsafeArray()));
         case REFUSED: return new Refused(ErrorCode.ofNumber(r.i32()), r.string());
-        case NOT_LEADER: return new NotLeader(r.string(), r.string());
+        case NOT_LEADER: {
+          String leader = r.string();
+          String message = r.string();
+          int n = r.count();
+          java.util.List<String> members = new java.util.ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            members.add(r.string());
+          }
+          return new NotLeader(leader, message, members);
+        }
         case UNKNOWN: return new Unknown(r.string());
         case WRONG_GROUP: return new WrongGroup(r.string());
         default: throw new CommandCodecException("unknown write reply kind " + kind);

@@ -59,7 +59,7 @@ class GroupCodecTest {
     assertEquals(new UUID(5, 6), call.group());
     assertArrayEquals(write, call.write());
     for (GroupWrite.Reply r : List.of(new GroupWrite.Applied(new Response.Ok(3, List.of())),
-        new GroupWrite.Refused(ErrorCode.NO_SPACE, "full"), new GroupWrite.NotLeader("n2", "ask n2"),
+        new GroupWrite.Refused(ErrorCode.NO_SPACE, "full"), new GroupWrite.NotLeader("n2", "ask n2", List.of("n1=10.0.0.1:9871", "n2=10.0.0.2:9871")),
         new GroupWrite.NotLeader("", "nobody"), new GroupWrite.Unknown("lost"), new GroupWrite.WrongGroup("other"))) {
       assertEquals(r, GroupWrite.decode(GroupWrite.encode(r)));
     }

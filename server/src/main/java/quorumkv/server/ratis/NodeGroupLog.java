@@ -45,7 +45,14 @@ final class NodeGroupLog implements GroupCommit.Log {
       return null;
     }
     RaftPeerId leader = d.getInfo().getLeaderId();
-    return new GroupWrite.NotLeader(leader == null ? "" : leader.toString(), "node " + self + " is not the leader");
+    return new GroupWrite.NotLeader(leader == null ? "" : leader.toString(), "node " + self + " is not the leader",
+        members(d));
+  }
+
+  /** The configuration's voters as {@code id=address}, for the client to learn them as from a NotLeaderException. */
+  private static java.util.List<String> members(RaftServer.Division d) {
+    return d.getRaftConf().getAllPeers().stream().filter(p -> p.getAddress() != null)
+        .map(p -> p.getId() + "=" + p.getAddress()).toList();
   }
 
   @Override
@@ -80,7 +87,9 @@ final class NodeGroupLog implements GroupCommit.Log {
     NotLeaderException notLeader = reply.getNotLeaderException();
     if (notLeader != null) {
       var suggested = notLeader.getSuggestedLeader();
-      return new GroupWrite.NotLeader(suggested == null ? "" : suggested.getId().toString(), notLeader.getMessage());
+      return new GroupWrite.NotLeader(suggested == null ? "" : suggested.getId().toString(), notLeader.getMessage(),
+          notLeader.getPeers().stream().filter(p -> p.getAddress() != null)
+              .map(p -> p.getId() + "=" + p.getAddress()).toList());
     }
     Throwable e = reply.getException();
     if (e instanceof LeaderNotReadyException) {
