@@ -31,7 +31,7 @@ class BenchMainTest {
       "10000", "--watch-puts", "2000",
       "--watch-results", "/tmp/bench/watch.tsv", "--system", "quorumkv",
       "--endpoints", "127.0.0.1:9871,127.0.0.1:9872,127.0.0.1:9873", "--server-pids", "101,102,103",
-      "--write-batching", "64x1");
+      "--write-batching", "64x1", "--server-group-commit", "on");
   /** The same for etcd (--quick's numbers). */
   private static final List<String> ETCD_RUN = List.of("--run", "20250101T000000Z", "--concurrency", "1,8,32",
       "--warmup-seconds", "15", "--warmup-min-ops", "5000", "--put-seconds", "5", "--get-seconds", "5",

@@ -98,9 +98,17 @@ class BenchScriptIT {
         assertFalse(cells[9].strip().equals("0"), "operations in " + String.join("|", cells));
       }
     }
+    // The many-clients phase: 16 and 64 separate clients, one put in flight each.
+    for (String clients : List.of("16", "64")) {
+      String[] cells = rows.stream().map(l -> l.split("\\|"))
+          .filter(c -> c[2].strip().equals("clients") && c[3].strip().equals(clients))
+          .findFirst().orElseThrow(() -> new AssertionError("no clients row at " + clients + ": " + rows));
+      assertEquals("0", cells[8].strip(), "errors in " + String.join("|", cells));
+      assertFalse(cells[9].strip().equals("0"), "operations in " + String.join("|", cells));
+    }
     // The watch phase: puts with 0 and 100 idle watches, delivery with 1 and 100 watches, every event seen.
     for (String phase : List.of("put+0w", "put+100w")) {
-      String[] cells = rows.stream().map(l -> l.split("\\|")).filter(c -> c.length == 14 && c[2].strip().equals(phase))
+      String[] cells = rows.stream().map(l -> l.split("\\|")).filter(c -> c.length == 16 && c[2].strip().equals(phase))
           .findFirst().orElseThrow(() -> new AssertionError("no " + phase + " row: " + rows));
       assertEquals("16", cells[3].strip(), String.join("|", cells));
       assertEquals("0", cells[8].strip(), "errors in " + String.join("|", cells));
