@@ -1,9 +1,5 @@
 package quorumkv.server.group;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.apache.ratis.thirdparty.io.grpc.Context;
 import org.apache.ratis.thirdparty.io.grpc.MethodDescriptor;
 import org.apache.ratis.thirdparty.io.grpc.ServerServiceDefinition;
@@ -13,6 +9,7 @@ import quorumkv.raftlog.command.Caller;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.GroupWrite;
 import quorumkv.raftlog.command.RequestCodec;
+import quorumkv.server.watch.WatchService;
 
 /**
  * The write service on the Raft port ({@link GroupWrite#SERVICE}), added to Ratis's gRPC server through its
@@ -25,25 +22,9 @@ public final class WriteService {
   /** The caller of the current call as the Raft port's guard verified it; absent: a member (or plaintext). */
   public static final Context.Key<Caller> CALLER = Context.key("quorumkv-write-caller");
 
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
   static final MethodDescriptor<byte[], byte[]> SUBMIT = MethodDescriptor.<byte[], byte[]>newBuilder()
       .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(GroupWrite.METHOD)
-      .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+      .setRequestMarshaller(WatchService.BYTES).setResponseMarshaller(WatchService.BYTES).build();
 
   private WriteService() {}
 

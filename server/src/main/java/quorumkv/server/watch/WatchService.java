@@ -28,7 +28,8 @@ public final class WatchService {
   /** The caller of the current call as the Raft port's guard verified it; absent: a member (or plaintext). */
   public static final Context.Key<Caller> CALLER = Context.key("quorumkv-watch-caller");
 
-  static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
+  /** Raw bytes on a gRPC call: the Raft port's own services (watches, writes) carry QuorumKV's encoding. */
+  public static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
