@@ -270,20 +270,8 @@ public class KvStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(encode(
           new Response.Failed(ErrorCode.MALFORMED_REQUEST, e.getMessage())));
     }
-    Response response;
-    if (index <= current.applied().index()) {
-      response = current.replayedResponse(write);
-    } else {
-      long started = System.nanoTime();
-      response = current.applyWrite(write, caller, term, index);
-      updateLastAppliedTermIndex(term, index);
-      long done = System.nanoTime();
-      Object accepted = trx.getStateMachineContext();
-      if (accepted != null) {
-        countDenials(response);
-      }
-      listener.applied(index, done - started, accepted instanceof Long t ? done - t : -1);
-    }
+    Response response = applyWrites(trx, current, java.util.List.of(write), java.util.Arrays.asList(caller), term,
+        index).get(0);
     return CompletableFuture.completedFuture(encode(response));
   }
 
@@ -296,6 +284,15 @@ public class KvStateMachine extends BaseStateMachine {
       writes.add((Request.Write) (m instanceof Request.AsCaller e ? e.inner() : m));
       callers.add(m instanceof Request.AsCaller e ? e.caller() : null);
     }
+    return applyWrites(trx, current, writes, callers, term, index);
+  }
+
+  /**
+   * The writes of one entry (one, or a group), each as its caller: replayed after a restart from the recorded
+   * results, else applied, with this leader's denial count and the apply and commit latencies reported.
+   */
+  private java.util.List<Response> applyWrites(TransactionContext trx, RocksKvStore current,
+      java.util.List<Request.Write> writes, java.util.List<Caller> callers, long term, long index) {
     if (index <= current.applied().index()) {
       return writes.stream().map(current::replayedResponse).toList();
     }
