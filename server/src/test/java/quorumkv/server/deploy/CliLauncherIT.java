@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,12 @@ class CliLauncherIT {
     assertEquals("quorumkv 0.1.0\n", version(), "second call uses it");
     assertEquals(made, Files.getLastModifiedTime(ARCHIVE), "an up-to-date archive is not remade");
 
-    // A rebuilt jar: the archive no longer matches it (the JVM checks the jar's size and time).
-    Files.setLastModifiedTime(JAR, FileTime.fromMillis(made.toMillis() + 2_000));
+    // A rebuilt jar: the archive no longer matches it (the JVM checks the jar's size and time). The jar's new
+    // time is now, never in the future: with a future time (CI at 05181e0 set made + 2 s) a training shorter
+    // than the gap left the new archive older than the jar, and the assertion below failed on a fast host.
+    FileTime rebuilt = FileTime.from(Instant.now());
+    assertTrue(rebuilt.compareTo(made) > 0, "the second call took time, so now is after the archive");
+    Files.setLastModifiedTime(JAR, rebuilt);
     assertEquals("quorumkv 0.1.0\n", version(), "a newer jar retrains, output unchanged");
     assertTrue(Files.getLastModifiedTime(ARCHIVE).compareTo(Files.getLastModifiedTime(JAR)) >= 0,
         "archive remade after the jar changed");
