@@ -29,13 +29,16 @@ RUN useradd --uid 10001 --no-create-home --home-dir /data --shell /usr/sbin/nolo
     && mkdir -p /data /pki && chown quorumkv /data /pki
 USER quorumkv
 # Defaults every node shares; docker-compose.yml sets the per-node ones (QUORUMKV_NODE_ID, peers).
-# Memory: heap, direct buffers, metaspace and code cache are capped (768 MB together) so that the JVM fits
-# the 1 GB memory limit docker-compose.yml gives each node, with room for RocksDB and thread stacks. G1 named:
+# Memory: heap, direct buffers, metaspace and code cache are capped (576 MB together) so that the JVM fits
+# the 1 GB memory limit docker-compose.yml gives each node, with room for RocksDB (bounded by StoreMemory)
+# and thread stacks; bin/quorumkv starts a server with the same caps. Under bin/bench a node's RSS stays
+# within 512 MiB (docs/performance.md). Two malloc arenas: glibc would give each thread its own. G1 named:
 # in a container of 1 GB the JVM would pick the serial collector, whose full pauses cost a leader its term.
 ENV QUORUMKV_STORAGE_DATA_DIR=/data \
     QUORUMKV_HTTP_PORT=8080 \
     QUORUMKV_OPS_PORT=9080 \
-    JAVA_TOOL_OPTIONS="-XX:+UseG1GC -Xmx384m -XX:MaxDirectMemorySize=192m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
+    MALLOC_ARENA_MAX=2 \
+    JAVA_TOOL_OPTIONS="-XX:+UseG1GC -Xmx256m -XX:MaxDirectMemorySize=128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 VOLUME /data
 # 9871: Raft and clients (gRPC); 8080: HTTP data API; 9080: operations (/health, /ready, /metrics), on
 # their own port and threads so that the probe answers while the data API is saturated.

@@ -12,7 +12,6 @@ import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -51,8 +50,8 @@ public final class RocksKvStore implements AutoCloseable {
   }
 
   private final Path dir;
-  private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
+  /** RocksDB's options and the memory they are bounded by (block cache, memtables). */
+  private final StoreMemory memory;
   private final List<ColumnFamilyHandle> handles;
   private final RocksDB db;
   private final ColumnFamilyHandle kv, meta;
@@ -80,12 +79,8 @@ public final class RocksKvStore implements AutoCloseable {
 
   private RocksKvStore(Path dir, StoreOptions options) throws RocksDBException {
     this.dir = dir;
-    // No fallocate: RocksDB would reserve ~70 MB per WAL file up front (write buffer x 1.1), space a full
-    // disk cannot give and that closing the store hands back, which made free space jump around the floor
-    // (DiskFullIT). Its WAL is not synced (the Raft log is the durable record), so this costs nothing.
-    this.dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-        .setAllowFAllocate(false);
-    this.cfOptions = new ColumnFamilyOptions();
+    this.memory = new StoreMemory();
+    ColumnFamilyOptions cfOptions = memory.cfOptions;
     List<ColumnFamilyDescriptor> descriptors = List.of(
         new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions),
         new ColumnFamilyDescriptor(ColumnFamilies.KV, cfOptions),
@@ -95,7 +90,12 @@ public final class RocksKvStore implements AutoCloseable {
         new ColumnFamilyDescriptor(ColumnFamilies.HISTORY, cfOptions),
         new ColumnFamilyDescriptor(ColumnFamilies.LEASES, cfOptions));
     this.handles = new ArrayList<>();
-    this.db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+    try {
+      this.db = RocksDB.open(memory.dbOptions, dir.toString(), descriptors, handles);
+    } catch (RocksDBException | RuntimeException e) {
+      memory.close();
+      throw e;
+    }
     this.kv = handles.get(1);
     this.meta = handles.get(2);
     this.applier = new CommandApplier(options.maxRangeLimit());
@@ -552,7 +552,6 @@ public final class RocksKvStore implements AutoCloseable {
     }
     db.close();
     writeOptions.close();
-    cfOptions.close();
-    dbOptions.close();
+    memory.close();
   }
 }

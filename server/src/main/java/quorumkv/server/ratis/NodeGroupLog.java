@@ -1,7 +1,10 @@
 package quorumkv.server.ratis;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
@@ -24,10 +27,16 @@ import quorumkv.server.group.GroupCommit;
  * make their retries exactly-once).
  */
 final class NodeGroupLog implements GroupCommit.Log {
-  private static final ClientId CLIENT_ID = ClientId.randomId();
+  static final ClientId CLIENT_ID = ClientId.randomId();
   private static final AtomicLong CALL_IDS = new AtomicLong();
 
+  /** The call id of the latest entry any node of this JVM submitted (tests look entries up by it). */
+  static long lastCallId() {
+    return CALL_IDS.get();
+  }
+
   private final KvNode node;
+  private final ConcurrentLinkedQueue<Long> replied = new ConcurrentLinkedQueue<>();
   private final RaftPeerId self;
 
   NodeGroupLog(KvNode node) {
@@ -64,15 +73,31 @@ final class NodeGroupLog implements GroupCommit.Log {
 
   @Override
   public CompletableFuture<byte[]> append(byte[] entry) {
+    long callId = CALL_IDS.incrementAndGet();
     RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(CLIENT_ID).setLeaderId(self)
-        .setGroupId(node.groupId()).setCallId(CALL_IDS.incrementAndGet())
+        .setGroupId(node.groupId()).setCallId(callId).setRepliedCallIds(drainReplied())
         .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry)))
         .setType(RaftClientRequest.writeRequestType()).build();
     try {
-      return node.server().submitClientRequestAsync(request).thenApply(NodeGroupLog::replyBytes);
+      return node.server().submitClientRequestAsync(request)
+          .whenComplete((reply, e) -> replied.add(callId))
+          .thenApply(NodeGroupLog::replyBytes);
     } catch (IOException | RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * The call ids of entries already answered, for the leader to drop from its retry cache with the next
+   * entry (as the client library does): a group's reply holds every member's result and is never asked
+   * for again, since callers retry by their own session, not by this call id.
+   */
+  private List<Long> drainReplied() {
+    List<Long> out = new ArrayList<>();
+    for (Long id; out.size() < 256 && (id = replied.poll()) != null; ) {
+      out.add(id);
+    }
+    return out;
   }
 
   private static byte[] replyBytes(RaftClientReply reply) {

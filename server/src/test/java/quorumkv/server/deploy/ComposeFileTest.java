@@ -150,6 +150,12 @@ class ComposeFileTest {
       // What no flag caps (RocksDB's memtables and caches, thread stacks, GC structures) needs the rest.
       assertTrue(capped <= limitMb * 3 / 4, file + ": " + capped + " MB capped of a " + limitMb + " MB limit");
       assertTrue(flags.contains("-XX:+UseG1GC"), "the serial collector a small container gets by default pauses too long: " + flags);
+      // bin/quorumkv server (bin/quorumkv-cluster, bin/bench) runs with the same caps: the RSS that
+      // docs/performance.md reports is the RSS a container gets.
+      Matcher script = Pattern.compile("server_java_opts=\"([^\"]*)\"").matcher(Files.readString(ROOT.resolve("bin/quorumkv")));
+      assertTrue(script.find(), "bin/quorumkv names the server's JVM options");
+      assertEquals(flags, script.group(1), file + " and bin/quorumkv start the server with the same caps");
+      assertTrue(Files.readString(ROOT.resolve(file)).contains("MALLOC_ARENA_MAX=2"), file + " limits malloc arenas");
     }
   }
 

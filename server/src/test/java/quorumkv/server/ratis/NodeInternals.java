@@ -27,6 +27,21 @@ public final class NodeInternals {
     return node.stateMachine();
   }
 
+  /**
+   * How many entries the node's group commit submitted are still in its Ratis retry cache. Each holds every
+   * member's result; the next entry names the answered ones so that the leader drops them at once.
+   */
+  public static long groupRepliesCached(KvNode node) throws IOException {
+    org.apache.ratis.server.RetryCache cache = node.division().getRetryCache();
+    long cached = 0;
+    for (long id = 1; id <= NodeGroupLog.lastCallId(); id++) {
+      if (cache.getIfPresent(org.apache.ratis.protocol.ClientInvocationId.valueOf(NodeGroupLog.CLIENT_ID, id)) != null) {
+        cached++;
+      }
+    }
+    return cached;
+  }
+
   /** Entries of more than one call the node's group commit sent so far, and the calls they carried. */
   public static long[] groupCommits(KvNode node) {
     return node.groupCommit().groupsAndCalls();
