@@ -47,10 +47,12 @@ import quorumkv.raftlog.command.RequestLimits;
  *     do. Each write keeps this client's session and call id, so it stays exactly-once; false: each write call
  *     is a Raft client request of its own, one entry each. Falls back to that by itself against nodes without
  *     the service
+ * @param readBatching how concurrent linearizable gets of this client share read requests (default
+ *     {@link ReadBatching#DEFAULT}; {@link ReadBatching#OFF}: one request per get)
  */
 public record KvClientConfig(List<String> addresses, String clusterId, Duration deadline, Duration rpcTimeout,
     Duration backoffBase, Duration backoffMax, Duration hedgeAfter, RequestLimits limits, WriteBatching writeBatching,
-    Tls tls, boolean serverGroupCommit) {
+    Tls tls, boolean serverGroupCommit, ReadBatching readBatching) {
 
   /** Writes go through the nodes' write service (server-side group commit) unless a client says otherwise. */
   public static final boolean DEFAULT_SERVER_GROUP_COMMIT = true;
@@ -111,6 +113,32 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     }
   }
 
+  /**
+   * Read coalescing: while {@code inFlight} read calls of this client are outstanding, further linearizable
+   * gets queue, and the next call carries up to {@code maxReads} of them in one read request: one round trip
+   * and one ReadIndex confirmation for all, each get with its own result. Still linearizable: a queued get
+   * is sent, and its read index taken, after it was invoked. Scans, follower reads and reads pinned to a
+   * replica always go alone.
+   *
+   * @param maxReads most gets in one request (capped by {@code limits.maxOperations()}); 1 turns it off
+   * @param inFlight read calls this client sends before queueing
+   */
+  public record ReadBatching(int maxReads, int inFlight) {
+    public static final ReadBatching DEFAULT = new ReadBatching(64, 2);
+    public static final ReadBatching OFF = new ReadBatching(1, Integer.MAX_VALUE);
+
+    public ReadBatching {
+      if (maxReads < 1 || inFlight < 1) {
+        throw new IllegalArgumentException("read batching needs maxReads >= 1 and inFlight >= 1, got "
+            + maxReads + " and " + inFlight);
+      }
+    }
+
+    public boolean enabled() {
+      return maxReads > 1;
+    }
+  }
+
   /** Long enough to ride out a leader election (about a second here) several times over. */
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
   /** Ratis's own default is 3 s; 2 s leaves room for several attempts within the default deadline. */
@@ -148,6 +176,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     }
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(writeBatching, "writeBatching");
+    Objects.requireNonNull(readBatching, "readBatching");
     Objects.requireNonNull(tls, "tls");
   }
 
@@ -159,7 +188,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
   public Builder toBuilder() {
     return new Builder().addresses(addresses).clusterId(clusterId).deadline(deadline).rpcTimeout(rpcTimeout)
         .backoff(backoffBase, backoffMax).hedgeAfter(hedgeAfter).limits(limits).writeBatching(writeBatching).tls(tls)
-        .serverGroupCommit(serverGroupCommit);
+        .serverGroupCommit(serverGroupCommit).readBatching(readBatching);
   }
 
   private static void checkAddress(String address) {
@@ -196,6 +225,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
     private WriteBatching writeBatching = WriteBatching.DEFAULT;
     private Tls tls = Tls.PLAINTEXT;
     private boolean serverGroupCommit = DEFAULT_SERVER_GROUP_COMMIT;
+    private ReadBatching readBatching = ReadBatching.DEFAULT;
 
     private Builder() {}
 
@@ -253,6 +283,12 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
       return this;
     }
 
+    /** See {@link KvClientConfig#readBatching()}. */
+    public Builder readBatching(ReadBatching readBatching) {
+      this.readBatching = readBatching;
+      return this;
+    }
+
     /** See {@link KvClientConfig#serverGroupCommit()}. */
     public Builder serverGroupCommit(boolean serverGroupCommit) {
       this.serverGroupCommit = serverGroupCommit;
@@ -261,7 +297,7 @@ public record KvClientConfig(List<String> addresses, String clusterId, Duration 
 
     public KvClientConfig build() {
       return new KvClientConfig(addresses, clusterId, deadline, rpcTimeout, backoffBase, backoffMax, hedgeAfter,
-          limits, writeBatching, tls, serverGroupCommit);
+          limits, writeBatching, tls, serverGroupCommit, readBatching);
     }
   }
 }

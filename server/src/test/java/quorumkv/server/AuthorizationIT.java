@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.Parameters;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import quorumkv.client.KvClient;
+import quorumkv.client.KvClientConfig;
+import quorumkv.client.KvResult;
 import quorumkv.client.KvPermissionDeniedException;
 import quorumkv.client.ReadOptions;
 import quorumkv.client.connect.KvClients;
@@ -86,6 +90,25 @@ class AuthorizationIT {
             () -> reader.admin().transferLeadership(cluster.nodeId((leader + 1) % 3)));
         assertThrows(KvPermissionDeniedException.class, () -> reader.auth().addUser("mallory"));
         assertThrows(KvPermissionDeniedException.class, () -> reader.auth().state());
+
+        // Coalesced gets (issue 16: one read call in flight, the rest share the next request): each get is
+        // judged on its own key, so the denied ones fail alone and the allowed ones still answer.
+        try (KvClient coalescing = KvClients.connect(cluster.clientConfig().tls(cluster.clientTls(READER))
+            .deadline(Duration.ofSeconds(10)).readBatching(new KvClientConfig.ReadBatching(64, 1)).build())) {
+          List<CompletableFuture<KvResult.Get>> allowed = new ArrayList<>();
+          List<CompletableFuture<KvResult.Get>> denied = new ArrayList<>();
+          for (int i = 0; i < 20; i++) {
+            allowed.add(coalescing.async().get("app/x"));
+            denied.add(coalescing.async().get("other/x"));
+          }
+          for (CompletableFuture<KvResult.Get> f : allowed) {
+            assertEquals("1", f.get(30, TimeUnit.SECONDS).valueUtf8());
+          }
+          for (CompletableFuture<KvResult.Get> f : denied) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause() instanceof KvPermissionDeniedException, e.getCause().toString());
+          }
+        }
 
         // HTTP.
         assertEquals(200, readerHttp.get(http, "/v1/kv/app/x").status());

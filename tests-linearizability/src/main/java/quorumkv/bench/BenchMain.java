@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * BenchMain --system quorumkv|etcd --endpoints A,B,C [--server-pids P1,P2,P3] [--concurrency 1,16,64]
  *           [--warmup-seconds 40] [--warmup-min-ops 20000] [--put-seconds 20] [--get-seconds 10] [--keys 1000] [--value-bytes 1024]
  *           [--op-timeout-ms 10000] [--max-ops-per-phase 5000000] [--results FILE.tsv] [--run LABEL]
- *           [--write-batching default|off|MAXxINFLIGHT] [--phases put,get,watch] [--watches 10000]
+ *           [--write-batching default|off|MAXxINFLIGHT] [--read-batching default|off|MAXxINFLIGHT] [--phases put,get,watch] [--watches 10000]
  *           [--watch-puts 2000] [--watch-results FILE.tsv]
  * </pre>
  *
@@ -118,6 +118,11 @@ public final class BenchMain implements Callable<Integer> {
   @Option(names = "--write-batching", paramLabel = "default|off|MAXxINFLIGHT", defaultValue = "default",
       description = "QuorumKV: the client's write batching, e.g. 64x4 (default ${DEFAULT-VALUE})")
   String writeBatching;
+
+  @Option(names = "--read-batching", paramLabel = "default|off|MAXxINFLIGHT", defaultValue = "default",
+      description = "QuorumKV: the client's coalescing of concurrent linearizable gets into shared requests, e.g."
+          + " 64x4 (default ${DEFAULT-VALUE})")
+  String readBatching;
 
   @Option(names = "--server-group-commit", paramLabel = "on|off", defaultValue = "on",
       description = "QuorumKV: writes through the nodes' write service, where the leader combines clients' writes"
@@ -297,7 +302,8 @@ public final class BenchMain implements Callable<Integer> {
   private BenchTarget newTarget() throws javax.net.ssl.SSLException {
     return system.equals("etcd") ? new EtcdTarget(endpoints(), keys, Duration.ofMillis(opTimeoutMs), tlsDir)
         : new QuorumKvTarget(endpoints(), keys, Duration.ofMillis(opTimeoutMs),
-            QuorumKvTarget.writeBatching(writeBatching), qkvTls(), serverGroupCommit.equals("on"));
+            QuorumKvTarget.writeBatching(writeBatching), QuorumKvTarget.readBatching(readBatching), qkvTls(),
+            serverGroupCommit.equals("on"));
   }
 
   /**

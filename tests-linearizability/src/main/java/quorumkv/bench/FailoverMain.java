@@ -127,6 +127,7 @@ public final class FailoverMain implements Callable<Integer> {
     try (NodeControl nodes = new NodeControl(control);
         BenchTarget target = system.equals("etcd") ? new EtcdTarget(endpoints, 1, timeout, null)
         : new QuorumKvTarget(endpoints, 1, timeout, KvClientConfig.WriteBatching.DEFAULT,
+            KvClientConfig.ReadBatching.DEFAULT,
             KvClientConfig.Tls.PLAINTEXT, KvClientConfig.DEFAULT_SERVER_GROUP_COMMIT);
         ClusterProbe probe = system.equals("etcd") ? new EtcdProbe(endpoints) : new QuorumKvProbe(status)) {
       List<String> run = new ArrayList<>(faults);

@@ -19,9 +19,10 @@ final class QuorumKvTarget implements BenchTarget {
   private final Bytes[] keys;
 
   QuorumKvTarget(List<String> raftAddresses, int keyCount, Duration opTimeout,
-      KvClientConfig.WriteBatching writeBatching, KvClientConfig.Tls tls, boolean serverGroupCommit) {
+      KvClientConfig.WriteBatching writeBatching, KvClientConfig.ReadBatching readBatching, KvClientConfig.Tls tls,
+      boolean serverGroupCommit) {
     this.client = KvClients.connect(KvClientConfig.builder().addresses(raftAddresses).deadline(opTimeout)
-        .writeBatching(writeBatching).tls(tls).serverGroupCommit(serverGroupCommit).build());
+        .writeBatching(writeBatching).readBatching(readBatching).tls(tls).serverGroupCommit(serverGroupCommit).build());
     this.name = tls.enabled() ? "quorumkv+tls" : "quorumkv";
     this.keys = new Bytes[keyCount];
     for (int i = 0; i < keyCount; i++) {
@@ -42,6 +43,21 @@ final class QuorumKvTarget implements BenchTarget {
       throw new IllegalArgumentException("--write-batching: default, off or MAXxINFLIGHT (e.g. 64x4), got " + spec);
     }
     return new KvClientConfig.WriteBatching(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+  }
+
+  /** "default", "off", or "MAXxINFLIGHT" (e.g. 64x4): the client's coalescing of linearizable gets. */
+  static KvClientConfig.ReadBatching readBatching(String spec) {
+    if (spec.equals("default")) {
+      return KvClientConfig.ReadBatching.DEFAULT;
+    }
+    if (spec.equals("off")) {
+      return KvClientConfig.ReadBatching.OFF;
+    }
+    String[] parts = spec.split("x");
+    if (parts.length != 2) {
+      throw new IllegalArgumentException("--read-batching: default, off or MAXxINFLIGHT (e.g. 64x4), got " + spec);
+    }
+    return new KvClientConfig.ReadBatching(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
   }
 
   /** "quorumkv", or "quorumkv+tls" for mutual TLS (and authorization: the client is an ordinary user). */

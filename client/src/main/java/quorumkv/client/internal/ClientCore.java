@@ -65,6 +65,8 @@ public final class ClientCore implements KvClient {
   private final ExecutorService callbacks;
   private final CallRunner.Calls calls;
   private final WritePath writes;
+  /** Null when read batching is off. */
+  private final ReadBatcher reads;
   private final AsyncKvClient async = new AsyncFacet(Durability.QUORUM, false);
   private final KvClient allView = new View(Durability.ALL, false);
   /** Serves this client's blocking reads; see {@link #get(Bytes, ReadOptions)}. */
@@ -86,6 +88,14 @@ public final class ClientCore implements KvClient {
     this.calls = new CallRunner.Calls(transport, members, new Backoff(config.backoffBase(), config.backoffMax()),
         timer, callbacks, config.rpcTimeout(), config.hedgeAfter());
     this.writes = new WritePath(name, calls, config);
+    KvClientConfig.ReadBatching readBatching = config.readBatching();
+    // callerWaits: the settling thread completes the call; the batcher moves each get to its caller's thread.
+    ReadBatcher.Sender readSender = (op, bytes, minIndex, deadlineNanos) -> calls.run(op, Kind.LINEARIZABLE_READ,
+        bytes, null, Math.max(minIndex, calls.lastSeenIndex()), deadlineNanos - System.nanoTime(),
+        (ok, code) -> calls.observe(ok), true);
+    this.reads = readBatching.enabled() ? new ReadBatcher(readSender, callbacks,
+        Math.min(readBatching.maxReads(), config.limits().maxOperations()), readBatching.inFlight(),
+        config.limits().maxRequestBytes()) : null;
     this.admin = new RatisAdmin(name, transport, members, config.deadline());
     this.watches = new Watches(name, members, transport.tlsFiles(), config, timer, callbacks);
   }
@@ -468,6 +478,11 @@ public final class ClientCore implements KvClient {
     Kind kind = options.consistency() == ReadConsistency.FOLLOWER ? Kind.FOLLOWER_READ : Kind.LINEARIZABLE_READ;
     RaftPeerId replica = options.replica() == null ? null : RaftPeerId.valueOf(options.replica());
     long minIndex = Math.max(calls.lastSeenIndex(), options.minIndex());
+    if (reads != null && caller == null && kind == Kind.LINEARIZABLE_READ && replica == null
+        && ReadBatcher.coalescable(command)) {
+      return reads.submit(op, command, bytes.length, minIndex, System.nanoTime() + config.deadline().toNanos(),
+          callerWaits).thenApply(toResult);
+    }
     return calls.run(op, kind, bytes, replica, minIndex, config.deadline().toNanos(),
         (ok, code) -> calls.observe(ok), callerWaits).thenApply(toResult);
   }
@@ -535,6 +550,9 @@ public final class ClientCore implements KvClient {
     members.close();
     calls.close("the client was closed");
     writes.close();
+    if (reads != null) {
+      reads.close();
+    }
     transport.close();
     timer.shutdownNow();
     callbacks.shutdown();

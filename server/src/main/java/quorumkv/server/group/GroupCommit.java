@@ -79,6 +79,8 @@ public final class GroupCommit {
   private boolean closed;
   private long groups;
   private long grouped;
+  private long entries;
+  private long calls;
 
   public GroupCommit(Log log, int inFlightLimit, int maxWrites, int maxBytes) {
     if (inFlightLimit < 1 || maxWrites < 1 || maxBytes < 1) {
@@ -173,8 +175,10 @@ public final class GroupCommit {
     } catch (RuntimeException e) {
       appended = CompletableFuture.failedFuture(e);
     }
-    if (group.size() > 1) {
-      synchronized (this) {
+    synchronized (this) {
+      entries++;
+      calls += group.size();
+      if (group.size() > 1) {
         groups++;
         grouped += group.size();
       }
@@ -237,7 +241,12 @@ public final class GroupCommit {
     dropped.forEach(p -> p.reply().complete(new GroupWrite.NotLeader("", "the node is shutting down")));
   }
 
-  /** Entries of more than one call so far, and the calls they carried (for metrics and tests). */
+  /** Entries sent to the log so far (a lone call's or a group's), and the calls they carried (metrics). */
+  public synchronized long[] entriesAndCalls() {
+    return new long[] {entries, calls};
+  }
+
+  /** Entries of more than one call so far, and the calls they carried (for tests). */
   public synchronized long[] groupsAndCalls() {
     return new long[] {groups, grouped};
   }

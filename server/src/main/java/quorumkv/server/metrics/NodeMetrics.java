@@ -230,6 +230,19 @@ public final class NodeMetrics implements StateMachineListener {
         .callback(cb -> cb.call(denied.getAsLong())).register(registry);
   }
 
+  /**
+   * The write service's group commit: entries it sent to the log and the writes they carried, so that
+   * calls per entry is {@code rate(calls) / rate(entries)} (1 when writes arrive one at a time).
+   */
+  public void registerGroupCommit(java.util.function.Supplier<long[]> entriesAndCalls) {
+    CounterWithCallback.builder().name("quorumkv_group_commit_entries_total")
+        .help("Log entries this node's write service appended while it led (one per lone write or per group)")
+        .callback(cb -> cb.call(entriesAndCalls.get()[0])).register(registry);
+    CounterWithCallback.builder().name("quorumkv_group_commit_writes_total")
+        .help("Writes those entries carried; writes per entry = rate of this / rate of the entries")
+        .callback(cb -> cb.call(entriesAndCalls.get()[1])).register(registry);
+  }
+
   /** Open watches (gRPC streams' watches and HTTP long polls) on this node. */
   public void registerWatches(java.util.function.IntSupplier watches) {
     GaugeWithCallback.builder().name("quorumkv_watches").help("Open watches on this node (client streams and HTTP long polls)")

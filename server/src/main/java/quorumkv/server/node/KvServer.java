@@ -107,6 +107,7 @@ public final class KvServer implements AutoCloseable {
       metrics.registerHttpBudget(http::inflightBytes, http.inflightLimit(), http::refusedForBytes);
       metrics.registerRaftPortDenials(node::raftCallsDenied);
       metrics.registerWatches(node::watchCount);
+      metrics.registerGroupCommit(node::groupCommitCounts);
       metrics.registerLeases(node::leaseCount, node::leasesExpired);
       metrics.registerBackups(node::backupStatus);
       metrics.registerMembershipHealing(() -> node.healCounts().enabled(), () -> node.healCounts().lostVoters(),

@@ -337,6 +337,11 @@ public final class KvNode implements AutoCloseable {
     return groupCommit;
   }
 
+  /** Entries this node's write service sent to the log while it led, and the writes they carried. */
+  public long[] groupCommitCounts() {
+    return groupCommit.entriesAndCalls();
+  }
+
   RaftGroup group() {
     return group;
   }

@@ -15,13 +15,16 @@ import quorumkv.linearizability.workload.RegisterWorkload;
  * @param minOkOperations a run with fewer ok operations does not count (the faults starved it)
  * @param checkTimeout the checker's budget; running out fails the run
  * @param writeBatching the shared client's write batching; by default {@link #MOST_BATCHING}, so that
- *     concurrent workers' writes share log entries in every run and the batching path is always checked
+ *     concurrent workers' writes share log entries in every run and the batching path is always checked;
+ *     with it the client's gets are coalesced the most too ({@link #MOST_READ_BATCHING}), else by default
  */
 public record RunSettings(String name, long seed, int workers, Duration duration, RegisterWorkload workload,
     List<FaultStep> schedule, Variant variant, Duration opDeadline, int minOkOperations, Duration checkTimeout,
     KvClientConfig.WriteBatching writeBatching) {
   /** One write call in flight, everything else queued into the next batch: the most sharing there is. */
   public static final KvClientConfig.WriteBatching MOST_BATCHING = new KvClientConfig.WriteBatching(64, 1);
+  /** Likewise for linearizable gets (used with {@link #MOST_BATCHING}): concurrent workers' gets share requests. */
+  public static final KvClientConfig.ReadBatching MOST_READ_BATCHING = new KvClientConfig.ReadBatching(64, 1);
 
   public RunSettings {
     schedule = List.copyOf(schedule);

@@ -46,7 +46,10 @@ public final class LinearizabilityRun {
     KvClientConfig config = KvClientConfig.builder().addresses(cluster.clientAddresses())
         .clusterId(cluster.clusterId()).deadline(s.opDeadline())
         .rpcTimeout(Duration.ofMillis(Math.min(1000, s.opDeadline().toMillis() / 2)))
-        .writeBatching(s.writeBatching()).tls(cluster.workloadTls()).build();
+        .writeBatching(s.writeBatching())
+        .readBatching(s.writeBatching().equals(RunSettings.MOST_BATCHING) ? RunSettings.MOST_READ_BATCHING
+            : KvClientConfig.ReadBatching.DEFAULT)
+        .tls(cluster.workloadTls()).build();
     List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
     List<String> skipped = Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
