@@ -92,6 +92,28 @@ class WriteBatchingIT {
   }
 
   /**
+   * Coalesced gets (read batching, issue 16) of the largest values: 80 gets of a 1,000,000-byte value
+   * would make an 80 MB reply, past Ratis's 64 MB gRPC message limit, and fail on every node; the client
+   * puts at most as many gets in one request as fit 32 MB at the limits' largest value, so each answers.
+   */
+  @Test
+  void coalescedGetsOfTheLargestValuesStayWithinTheMessageLimit() throws Exception {
+    byte[] big = new byte[1_000_000];
+    java.util.Arrays.fill(big, (byte) 'b');
+    try (KvClient client = KvClients.connect(ClientItKit.configFor(cluster).deadline(Duration.ofSeconds(30))
+        .readBatching(new KvClientConfig.ReadBatching(128, 1)).build())) {
+      client.put(quorumkv.raftlog.command.Bytes.utf8("big"), quorumkv.raftlog.command.Bytes.wrap(big));
+      List<CompletableFuture<KvResult.Get>> gets = new ArrayList<>();
+      for (int i = 0; i < 81; i++) {
+        gets.add(client.async().get("big"));
+      }
+      for (CompletableFuture<KvResult.Get> g : gets) {
+        assertEquals(big.length, g.get(60, TimeUnit.SECONDS).keyValue().value().size());
+      }
+    }
+  }
+
+  /**
    * A cluster whose nodes accept fewer operations per request than the client batches (8 here, the
    * client's limit is the default 128): the nodes refuse the big batches before the log, and the client
    * re-queues their writes and halves its batches until the nodes accept them. Every write applies

@@ -94,7 +94,7 @@ public final class ClientCore implements KvClient {
         bytes, null, Math.max(minIndex, calls.lastSeenIndex()), deadlineNanos - System.nanoTime(),
         (ok, code) -> calls.observe(ok), true);
     this.reads = readBatching.enabled() ? new ReadBatcher(readSender, callbacks,
-        Math.min(readBatching.maxReads(), config.limits().maxOperations()), readBatching.inFlight(),
+        ReadBatcher.maxReads(readBatching.maxReads(), config.limits()), readBatching.inFlight(),
         config.limits().maxRequestBytes()) : null;
     this.admin = new RatisAdmin(name, transport, members, config.deadline());
     this.watches = new Watches(name, members, transport.tlsFiles(), config, timer, callbacks);

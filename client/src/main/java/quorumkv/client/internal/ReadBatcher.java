@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import quorumkv.client.KvUnavailableException;
 import quorumkv.raftlog.command.Command;
 import quorumkv.raftlog.command.Request;
+import quorumkv.raftlog.command.RequestLimits;
 import quorumkv.raftlog.command.RequestCodec;
 import quorumkv.raftlog.command.Response;
 
@@ -62,6 +63,19 @@ final class ReadBatcher {
     this.maxReads = maxReads;
     this.inFlightLimit = inFlightLimit;
     this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /**
+   * The reply of a request of gets carries every value: this many bytes at most, when each value is as large
+   * as the limits allow, so that it stays well within Ratis's gRPC message limit (64 MB by default), which a
+   * reply beyond would fail on every node.
+   */
+  static final int REPLY_BUDGET_BYTES = 32 << 20;
+
+  /** Most gets in one request: {@code configured}, within the operation limit and the reply budget. */
+  static int maxReads(int configured, RequestLimits limits) {
+    int largestResult = limits.maxKeyBytes() + limits.maxValueBytes() + 64;
+    return Math.max(1, Math.min(Math.min(configured, limits.maxOperations()), REPLY_BUDGET_BYTES / largestResult));
   }
 
   /** Whether a read of {@code command} may share a request with others. */

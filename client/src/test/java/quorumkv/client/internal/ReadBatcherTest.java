@@ -132,6 +132,18 @@ class ReadBatcherTest {
   }
 
   @Test
+  void aRequestsRepliesStayWithinTheReplyBudgetWhateverTheValues() {
+    // Default limits: values up to 1 MiB, so about 31 gets of the largest values fill 32 MiB of reply.
+    assertEquals(31, ReadBatcher.maxReads(64, quorumkv.raftlog.command.RequestLimits.DEFAULTS));
+    var small = new quorumkv.raftlog.command.RequestLimits(256, 4096, 128, 1 << 20, 1000);
+    assertEquals(64, ReadBatcher.maxReads(64, small), "small values: the configured 64");
+    var fewOps = new quorumkv.raftlog.command.RequestLimits(256, 4096, 8, 1 << 20, 1000);
+    assertEquals(8, ReadBatcher.maxReads(64, fewOps), "never more than the cluster's operations per request");
+    var huge = new quorumkv.raftlog.command.RequestLimits(4096, 48 << 20, 128, 64 << 20, 1000);
+    assertEquals(1, ReadBatcher.maxReads(64, huge), "values larger than the budget: one get per request");
+  }
+
+  @Test
   void aFailedRequestOfSeveralGetsIsAskedAgainOneByOneAndEachGetsItsOwnAnswer() throws Exception {
     get(b, "a", 0);
     CompletableFuture<Response.Ok> x = get(b, "x", 0);
