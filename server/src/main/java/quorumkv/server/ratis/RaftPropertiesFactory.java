@@ -80,6 +80,10 @@ public final class RaftPropertiesFactory {
           + " writes. Development only. !!!", quorumkv.server.config.ConfigKeys.UNSAFE_FLUSH);
     }
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, raft.unsafeFlush());
+    // Async flush stays off (Ratis's default): in Ratis 3.3.0, when a background force() returns, the log
+    // worker's flush index jumps to the last entry written by then, including entries written while the
+    // force() ran, so a node could acknowledge an entry no fsync covered (docs/performance.md, issue 16).
+    RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
 
     // A snapshot sent to a follower that is down (or restarting) fails chunk by chunk: the leader's appender
     // waits this long per chunk for up to 8 outstanding chunks (Ratis multiplies the two) before it gives up
