@@ -248,7 +248,7 @@ class ReadmeCommandsTest {
         "the failover measurement the objective rests on", null, null));
     INVENTORY.put("bin/bench --reference docs/bench/reference-results.tsv", notRun(BENCH_IS_LONG + "; EtcdDriftTest"
         + " covers the comparison with the reference run", null, null));
-    INVENTORY.put("bin/bench --phases put,get,clients --max-load 1.5 --wait-minutes 2", record(
+    INVENTORY.put("bin/bench --phases put,get,clients --max-load 1.5 --wait-minutes 3 --reference docs/bench/reference-results.tsv", record(
         "the issue 16 run docs/performance.md quotes (its rows are docs/bench/reference-results.tsv)", null, null));
     INVENTORY.put("bin/bench --help", runsLiteral(BENCH_SCRIPT_IT, "exit 0; the usage names every option README uses"));
     INVENTORY.put("bin/bench --systems etcd --etcd-endpoints leader --quick", record("the etcd leader-only measurement",
