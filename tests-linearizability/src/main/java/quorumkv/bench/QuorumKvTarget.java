@@ -32,32 +32,29 @@ final class QuorumKvTarget implements BenchTarget {
 
   /** "default", "off", or "MAXxINFLIGHT" (e.g. 64x4): the client's write batching. */
   static KvClientConfig.WriteBatching writeBatching(String spec) {
-    if (spec.equals("default")) {
-      return KvClientConfig.WriteBatching.DEFAULT;
-    }
-    if (spec.equals("off")) {
-      return KvClientConfig.WriteBatching.OFF;
-    }
-    String[] parts = spec.split("x");
-    if (parts.length != 2) {
-      throw new IllegalArgumentException("--write-batching: default, off or MAXxINFLIGHT (e.g. 64x4), got " + spec);
-    }
-    return new KvClientConfig.WriteBatching(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+    return batching("--write-batching", spec, KvClientConfig.WriteBatching.DEFAULT, KvClientConfig.WriteBatching.OFF,
+        KvClientConfig.WriteBatching::new);
   }
 
   /** "default", "off", or "MAXxINFLIGHT" (e.g. 64x4): the client's coalescing of linearizable gets. */
   static KvClientConfig.ReadBatching readBatching(String spec) {
+    return batching("--read-batching", spec, KvClientConfig.ReadBatching.DEFAULT, KvClientConfig.ReadBatching.OFF,
+        KvClientConfig.ReadBatching::new);
+  }
+
+  private static <T> T batching(String option, String spec, T defaults, T off,
+      java.util.function.BiFunction<Integer, Integer, T> maxAndInFlight) {
     if (spec.equals("default")) {
-      return KvClientConfig.ReadBatching.DEFAULT;
+      return defaults;
     }
     if (spec.equals("off")) {
-      return KvClientConfig.ReadBatching.OFF;
+      return off;
     }
     String[] parts = spec.split("x");
     if (parts.length != 2) {
-      throw new IllegalArgumentException("--read-batching: default, off or MAXxINFLIGHT (e.g. 64x4), got " + spec);
+      throw new IllegalArgumentException(option + ": default, off or MAXxINFLIGHT (e.g. 64x4), got " + spec);
     }
-    return new KvClientConfig.ReadBatching(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+    return maxAndInFlight.apply(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
   }
 
   /** "quorumkv", or "quorumkv+tls" for mutual TLS (and authorization: the client is an ordinary user). */

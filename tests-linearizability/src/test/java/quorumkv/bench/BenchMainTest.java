@@ -86,6 +86,12 @@ class BenchMainTest {
     assertEquals(Path.of("/tmp/bench/results.tsv"), b.resultsFile());
     assertEquals("20250101T000000Z", b.run);
     assertEquals(new KvClientConfig.WriteBatching(64, 1), QuorumKvTarget.writeBatching(b.writeBatching));
+    assertEquals(KvClientConfig.ReadBatching.DEFAULT, QuorumKvTarget.readBatching(b.readBatching));
+    assertEquals(new KvClientConfig.ReadBatching(32, 4), QuorumKvTarget.readBatching("32x4"));
+    assertEquals(KvClientConfig.ReadBatching.OFF, QuorumKvTarget.readBatching("off"));
+    assertEquals("--read-batching: default, off or MAXxINFLIGHT (e.g. 64x4), got 64",
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> QuorumKvTarget.readBatching("64")).getMessage());
     assertTrue(b.runs("put") && b.runs("get") && b.runs("clients") && b.runs("watch"));
     assertEquals(List.of(16, 64), b.clients);
     assertEquals(10000, b.watches);
