@@ -250,6 +250,8 @@ class ReadmeCommandsTest {
         + " covers the comparison with the reference run", null, null));
     INVENTORY.put("bin/bench --phases put,get,clients --max-load 1.5 --wait-minutes 3 --reference docs/bench/reference-results.tsv", record(
         "the issue 16 run docs/performance.md quotes (its rows are docs/bench/reference-results.tsv)", null, null));
+    INVENTORY.put("bin/bench --tls tls --phases put,get,clients --max-load 1.5 --wait-minutes 3", record(
+        "the issue 16 TLS row docs/performance.md quotes", null, null));
     INVENTORY.put("bin/bench --help", runsLiteral(BENCH_SCRIPT_IT, "exit 0; the usage names every option README uses"));
     INVENTORY.put("bin/bench --systems etcd --etcd-endpoints leader --quick", record("the etcd leader-only measurement",
         null, null));
