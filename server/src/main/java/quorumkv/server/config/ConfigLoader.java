@@ -23,9 +23,15 @@ import quorumkv.raftlog.store.StoreOptions;
  */
 public final class ConfigLoader {
   private static final String ENV_PREFIX = "QUORUMKV_";
-  /** Variables of the launch scripts and the CLI, not settings: config file, JVM options, CLI endpoints. */
-  private static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS", "QUORUMKV_ENDPOINTS",
-      "QUORUMKV_DEV_PKI", "QUORUMKV_CACERT", "QUORUMKV_CERT", "QUORUMKV_KEY");
+  /**
+   * Variables of the launch scripts and the CLI, not settings: config file, JVM options, CLI endpoints and
+   * certificates, and what bin/quorumkv and bin/quorumkv-cluster read (a user who exported the cluster dir
+   * for the cluster script could not run a restore or a server by hand: ConfigLoaderTest checks every
+   * QUORUMKV_ name the scripts in bin/ use).
+   */
+  static final Set<String> LAUNCHER_ENV = Set.of("QUORUMKV_CONFIG", "QUORUMKV_JAVA_OPTS", "QUORUMKV_ENDPOINTS",
+      "QUORUMKV_DEV_PKI", "QUORUMKV_CACERT", "QUORUMKV_CERT", "QUORUMKV_KEY", "QUORUMKV_CLI_CDS",
+      "QUORUMKV_CLUSTER_DIR", "QUORUMKV_CLUSTER_RAFT_BASE", "QUORUMKV_CLUSTER_HTTP_BASE", "QUORUMKV_CLUSTER_OPS_BASE");
 
   private ConfigLoader() {}
 
