@@ -123,6 +123,16 @@ public class KvStateMachine extends BaseStateMachine {
     getLifeCycle().startAndTransition(this::loadStore);
   }
 
+  /**
+   * Opens and closes the store in {@code dbDir}, so that a member restart finds out before Ratis builds
+   * the member whether the store opens (its lock free, room on the disk, files readable). A store that
+   * fails inside Ratis's start leaves that half-built member holding its storage directory's lock until
+   * the process exits, and every later restart in process fails on that lock.
+   */
+  public static void checkStoreOpens(Path dbDir, StoreOptions storeOptions) throws IOException {
+    RocksKvStore.open(dbDir, storeOptions).close();
+  }
+
   /** Opens the live store; if it is behind the newest snapshot (or missing), rebuilds it from that snapshot. */
   private void loadStore() throws IOException {
     RocksKvStore opened = RocksKvStore.open(dbDir, storeOptions);

@@ -263,6 +263,9 @@ public final class KvNode implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // already gone (stopped, or closed by a failure)
     }
+    // Before Ratis builds the member: a store that fails to open inside its start leaks the member's
+    // storage lock, and no restart in this process could succeed after that (see NodeDoctor).
+    KvStateMachine.checkStoreOpens(config.dbDir(), config.store());
     RaftClientReply added = server.groupManagement(
         GroupManagementRequest.newAdd(ClientId.randomId(), self, 0, group, false));   // RECOVER: own log
     if (!added.isSuccess()) {

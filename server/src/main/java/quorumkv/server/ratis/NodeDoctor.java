@@ -38,7 +38,9 @@ import quorumkv.server.status.StorageSizes;
  * it, stops its Raft member so that the log it can no longer hold stops growing. With space back it
  * restarts the member from its own log (it catches up from the leader), resumes elections and clears
  * its alarm. A member whose log Ratis failed ({@code notifyLogFailed}, e.g. ENOSPC between checks) or
- * whose apply thread failed is restarted the same way once the disk has room.
+ * whose apply thread failed is restarted the same way once the disk has room: the floor plus its resume
+ * margin, since such a failure most likely came from a full disk. A restart that fails is tried again at
+ * each check until the member runs, with the reason on {@code /ready}.
  *
  * <p>A member shut down by the cluster is left to {@link KvNode}'s rejoin, which first asks the leader
  * whether this node is still a member.
@@ -60,6 +62,15 @@ final class NodeDoctor implements AutoCloseable {
   // Touched only on the doctor's thread.
   private boolean belowFloor;
   private boolean stoppedForSpace;
+  /**
+   * This doctor took the member down or saw it fail, and has not seen it run since. A restart that fails
+   * half way leaves a new state machine without a failure of its own (Ratis builds it before the store
+   * opens): without this, that member would look shut down by the cluster and never be tried again.
+   */
+  private boolean restartOwed;
+  private boolean waitingForRoom;
+  /** Set when only a process restart can help: a failed start left Ratis holding the member's storage. */
+  private String needsProcessRestart;
   private KvStateMachine electionPausedFor;
   private long lastTransferNanos;
   private long causeGoneSinceNanos = -1;
@@ -120,7 +131,7 @@ final class NodeDoctor implements AutoCloseable {
     long free = freeBytes(config.dataDir());
     long floor = config.disk().floorFor(config.raft().segmentSizeBytes(),
         StorageSizes.measure(config.dbDir(), config.raftDir()).rocksdbSst());
-    boolean low = free >= 0 && free < (belowFloor ? floor + Math.max(floor / 10, MIN_MARGIN) : floor);
+    boolean low = free >= 0 && free < (belowFloor ? resumeAt(floor) : floor);
     if (low != belowFloor) {
       belowFloor = low;
       if (low) {
@@ -137,11 +148,14 @@ final class NodeDoctor implements AutoCloseable {
       sm.setLocalNoSpace(low);
     }
     MemberState member = memberState(sm);
-    trackProblem(member, sm, low);
+    restartOwed = member != MemberState.RUNNING && (restartOwed || restartable(member, sm));
+    boolean tight = free >= 0 && free < resumeAt(floor);
+    trackProblem(member, sm, tight);
+    waitingForRoom = false;
     if (low) {
       whileLow(sm, member);
     } else {
-      whileSpace(sm, member);
+      whileSpace(sm, member, tight);
       member = memberState(node.stateMachine());
     }
     publish(free, floor, member);
@@ -163,13 +177,14 @@ final class NodeDoctor implements AutoCloseable {
    * closed for any other reason (the cluster shut it down, the node is closing) is not its business.
    */
   private boolean restartable(MemberState member, KvStateMachine sm) {
-    return member == MemberState.STOPPED_FOR_SPACE || member == MemberState.LOG_FAILED
+    return restartOwed || member == MemberState.STOPPED_FOR_SPACE || member == MemberState.LOG_FAILED
         || (member == MemberState.DOWN && sm != null && (sm.applyFailure() != null || sm.logFailure() != null));
   }
 
-  private void trackProblem(MemberState member, KvStateMachine sm, boolean low) {
+  /** @param tight free space is below {@link #resumeAt}: the likely cause of a failure is not gone yet */
+  private void trackProblem(MemberState member, KvStateMachine sm, boolean tight) {
     long now = System.nanoTime();
-    boolean waiting = restartable(member, sm) && !low;
+    boolean waiting = restartable(member, sm) && !tight;
     causeGoneSinceNanos = waiting ? (causeGoneSinceNanos < 0 ? now : causeGoneSinceNanos) : -1;
   }
 
@@ -195,14 +210,29 @@ final class NodeDoctor implements AutoCloseable {
     }
   }
 
-  private void whileSpace(KvStateMachine sm, MemberState member) {
+  /** Free bytes at which a degraded node resumes, and a failed member is restarted. */
+  private static long resumeAt(long floor) {
+    return floor + Math.max(floor / 10, MIN_MARGIN);
+  }
+
+  /**
+   * @param tight free space is above the floor but below {@link #resumeAt}: a member that failed waits
+   *     (it most likely failed for space, and a restart on an almost full disk fails again half way)
+   */
+  private void whileSpace(KvStateMachine sm, MemberState member, boolean tight) {
     if (member != MemberState.RUNNING && !restartable(member, sm)) {
       return; // closed by the cluster (KvNode's rejoin decides) or by the node itself
+    }
+    waitingForRoom = member != MemberState.RUNNING && tight;
+    if (waitingForRoom || needsProcessRestart != null) {
+      return;
     }
     if (member != MemberState.RUNNING) {
       String why = member == MemberState.STOPPED_FOR_SPACE ? "space is back" : describe(member, sm)
           + " and the disk has room";
-      LOG.warn("node={}: restarting its Raft member: {}", config.nodeId(), why);
+      if (lastRestartFailure == null) {
+        LOG.warn("node={}: restarting its Raft member: {}", config.nodeId(), why);
+      }
       try {
         node.restartMember();
         restarts++;
@@ -211,8 +241,18 @@ final class NodeDoctor implements AutoCloseable {
         lastRestartFailure = null;
         LOG.warn("node={}: Raft member restarted from its own log; it catches up from the leader", config.nodeId());
       } catch (IOException | RuntimeException e) {
+        if (!e.toString().equals(lastRestartFailure)) { // once per cause, not once per check
+          LOG.error("node={}: restarting the Raft member failed: {}; trying again at each check", config.nodeId(),
+              e.toString());
+        }
         lastRestartFailure = e.toString();
-        LOG.error("node={}: restarting the Raft member failed: {}; trying again", config.nodeId(), e.toString());
+        if (String.valueOf(e.getMessage()).contains("already locked")) {
+          // Ratis's message when this process still holds the member's storage lock: a start that failed
+          // inside Ratis never released it, and nothing in process can (KvNode checks the store first).
+          needsProcessRestart = "a failed start of the Raft member left its storage locked in this process ("
+              + e.getMessage() + "): restart the node";
+          LOG.error("node={}: {}", config.nodeId(), needsProcessRestart);
+        }
       }
       return;
     }
@@ -278,6 +318,9 @@ final class NodeDoctor implements AutoCloseable {
 
   /** What is wrong with the member, as a sentence start: "the Raft log failed (...)". */
   private String describe(MemberState member, KvStateMachine sm) {
+    if (restartOwed && lastRestartFailure != null) {
+      return "restarting the Raft member failed (" + lastRestartFailure + ")";
+    }
     Throwable failure = sm == null ? null : sm.logFailure() != null ? sm.logFailure() : sm.applyFailure();
     if (member == MemberState.STOPPED_FOR_SPACE) {
       return "the Raft member is stopped while the disk is below its floor";
@@ -302,14 +345,16 @@ final class NodeDoctor implements AutoCloseable {
       notReady.add("rejoining as a listener after losing log entries it had: " + rejoin);
     } else if (member != MemberState.RUNNING) {
       notReady.add(describe(member, sm) + (!restartable(member, sm) ? ""
-          : belowFloor ? "; it restarts when space returns" : "; restarting it"));
+          : needsProcessRestart != null ? "; only a restart of the node can help"
+          : belowFloor || waitingForRoom ? "; it restarts when " + size(resumeAt(floor)) + " are free"
+          : "; restarting it"));
     } else if (node.shutDownByCluster()) {
       notReady.add("rejoining after the cluster shut its Raft member down: restarted, waiting to learn its role"
           + " from the leader");
     }
-    String notAlive = null;
+    String notAlive = needsProcessRestart;
     long deadline = config.disk().recoveryDeadline().toNanos();
-    if (causeGoneSinceNanos >= 0 && System.nanoTime() - causeGoneSinceNanos > deadline) {
+    if (notAlive == null && causeGoneSinceNanos >= 0 && System.nanoTime() - causeGoneSinceNanos > deadline) {
       notAlive = "the Raft member has not recovered for " + config.disk().recoveryDeadline().toSeconds()
           + " s although the disk has room (" + (lastRestartFailure == null ? describe(member, sm) : lastRestartFailure)
           + "): restart the node";
