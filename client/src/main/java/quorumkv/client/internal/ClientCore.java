@@ -480,7 +480,7 @@ public final class ClientCore implements KvClient {
     long minIndex = Math.max(calls.lastSeenIndex(), options.minIndex());
     if (reads != null && caller == null && kind == Kind.LINEARIZABLE_READ && replica == null
         && ReadBatcher.coalescable(command)) {
-      return reads.submit(op, command, bytes.length, minIndex, System.nanoTime() + config.deadline().toNanos(),
+      return reads.submit(op, command, bytes, minIndex, System.nanoTime() + config.deadline().toNanos(),
           callerWaits).thenApply(toResult);
     }
     return calls.run(op, kind, bytes, replica, minIndex, config.deadline().toNanos(),

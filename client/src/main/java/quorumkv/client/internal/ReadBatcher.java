@@ -35,7 +35,8 @@ import quorumkv.raftlog.command.Response;
  * harmless.
  */
 final class ReadBatcher {
-  private record Pending(String op, Command command, int encodedBytes, long minIndex, long deadlineNanos,
+  /** @param alone the get encoded as a request of its own, as the caller made it (sent as is when alone) */
+  private record Pending(String op, Command command, byte[] alone, long minIndex, long deadlineNanos,
       boolean callerWaits, CompletableFuture<Response.Ok> result) {}
 
   /**
@@ -84,12 +85,12 @@ final class ReadBatcher {
   }
 
   /**
-   * Queues one linearizable get ({@code encodedBytes}: its size as a request of its own; {@code
+   * Queues one linearizable get ({@code alone}: the get encoded as a request of its own; {@code
    * deadlineNanos} System.nanoTime based); the future completes with a response holding its result only.
    */
-  CompletableFuture<Response.Ok> submit(String op, Command command, int encodedBytes, long minIndex,
+  CompletableFuture<Response.Ok> submit(String op, Command command, byte[] alone, long minIndex,
       long deadlineNanos, boolean callerWaits) {
-    Pending p = new Pending(op, command, encodedBytes, minIndex, deadlineNanos, callerWaits, new CompletableFuture<>());
+    Pending p = new Pending(op, command, alone, minIndex, deadlineNanos, callerWaits, new CompletableFuture<>());
     List<List<Pending>> ready = new ArrayList<>();
     synchronized (this) {
       if (closed) {
@@ -121,19 +122,34 @@ final class ReadBatcher {
       int bytes = 0;
       for (Iterator<Pending> it = queue.iterator(); it.hasNext() && batch.size() < maxReads; ) {
         Pending next = it.next();
-        if (!batch.isEmpty() && bytes + next.encodedBytes() > maxRequestBytes) {
+        if (!batch.isEmpty() && bytes + next.alone().length > maxRequestBytes) {
           break;
         }
         it.remove();
         batch.add(next);
-        bytes += next.encodedBytes();
+        bytes += next.alone().length;
       }
       inFlight++;
       ready.add(batch);
     }
   }
 
-  private void send(List<Pending> batch) {
+  private void send(List<Pending> taken) {
+    // A get whose deadline passed while it queued goes alone (and fails as its own call would): in the
+    // batch it would cut everyone's deadline to nothing, and the whole batch would have to ask again.
+    long now = System.nanoTime();
+    List<Pending> batch = new ArrayList<>(taken.size());
+    for (Pending p : taken) {
+      if (taken.size() > 1 && p.deadlineNanos() - now <= 0) {
+        sendAlone(p).whenComplete((one, e) -> settle(p, one, e));
+      } else {
+        batch.add(p);
+      }
+    }
+    if (batch.isEmpty()) {
+      finished();
+      return;
+    }
     if (batch.size() == 1) {
       Pending p = batch.get(0);
       sendAlone(p).whenComplete((ok, error) -> {
@@ -175,7 +191,7 @@ final class ReadBatcher {
   }
 
   private CompletableFuture<Response.Ok> sendAlone(Pending p) {
-    return run(p.op(), RequestCodec.encode(new Request.Read(List.of(p.command()))), p.minIndex(), p.deadlineNanos());
+    return run(p.op(), p.alone(), p.minIndex(), p.deadlineNanos());
   }
 
   private CompletableFuture<Response.Ok> run(String op, byte[] bytes, long minIndex, long deadlineNanos) {

@@ -68,9 +68,13 @@ class ReadBatcherTest {
   private final ReadBatcher b = new ReadBatcher(sender, callbacks, 64, 1, 1 << 20);
 
   private CompletableFuture<Response.Ok> get(ReadBatcher batcher, String key, long minIndex) {
+    return get(batcher, key, minIndex, System.nanoTime() + DEADLINE);
+  }
+
+  private CompletableFuture<Response.Ok> get(ReadBatcher batcher, String key, long minIndex, long deadlineNanos) {
     Command get = new Command.Get(Bytes.utf8(key));
-    return batcher.submit("get " + key, get, RequestCodec.encode(new Request.Read(List.of(get))).length, minIndex,
-        System.nanoTime() + DEADLINE, true);
+    return batcher.submit("get " + key, get, RequestCodec.encode(new Request.Read(List.of(get))), minIndex,
+        deadlineNanos, true);
   }
 
   private static String value(CompletableFuture<Response.Ok> f) throws Exception {
@@ -104,6 +108,35 @@ class ReadBatcherTest {
       assertEquals("v-k" + i, value(queued.get(i)), "get " + i + " gets its own key's result");
       assertEquals(9, queued.get(i).get().index());
     }
+  }
+
+  @Test
+  void aGetWhoseDeadlinePassedWhileQueuedGoesAloneAndLeavesTheOthersTheirDeadlines() throws Exception {
+    CompletableFuture<Response.Ok> first = get(b, "a", 0);
+    long soon = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+    long later = System.nanoTime() + DEADLINE;
+    CompletableFuture<Response.Ok> expired = get(b, "late", 0, soon);
+    CompletableFuture<Response.Ok> x = get(b, "x", 0, later);
+    CompletableFuture<Response.Ok> y = get(b, "y", 0, later);
+    Thread.sleep(5); // the first get's deadline passes while it waits behind the call in flight
+
+    sender.answer(0, 1);
+    assertEquals("v-a", value(first));
+    assertEquals(3, sender.count(), "the expired get alone, the other two together");
+    ManualSender.Call alone = sender.call(1);
+    ManualSender.Call batch = sender.call(2);
+    assertEquals(List.of(new Command.Get(Bytes.utf8("late"))), alone.commands());
+    assertEquals(soon, alone.deadlineNanos(), "the expired get fails on its own call's deadline");
+    assertEquals(2, batch.commands().size());
+    assertEquals(later, batch.deadlineNanos(), "the others keep their own deadline");
+
+    sender.answer(2, 2);
+    assertEquals("v-x", value(x));
+    assertEquals("v-y", value(y));
+    KvUnavailableException ranOut = new KvUnavailableException("get late: the deadline ran out", null);
+    alone.reply().completeExceptionally(ranOut);
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, expired::get);
+    assertSame(ranOut, e.getCause());
   }
 
   @Test
@@ -168,7 +201,8 @@ class ReadBatcherTest {
   @Test
   void aGetWhoseCallerDoesNotWaitIsCompletedOnTheCallbackExecutor() throws Exception {
     Command get = new Command.Get(Bytes.utf8("async"));
-    CompletableFuture<Response.Ok> f = b.submit("get async", get, 20, 0, System.nanoTime() + DEADLINE, false);
+    CompletableFuture<Response.Ok> f = b.submit("get async", get, RequestCodec.encode(new Request.Read(List.of(get))), 0,
+        System.nanoTime() + DEADLINE, false);
     sender.answer(0, 1);
     assertFalse(f.isDone(), "not on the thread that settled the call");
     assertEquals(1, handedOff.size());
