@@ -114,6 +114,45 @@ class FailoverIT {
     }
   }
 
+  /**
+   * Once one call of a client has found the new leader, the client's other calls go there at once, not
+   * at the end of their backoff pause. The pause here is 20 s (drawn from its upper half: at least 10 s)
+   * so that a write which failed against the stopped leader can only finish within 8 s if another call's
+   * success woke it. Writes unbatched, one call each: of three issued after the election, at least one
+   * starts at a live node (round robin), which names or is the new leader.
+   */
+  @Test
+  @Order(3)
+  void aWriteWaitingOutItsBackoffFollowsTheNewLeaderOnceAnotherCallFoundIt() throws Exception {
+    Duration pause = Duration.ofSeconds(20);
+    try (KvClient client = KvClients.connect(ClientItKit.configFor(cluster).deadline(Duration.ofSeconds(60))
+        .backoff(pause, pause).hedgeAfter(Duration.ZERO).writeBatching(KvClientConfig.WriteBatching.OFF).build())) {
+      client.put("wake/warm", "x");
+      int leader = cluster.waitForLeader(Duration.ofSeconds(10));
+      cluster.stop(leader);
+      long started = System.nanoTime();
+      java.util.concurrent.CompletableFuture<KvResult.Put> waiting = client.async().put("wake/a", "a");
+      cluster.waitForLeader(Duration.ofSeconds(15));
+      // The stopped node refuses connections at once; by now the waiting write has failed there, and the
+      // client no longer takes it for the leader, so the next three writes start at three different nodes.
+      Thread.sleep(1_000);
+      assertTrue(!waiting.isDone(), "the first write waits out its backoff");
+      List<java.util.concurrent.CompletableFuture<KvResult.Put>> after = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        after.add(client.async().put("wake/b" + i, "b"));
+      }
+      waiting.get(8, TimeUnit.SECONDS);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(ms < 8_000, "the waiting write took " + ms + " ms");
+      for (var f : after) {
+        f.get(8, TimeUnit.SECONDS);
+      }
+      assertEquals("a", client.get("wake/a").valueUtf8());
+      LOG.info("a write issued with the leader stopped finished {} ms later (its backoff pause: at least 10 s)", ms);
+      cluster.restart(leader);
+    }
+  }
+
   /** Reads one key at FOLLOWER consistency in a loop and records any read older than the one before. */
   private static final class FollowerReader extends Thread {
     private final KvClient reader;

@@ -76,6 +76,8 @@ final class CallRunner {
     private final long hedgeNanos;
     private final AtomicLong lastSeenIndex = new AtomicLong();
     private final Set<CallRunner> active = ConcurrentHashMap.newKeySet();
+    /** The node that last answered as leader itself (not a follower's hearsay); null until one has. */
+    private volatile RaftPeerId confirmedLeader;
     private volatile boolean closed;
 
     Calls(RaftTransport transport, Members members, Backoff backoff, ScheduledExecutorService timer,
@@ -106,6 +108,23 @@ final class CallRunner {
         call.start();
       }
       return call.result;
+    }
+
+    /**
+     * {@code leader} answered as the leader itself: it served a write, or said it has just won an
+     * election. If that is news, every call waiting out a backoff goes there now instead of at the end
+     * of its pause, so the whole client follows a new leader as soon as one call has found it (a
+     * failover otherwise costs up to one backoff more). Hearsay from followers never wakes anyone:
+     * during an election they name the leader that just failed.
+     */
+    void leaderConfirmed(RaftPeerId leader) {
+      if (leader.equals(confirmedLeader)) {
+        return;
+      }
+      confirmedLeader = leader;
+      for (CallRunner call : active) {
+        call.wake(leader);
+      }
     }
 
     /** Raises the highest index this client has seen (results never go back below it). */
@@ -161,6 +180,8 @@ final class CallRunner {
   private ScheduledFuture<?> hedgeTimer;
   /** Probes sent (see hedging above); a probe's entry in {@code unreported} is its negative number. */
   private int probes;
+  /** Where the latest attempt went. */
+  private RaftPeerId lastTarget;
   private final boolean callerWaits;
 
   private CallRunner(Calls ctx, Kind kind, String op, Message message, RaftPeerId pinned, long minIndex,
@@ -197,6 +218,7 @@ final class CallRunner {
       }
       n = ++attempts;
       target = preferred != null ? preferred : chooseTarget();
+      lastTarget = target;
     }
     if (!ctx.members.membersKnown()) {
       ctx.members.discoverInBackground(ctx.transport, ctx.callbacks);
@@ -211,18 +233,18 @@ final class CallRunner {
       return;
     }
     if (kind == Kind.WRITE && pinned == null && ctx.hedgeNanos > 0 && ctx.hedgeNanos < timeout) {
-      armHedge(n, target);
+      armHedge(n, target, ctx.hedgeNanos);
     }
   }
 
-  /** In {@code hedgeAfter}, probes another node if attempt {@code n} to {@code silent} is still unanswered. */
-  private void armHedge(int n, RaftPeerId silent) {
+  /** In {@code delayNanos}, probes another node if attempt {@code n} to {@code silent} is still unanswered. */
+  private void armHedge(int n, RaftPeerId silent, long delayNanos) {
     synchronized (this) {
       if (done || n != attempts) {
         return;
       }
       try {
-        hedgeTimer = ctx.timer.schedule(() -> probe(n, silent), ctx.hedgeNanos, TimeUnit.NANOSECONDS);
+        hedgeTimer = ctx.timer.schedule(() -> probe(n, silent), delayNanos, TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException closing) {
         // The client is closing; the call ends with it.
       }
@@ -302,12 +324,37 @@ final class CallRunner {
       }
     }
     if (moveTo == null) {
-      armHedge(n, silent);
+      // The others still name the silent node (an election is under way): ask again at the backoff's
+      // pace, not a whole hedgeAfter later, so the call finds the new leader soon after it is elected.
+      long again;
+      synchronized (this) {
+        again = Math.min(ctx.hedgeNanos, ctx.backoff.delayNanos(probes - 1));
+      }
+      armHedge(n, silent, again);
       return;
     }
     LOG.debug("{}: {} names {} as leader while {} is silent: moving there", op, other, moveTo, silent);
     ctx.members.leaderIs(moveTo);
     attempt(moveTo);
+  }
+
+  /**
+   * Sends the next attempt to {@code leader} now if this call is waiting out a backoff, or waiting for an
+   * answer from another node (a frozen old leader, say: as a hedge would, leaving that attempt to answer
+   * late or never); else nothing.
+   */
+  private void wake(RaftPeerId leader) {
+    synchronized (this) {
+      if (done || pinned != null || kind == Kind.FOLLOWER_READ || kind == Kind.WATCH) {
+        return;
+      }
+      boolean pausing = retryTimer != null && retryTimer.cancel(false);
+      boolean waitingElsewhere = attempts > handled && lastTarget != null && !lastTarget.equals(leader);
+      if (!pausing && !waitingElsewhere) {
+        return;   // its attempt is out to that leader already, or its retry timer is firing now
+      }
+    }
+    attempt(leader);
   }
 
   private RaftPeerId chooseTarget() {
@@ -354,12 +401,16 @@ final class CallRunner {
     }
     if (kind == Kind.WRITE) {
       ctx.members.leaderIs(target);
+      ctx.leaderConfirmed(target);
     }
     settle(ok, null, null);
   }
 
   private void failed(int n, RaftPeerId target, RaftTransport.Sent sent, AttemptFailure f) {
     ctx.members.learn(ctx.transport, target, sent.generation(), f, kind == Kind.FOLLOWER_READ);
+    if (f.action() == AttemptFailure.Action.RETRY_SAME_SOON && kind != Kind.FOLLOWER_READ) {
+      ctx.leaderConfirmed(target);   // it won an election (outside this call's lock: it wakes other calls)
+    }
     final long delay;
     final RaftPeerId next;
     synchronized (this) {
