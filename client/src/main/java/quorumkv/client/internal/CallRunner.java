@@ -169,6 +169,8 @@ final class CallRunner {
   private int handled;
   private int retries;
   private int hops;
+  /** Every leader a node has named to this call. */
+  private final Set<RaftPeerId> suggestedSoFar = new HashSet<>();
   private boolean mayHaveApplied;
   /** Write attempts sent and not yet reported: each may be in the log when the deadline strikes. */
   private final Set<Integer> unreported = new HashSet<>();
@@ -446,7 +448,11 @@ final class CallRunner {
         }
         default -> {
           RaftPeer suggested = f.suggestedLeader();
-          if (pinned == null && suggested != null && !suggested.getId().equals(target) && hops < ctx.members.members().size() + 1) {
+          // A leader this call has not been told of before (a new election's winner) is worth a hop at
+          // once whatever the budget; the budget only stops nodes that keep naming each other.
+          boolean news = suggested != null && suggestedSoFar.add(suggested.getId());
+          if (pinned == null && suggested != null && !suggested.getId().equals(target)
+              && (news || hops < ctx.members.members().size() + 1)) {
             hops++;
             delay = 0;
             next = suggested.getId();

@@ -211,6 +211,18 @@ class ComposeFileTest {
 
   /** `docker-compose config` validates the file (Debian's docker-compose; CI installs it). */
   @Test
+  void theFailoverBenchRunsTheComposeFilesElectionTimeouts() throws Exception {
+    // bin/bench's failover phase starts its own QuorumKV members; its figures stand for the shipped settings.
+    Map<String, String> shared = composeEnvironment().get("x-env");
+    String bench = Files.readString(ROOT.resolve("bin/bench"));
+    for (String key : List.of("QUORUMKV_RAFT_ELECTION_TIMEOUT_MIN", "QUORUMKV_RAFT_ELECTION_TIMEOUT_MAX")) {
+      Matcher m = Pattern.compile(key + "=(\\S+)").matcher(bench);
+      assertTrue(m.find(), "bin/bench sets " + key);
+      assertEquals(shared.get(key), m.group(1), key + " in bin/bench and docker-compose.yml");
+    }
+  }
+
+  @Test
   void dockerComposeAcceptsTheFile() throws Exception {
     boolean present = new ProcessBuilder("sh", "-c", "command -v docker-compose").start().waitFor() == 0;
     if ("true".equals(System.getenv("CI"))) {
