@@ -246,6 +246,12 @@ class ReadmeCommandsTest {
         "the failover measurement before the client's failover changes", null, null));
     INVENTORY.put("bin/bench --failover --systems etcd,quorumkv --no-wait", record(
         "the failover measurement the objective rests on", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 5", record(
+        "the issue 16 failover levers, one row each (docs/performance.md)", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 0 --quiet-minutes 10", record(
+        "the quiet run that guards the 150-300 ms election timeouts", null, null));
+    INVENTORY.put("bin/bench --failover --max-load 1.5 --wait-minutes 2", record(
+        "the issue 16 failover run README and docs/performance.md quote", null, null));
     INVENTORY.put("bin/bench --reference docs/bench/reference-results.tsv", notRun(BENCH_IS_LONG + "; EtcdDriftTest"
         + " covers the comparison with the reference run", null, null));
     INVENTORY.put("bin/bench --phases put,get,clients --max-load 1.5 --wait-minutes 3 --reference docs/bench/reference-results.tsv", record(
