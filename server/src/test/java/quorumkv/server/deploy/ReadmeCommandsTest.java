@@ -250,6 +250,8 @@ class ReadmeCommandsTest {
         "the issue 16 failover levers, one row each (docs/performance.md)", null, null));
     INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 0 --quiet-minutes 10", record(
         "the quiet run that guards the 150-300 ms election timeouts", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 8 --faults kill", record(
+        "the kill rounds with a 50 ms backoff cap (an uncommitted experiment)", null, null));
     INVENTORY.put("bin/bench --failover --max-load 1.5 --wait-minutes 2", record(
         "the issue 16 failover run README and docs/performance.md quote", null, null));
     INVENTORY.put("bin/bench --reference docs/bench/reference-results.tsv", notRun(BENCH_IS_LONG + "; EtcdDriftTest"
