@@ -138,16 +138,7 @@ class DiskFullIT {
         Eventually.assertTrue(HEAL, () -> writer.acked.size() > before + 20, "writes go on with two of three");
 
         Tmpfs.empty(dataDir(follower));
-        Eventually.assertTrue(HEAL, () -> state(cluster, follower) == MemberState.RUNNING, "the member restarted");
-        Eventually.assertTrue(HEAL, () -> cluster.http().get(cluster.opsAddress(follower), "/ready").status() == 200,
-            "the follower is ready again");
-        writer.close();
-        long target = cluster.node(cluster.waitForLeader(Duration.ofSeconds(10))).appliedIndex();
-        Eventually.assertTrue(HEAL, () -> cluster.node(follower).appliedIndex() >= target, "the follower caught up");
-        for (Map.Entry<String, String> e : writer.acked.entrySet()) {
-          assertEquals(e.getValue(), client.get(e.getKey()).value().toStringUtf8(), "acknowledged " + e.getKey());
-        }
-        assertTrue(writer.unexpected.isEmpty(), "unexpected failures: " + writer.unexpected);
+        assertRestartedCaughtUpAndNothingLost(cluster, client, writer, follower, "the member restarted");
       }
     }
   }
@@ -186,19 +177,28 @@ class DiskFullIT {
           assertEquals(MemberState.DOWN, state(cluster, follower), "the store is locked: the member cannot start");
           assertNotReadyButHealthy(cluster, follower, "LOCK");
         }
-        Eventually.assertTrue(HEAL, () -> state(cluster, follower) == MemberState.RUNNING,
+        assertRestartedCaughtUpAndNothingLost(cluster, client, writer, follower,
             "the member restarted once the store could open");
-        Eventually.assertTrue(HEAL, () -> cluster.http().get(cluster.opsAddress(follower), "/ready").status() == 200,
-            "the follower is ready again");
-        writer.close();
-        long target = cluster.node(cluster.waitForLeader(Duration.ofSeconds(10))).appliedIndex();
-        Eventually.assertTrue(HEAL, () -> cluster.node(follower).appliedIndex() >= target, "the follower caught up");
-        for (Map.Entry<String, String> e : writer.acked.entrySet()) {
-          assertEquals(e.getValue(), client.get(e.getKey()).value().toStringUtf8(), "acknowledged " + e.getKey());
-        }
-        assertTrue(writer.unexpected.isEmpty(), "unexpected failures: " + writer.unexpected);
       }
     }
+  }
+
+  /**
+   * The follower's member runs again ({@code restarted}: what that shows), it is ready and caught up once
+   * the writer stops, every acknowledged write reads back, and no write failed in an unexpected way.
+   */
+  private static void assertRestartedCaughtUpAndNothingLost(LocalCluster cluster, KvClient client, AckedWriter writer,
+      int follower, String restarted) throws Exception {
+    Eventually.assertTrue(HEAL, () -> state(cluster, follower) == MemberState.RUNNING, restarted);
+    Eventually.assertTrue(HEAL, () -> cluster.http().get(cluster.opsAddress(follower), "/ready").status() == 200,
+        "the follower is ready again");
+    writer.close();
+    long target = cluster.node(cluster.waitForLeader(Duration.ofSeconds(10))).appliedIndex();
+    Eventually.assertTrue(HEAL, () -> cluster.node(follower).appliedIndex() >= target, "the follower caught up");
+    for (Map.Entry<String, String> e : writer.acked.entrySet()) {
+      assertEquals(e.getValue(), client.get(e.getKey()).value().toStringUtf8(), "acknowledged " + e.getKey());
+    }
+    assertTrue(writer.unexpected.isEmpty(), "unexpected failures: " + writer.unexpected);
   }
 
   private Path dataDir(int index) {

@@ -112,9 +112,9 @@ final class CallRunner {
 
     /**
      * {@code leader} answered as the leader itself: it served a write, or said it has just won an
-     * election. If that is news, every call waiting out a backoff goes there now instead of at the end
-     * of its pause, so the whole client follows a new leader as soon as one call has found it (a
-     * failover otherwise costs up to one backoff more). Hearsay from followers never wakes anyone:
+     * election. If that is news, every call waiting out a backoff or waiting on another node goes
+     * there now (see {@code wake}), so the whole client follows a new leader as soon as one call has
+     * found it (a failover otherwise costs up to one backoff more). Hearsay from followers never wakes anyone:
      * during an election they name the leader that just failed.
      */
     void leaderConfirmed(RaftPeerId leader) {

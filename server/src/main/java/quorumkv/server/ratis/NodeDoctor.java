@@ -148,7 +148,7 @@ final class NodeDoctor implements AutoCloseable {
       sm.setLocalNoSpace(low);
     }
     MemberState member = memberState(sm);
-    restartOwed = member != MemberState.RUNNING && (restartOwed || restartable(member, sm));
+    restartOwed = member != MemberState.RUNNING && restartable(member, sm);   // restartable counts an owed one
     boolean tight = free >= 0 && free < resumeAt(floor);
     trackProblem(member, sm, tight);
     waitingForRoom = false;
