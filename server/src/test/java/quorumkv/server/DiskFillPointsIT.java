@@ -43,9 +43,7 @@ class DiskFillPointsIT {
   void aDiskFilledAtManyPointsLosesNothingAndHealsEachTime() throws Exception {
     Tmpfs.assumeRoot();
     try (Tmpfs tmpfs = new Tmpfs()) {
-      for (int i = 1; i <= 3; i++) {
-        tmpfs.mount(dir.resolve("n" + i), TMPFS_MB);
-      }
+      tmpfs.mountNodeDirs(dir, 3, TMPFS_MB);
       Map<String, String> settings = Map.of(ConfigKeys.FREE_SPACE_FLOOR, "1", ConfigKeys.DISK_CHECK_INTERVAL, "300ms",
           ConfigKeys.SEGMENT_SIZE, "1MB", ConfigKeys.SNAPSHOT_ENTRIES, "400");
       List<String> rounds = new ArrayList<>();

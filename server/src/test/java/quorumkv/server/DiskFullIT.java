@@ -42,9 +42,7 @@ class DiskFullIT {
   void aFullFollowerThenAFullLeaderDegradeAndHealWithoutLosingAWrite() throws Exception {
     Tmpfs.assumeRoot();
     try (Tmpfs tmpfs = new Tmpfs()) {
-      for (int i = 1; i <= 3; i++) {
-        tmpfs.mount(dir.resolve("n" + i), TMPFS_MB);
-      }
+      tmpfs.mountNodeDirs(dir, 3, TMPFS_MB);
       Map<String, String> settings = Map.of(ConfigKeys.FREE_SPACE_FLOOR, FLOOR / MIB + "MB",
           ConfigKeys.DISK_CHECK_INTERVAL, "300ms");
       try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir, settings);
@@ -118,9 +116,7 @@ class DiskFullIT {
   void aFollowerWhoseLogFailsOnAFullDiskRestartsItsMemberWhenSpaceReturns() throws Exception {
     Tmpfs.assumeRoot();
     try (Tmpfs tmpfs = new Tmpfs()) {
-      for (int i = 1; i <= 3; i++) {
-        tmpfs.mount(dir.resolve("n" + i), TMPFS_MB);
-      }
+      tmpfs.mountNodeDirs(dir, 3, TMPFS_MB);
       // A floor of 1 byte: the disk fills to the last byte before the node notices, as it would between checks.
       Map<String, String> settings = Map.of(ConfigKeys.FREE_SPACE_FLOOR, "1", ConfigKeys.DISK_CHECK_INTERVAL, "300ms");
       try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir, settings);
@@ -154,9 +150,7 @@ class DiskFullIT {
   void aFailedMemberRestartIsTriedAgainUntilItWorks() throws Exception {
     Tmpfs.assumeRoot();
     try (Tmpfs tmpfs = new Tmpfs()) {
-      for (int i = 1; i <= 3; i++) {
-        tmpfs.mount(dir.resolve("n" + i), TMPFS_MB);
-      }
+      tmpfs.mountNodeDirs(dir, 3, TMPFS_MB);
       Map<String, String> settings = Map.of(ConfigKeys.FREE_SPACE_FLOOR, "1", ConfigKeys.DISK_CHECK_INTERVAL, "300ms");
       try (LocalCluster cluster = LocalCluster.startWithHttp(3, dir, settings);
            KvClient client = cluster.connect();

@@ -37,6 +37,13 @@ public final class Tmpfs implements AutoCloseable {
     return dir;
   }
 
+  /** Mounts a tmpfs of {@code megabytes} on each node data dir {@code baseDir}/n1..n{@code nodes}. */
+  public void mountNodeDirs(Path baseDir, int nodes, int megabytes) throws IOException, InterruptedException {
+    for (int i = 1; i <= nodes; i++) {
+      mount(baseDir.resolve("n" + i), megabytes);
+    }
+  }
+
   /** Usable bytes on the file system of {@code dir}. */
   public static long free(Path dir) throws IOException {
     return Files.getFileStore(dir).getUsableSpace();
