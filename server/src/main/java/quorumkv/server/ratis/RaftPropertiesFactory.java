@@ -29,6 +29,8 @@ public final class RaftPropertiesFactory {
 
   /** How long every node keeps an entry's reply for a retry of the same Ratis call. */
   static final long RETRY_CACHE_EXPIRY_SECONDS = 10;
+  /** The leader's log appender's pauses per failed attempt: count at each pause (see below). */
+  static final String APPENDER_RETRY_POLICY = "1ms,10, 100ms,1200, 500ms,2000000000";
 
   private RaftPropertiesFactory() {}
 
@@ -91,6 +93,16 @@ public final class RaftPropertiesFactory {
     // for 24 s (OperatorCallsDuringSnapshotInstallIT); 1 s makes that 8 s and still gives a healthy
     // follower 8 s per 16 MB chunk.
     GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p, TimeDuration.valueOf(1, TimeUnit.SECONDS));
+
+    // After a follower's outage the leader's log appender pauses before each retry, for a time that grows
+    // with its count of failed attempts and that the follower's return does not cut short (a refused
+    // connection counts twice, the heartbeat stream too, and so does the returning follower's first
+    // INCONSISTENCY reply). Ratis's default, "1ms,10, 1s,20, 5s,1000", reaches 1 s after ten failures and
+    // 5 s after thirty: a follower back from a 15 s outage waited seconds for the entries it missed, one
+    // copy short all that time (FollowerReturnIT, issue 16). Here: 100 ms (drawn from 50-150 ms) for about
+    // the first minute, 500 ms after that, which costs a down follower's leader at most ten failed
+    // connection attempts a second. The last tier never runs out: past it Ratis would not pause at all.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, APPENDER_RETRY_POLICY);
 
     // Ratis's in-memory retry cache answers a retry of a call still in flight without a second entry.
     // Exactly-once does not rest on it: client sessions in the replicated state answer any retry, in
