@@ -16,7 +16,8 @@ interface ClusterProbe extends AutoCloseable {
    * @param answered false if it did not answer within the probe's deadline (the other fields are then -1/false)
    * @param leader the index of the member it takes for the leader, -1 if none or unknown
    * @param term its Raft term
-   * @param caughtUp it has applied (nearly) everything the cluster committed: QuorumKV's /ready, for etcd
+   * @param caughtUp it has applied (nearly) everything the cluster committed: QuorumKV's /ready and its
+   *     applied index within {@link #MAX_LAG} of the cluster's commit index it reports, for etcd
    *     its applied index within {@link #MAX_LAG} of the highest raft index any member reported
    */
   record View(boolean answered, int leader, long term, boolean caughtUp) {

@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * QuorumKV's members through their HTTP APIs (plaintext, as bin/bench starts them for the failover phase):
  * GET /v1/cluster on the HTTP port for role, leader and term, GET /ready on the operations port for
- * "caught up" (the node's own check: it has a leader and its applied index is close to the commit index).
+ * "caught up" (the node's own check, and its applied index within {@link ClusterProbe#MAX_LAG} of the
+ * cluster's commit index as the node knows it: the leader's, which a follower back from a restart may not yet
+ * have reached).
  */
 final class QuorumKvProbe implements ClusterProbe {
   private static final Duration DEADLINE = Duration.ofSeconds(1);
@@ -71,7 +73,12 @@ final class QuorumKvProbe implements ClusterProbe {
       int leaderIndex = leader.matches("n\\d+") ? Integer.parseInt(leader.substring(1)) - 1 : -1;
       boolean isReady;
       try {
-        isReady = ready.get().statusCode() == 200;
+        HttpResponse<String> r = ready.get();
+        JsonNode body = json.readTree(r.body());
+        // /ready allows a lag of a thousand entries; a round starts only when every member is within a
+        // second of the writer of what the cluster committed (the leader's commit index as each heard it).
+        long behind = body.path("cluster_commit_index").asLong(Long.MAX_VALUE) - body.path("applied_index").asLong(0);
+        isReady = r.statusCode() == 200 && behind <= MAX_LAG;
       } catch (Exception e) {
         isReady = false;
       }

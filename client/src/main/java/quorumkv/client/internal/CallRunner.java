@@ -54,6 +54,13 @@ import quorumkv.raftlog.command.ResultCodec;
  */
 final class CallRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CallRunner.class);
+  /**
+   * How many attempts a call makes at the backoff's shortest pause (12-25 ms by default) while no
+   * reachable node is known to lead, before its pauses grow: about half a second of asking around, which
+   * covers an election with the compose file's timeouts; a cluster without a leader for longer (a lost
+   * majority) then gets the usual growing pauses, not a stream of requests.
+   */
+  static final int SEARCH_ATTEMPTS = 24;
 
   /** Runs synchronously before the caller's future completes. */
   interface Hooks {
@@ -169,6 +176,8 @@ final class CallRunner {
   private int handled;
   private int retries;
   private int hops;
+  /** Attempts made at the shortest pause while no reachable leader was known (at most SEARCH_ATTEMPTS). */
+  private int searches;
   /** Every leader a node has named to this call. */
   private final Set<RaftPeerId> suggestedSoFar = new HashSet<>();
   private boolean mayHaveApplied;
@@ -268,6 +277,7 @@ final class CallRunner {
     send(other, Math.min(ctx.rpcTimeoutNanos, remaining()), (sent, f) -> probeFailed(n, silent, other, sent, id, f),
         (sent, reply) -> {
           if (reply.getException() != null) {
+            ctx.members.answered(other);
             probeFailed(n, silent, other, sent, id, Failures.classify(reply.getException(), false));
           } else {
             replied(id, other, sent, reply);   // the probe reached the leader and was served
@@ -317,7 +327,7 @@ final class CallRunner {
       if (done || n != attempts || n <= handled) {
         return;
       }
-      if (suggested != null && !suggested.getId().equals(silent)) {
+      if (suggested != null && !suggested.getId().equals(silent) && !ctx.members.isUnreachable(suggested.getId())) {
         moveTo = suggested.getId();
       } else if (f.action() == AttemptFailure.Action.RETRY_SAME_SOON) {
         moveTo = other;   // it won the election and is about to lead
@@ -367,6 +377,7 @@ final class CallRunner {
   }
 
   private void replied(int n, RaftPeerId target, RaftTransport.Sent sent, RaftClientReply reply) {
+    ctx.members.answered(target);
     if (reply.getException() != null) {
       failed(n, target, sent, Failures.classify(reply.getException(), false));
       return;
@@ -448,6 +459,9 @@ final class CallRunner {
         }
         default -> {
           RaftPeer suggested = f.suggestedLeader();
+          if (suggested != null && ctx.members.isUnreachable(suggested.getId())) {
+            suggested = null;   // the crashed old leader, named by peers that have not yet elected another
+          }
           // A leader this call has not been told of before (a new election's winner) is worth a hop at
           // once whatever the budget; the budget only stops nodes that keep naming each other.
           boolean news = suggested != null && suggestedSoFar.add(suggested.getId());
@@ -456,6 +470,13 @@ final class CallRunner {
             hops++;
             delay = 0;
             next = suggested.getId();
+          } else if (pinned == null && ctx.members.leader() == null && searches < SEARCH_ATTEMPTS) {
+            // Nobody names a leader this client can reach: an election is under way. Ask around at the
+            // shortest pause for a while, so that the call finds the winner within a round trip or two of
+            // its election, not at the end of a pause grown while the election ran.
+            searches++;
+            delay = ctx.backoff.delayNanos(0);
+            next = null;
           } else {
             delay = ctx.backoff.delayNanos(retries++);
             next = null;

@@ -193,6 +193,24 @@ final class Failures {
   }
 
   /**
+   * True if the failure says the node could not be reached at all: gRPC's UNAVAILABLE (the connection was
+   * refused or dropped, as when the node's process is gone) or a refused connect underneath. Not a timeout:
+   * a node that is slow or frozen keeps its connection, and the hedge handles it.
+   */
+  static boolean unreachable(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof StatusRuntimeException || c instanceof StatusException) {
+        return org.apache.ratis.thirdparty.io.grpc.Status.fromThrowable(c).getCode()
+            == org.apache.ratis.thirdparty.io.grpc.Status.Code.UNAVAILABLE;
+      }
+      if (c instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Ratis's gRPC client refused to send on a stream it had already closed, so the request never left:
    * its AlreadyClosedException then says "{@code <stream> is closed.}" or "{@code <stream>: the stream is
    * closed.}", while requests already sent when a stream ends get "{@code Stream ...: no reply for async

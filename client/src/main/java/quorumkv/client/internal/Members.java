@@ -7,11 +7,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -39,6 +41,12 @@ import quorumkv.client.ClusterStatus;
 final class Members {
   private static final Logger LOG = LoggerFactory.getLogger(Members.class);
   private static final long DISCOVERY_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * How long a member that could not be reached is passed over and disbelieved as leader: long enough to
+   * outlast an election (a killed leader's peers name it until they elect another), short enough that a
+   * restarted node is tried again soon. Any answer from it ends the mark sooner.
+   */
+  static final long UNREACHABLE_FOR_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final List<RaftPeer> seeds;
   private volatile List<RaftPeer> members;
@@ -50,8 +58,17 @@ final class Members {
   private final AtomicBoolean discovering = new AtomicBoolean();
   private volatile long lastDiscoveryNanos = System.nanoTime() - DISCOVERY_INTERVAL_NANOS;
   private volatile boolean closed;
+  /** Members whose last attempt found no one listening (refused or dropped connection), by when. */
+  private final Map<RaftPeerId, Long> unreachableSince = new ConcurrentHashMap<>();
+  private final LongSupplier nanoClock;
 
   Members(List<String> addresses) {
+    this(addresses, System::nanoTime);
+  }
+
+  /** {@code nanoClock}: a {@link System#nanoTime()} stand-in, injectable for tests. */
+  Members(List<String> addresses, LongSupplier nanoClock) {
+    this.nanoClock = nanoClock;
     List<RaftPeer> s = new ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {
       s.add(RaftPeer.newBuilder().setId("seed-" + i).setAddress(addresses.get(i)).build());
@@ -80,25 +97,64 @@ final class Members {
   /** Where a request for the leader goes: the known leader, else the next member in turn. */
   RaftPeerId leaderOrNext() {
     RaftPeerId l = leader;
-    return l != null ? l : next();
+    return l != null && !isUnreachable(l) ? l : next();
   }
 
-  /** The next member in round-robin order. */
+  /** The next member in round-robin order, passing over unreachable ones while any other is left. */
   RaftPeerId next() {
+    RaftPeerId id = nextOtherThan(null);
+    if (id != null) {
+      return id;
+    }
     List<RaftPeer> m = members;
     return m.get(Math.floorMod(cursor.getAndIncrement(), m.size())).getId();
   }
 
-  /** The next member in round-robin order other than {@code avoid}, or null if there is none. */
+  /**
+   * The next member in round-robin order other than {@code avoid}, preferring reachable ones; an
+   * unreachable one only if no other is left; null if there is none at all.
+   */
   RaftPeerId nextOtherThan(RaftPeerId avoid) {
     List<RaftPeer> m = members;
+    RaftPeerId fallback = null;
     for (int i = 0; i < m.size(); i++) {
       RaftPeerId id = m.get(Math.floorMod(cursor.getAndIncrement(), m.size())).getId();
-      if (!id.equals(avoid)) {
+      if (id.equals(avoid)) {
+        continue;
+      }
+      if (!isUnreachable(id)) {
         return id;
       }
+      fallback = fallback == null ? id : fallback;
     }
-    return null;
+    return avoid == null ? null : fallback;
+  }
+
+  /**
+   * {@code id} could not be reached (its connection was refused or dropped): pass it over for
+   * {@link #UNREACHABLE_FOR_NANOS}, stop preferring it as leader, and disbelieve others who name it.
+   */
+  void unreachable(RaftPeerId id) {
+    unreachableSince.put(id, nanoClock.getAsLong());
+    notLeader(id);
+  }
+
+  /** {@code id} answered (whatever it said): it is reachable. */
+  void answered(RaftPeerId id) {
+    unreachableSince.remove(id);
+  }
+
+  /** True if {@code id} could not be reached within the last {@link #UNREACHABLE_FOR_NANOS}. */
+  boolean isUnreachable(RaftPeerId id) {
+    Long since = unreachableSince.get(id);
+    if (since == null) {
+      return false;
+    }
+    if (nanoClock.getAsLong() - since < UNREACHABLE_FOR_NANOS) {
+      return true;
+    }
+    unreachableSince.remove(id, since);
+    return false;
   }
 
   /** The member FOLLOWER reads use, chosen at random once and kept while it answers. */
@@ -140,9 +196,14 @@ final class Members {
     return true;
   }
 
-  /** {@code id} leads (a NotLeaderException named it, a GroupInfo said so, or it committed a write). */
+  /**
+   * {@code id} leads (a NotLeaderException named it, a GroupInfo said so, or it committed a write). Not
+   * believed of a member this client could not reach a moment ago: after a leader's crash its peers go on
+   * naming it until they elect another, and a call that followed them would only knock on its door again.
+   * A node that answers is reachable again ({@link #answered}) before it is named here.
+   */
   void leaderIs(RaftPeerId id) {
-    if (id != null && contains(id)) {
+    if (id != null && contains(id) && !isUnreachable(id)) {
       leader = id;
     }
   }
@@ -217,6 +278,9 @@ final class Members {
       transport.reconnect(target, generation, f.cause());
     }
     learnMembers(f.peers(), transport);
+    if (Failures.unreachable(f.cause())) {
+      unreachable(target);
+    }
     if (f.targetNotLeader()) {
       notLeader(target);
     }

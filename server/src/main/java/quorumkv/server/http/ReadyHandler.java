@@ -3,6 +3,7 @@ package quorumkv.server.http;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import quorumkv.server.ratis.KvNode;
 import quorumkv.server.status.NodeCondition;
 import quorumkv.server.status.NodeStatus;
@@ -28,9 +29,11 @@ final class ReadyHandler implements Handler {
     NodeCondition condition = node.condition();
     List<String> problems = new ArrayList<>(condition.notReady());
     NodeStatus s = null;
+    Map<String, Long> commits = null;
     try {
       s = node.status();
-      problems.addAll(readiness.problems(s));
+      commits = node.commitIndexes();
+      problems.addAll(readiness.problems(s, commits));
     } catch (IOException | RuntimeException e) {
       // e.g. a member stopped or restarting, or Ratis's IllegalStateException for a closed log
       if (problems.isEmpty()) {
@@ -40,6 +43,9 @@ final class ReadyHandler implements Handler {
     var body = Json.object().put("ready", problems.isEmpty()).put("node", node.config().nodeId());
     if (s != null) {
       body.put("leader", s.leaderId()).put("commit_index", s.commitIndex()).put("applied_index", s.appliedIndex());
+      // What the cluster committed as far as this node knows (the rule's yardstick): its own commit index,
+      // or the leader's as last heard if higher.
+      body.put("cluster_commit_index", Readiness.clusterCommitIndex(s, commits));
     }
     body.put("free_bytes", condition.freeBytes()).put("free_space_floor_bytes", condition.floorBytes());
     if (problems.isEmpty()) {

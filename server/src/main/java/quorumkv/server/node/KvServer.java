@@ -89,7 +89,7 @@ public final class KvServer implements AutoCloseable {
       Readiness readiness = new Readiness(config.http().readyMaxApplyLag(), contact);
       metrics.registerCondition(node::condition, () -> {
         try {
-          return node.condition().notReady().isEmpty() && readiness.problems(node.status()).isEmpty();
+          return node.condition().notReady().isEmpty() && readiness.problems(node.status(), node.commitIndexes()).isEmpty();
         } catch (IOException | RuntimeException e) {
           return false;
         }
