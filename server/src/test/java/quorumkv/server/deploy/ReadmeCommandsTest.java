@@ -249,7 +249,7 @@ class ReadmeCommandsTest {
     INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 5", record(
         "the issue 16 failover levers, one row each (docs/performance.md)", null, null));
     INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 0 --quiet-minutes 10", record(
-        "the quiet run that guards the 150-300 ms election timeouts", null, null));
+        "the quiet run that guards the 100-200 ms election timeouts", null, null));
     INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 8 --faults kill", record(
         "the kill rounds with a 50 ms backoff cap (an uncommitted experiment)", null, null));
     INVENTORY.put("bin/bench --failover --max-load 1.5 --wait-minutes 2", record(
