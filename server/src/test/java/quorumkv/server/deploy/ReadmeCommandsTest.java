@@ -252,6 +252,12 @@ class ReadmeCommandsTest {
         "the quiet run that guards the 100-200 ms election timeouts", null, null));
     INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 8 --faults kill", record(
         "the kill rounds with a 50 ms backoff cap (an uncommitted experiment)", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 10 --faults kill", record(
+        "the kill rounds' lever rows of the second failover round (docs/performance.md)", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 10 --faults kill --no-wait", record(
+        "the kill rounds whose node logs were split at the new leader's first append", null, null));
+    INVENTORY.put("bin/bench --failover --systems quorumkv --rounds 0 --quiet-minutes 10 --no-wait", record(
+        "the quiet run with 100-200 ms election timeouts", null, null));
     INVENTORY.put("bin/bench --failover --max-load 1.5 --wait-minutes 2", record(
         "the issue 16 failover run README and docs/performance.md quote", null, null));
     INVENTORY.put("bin/bench --reference docs/bench/reference-results.tsv", notRun(BENCH_IS_LONG + "; EtcdDriftTest"
