@@ -148,6 +148,7 @@ public final class KvNode implements AutoCloseable {
       backups.start();
     }
     healer.start();
+    rejoiner.start();
     if (listenerRejoin != null) {
       listenerRejoin.start();
     }

@@ -38,6 +38,8 @@ final class Rejoiner implements AutoCloseable {
   /** How long a node restarted as a listener waits, election paused, for the configuration that says so. */
   static final long LISTENER_CONF_WAIT_MILLIS = 60_000;
   private static final long LISTENER_CONF_POLL_MILLIS = 200;
+  /** How often a running member checks that its role matches its configuration. */
+  private static final long ROLE_CHECK_MILLIS = 1_000;
 
   private enum Role { VOTER, LISTENER, ABSENT }
 
@@ -52,6 +54,40 @@ final class Rejoiner implements AutoCloseable {
     this.node = node;
     this.executor = Executors.newSingleThreadScheduledExecutor(
         new DefaultThreadFactory(node.config().nodeId() + "-rejoin", true));
+  }
+
+  /** Starts the periodic look at this member's own role ({@link #restartIfListenerRunningAsFollower}). */
+  void start() {
+    executor.scheduleWithFixedDelay(this::restartIfListenerRunningAsFollower, ROLE_CHECK_MILLIS, ROLE_CHECK_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A voter demoted while down or cut off, whose leader's appends reach it before it times out, learns the
+   * configuration that makes it a listener while running as a follower, and Ratis gives the listener role
+   * only at start: it would stay a follower for good (the cluster never shuts it down, since it never asks
+   * for votes while the leader's appends keep coming). Seen once the leader retried a returning follower
+   * within 100 ms (FollowerReturnIT's appender policy): before, its seconds-long pauses let the node time
+   * out first and the cluster shut it down, which the rejoin above handles. Restarted from its log, which
+   * says listener, the member starts as one (MemberRejoinIT, MembershipHealingIT).
+   */
+  private void restartIfListenerRunningAsFollower() {
+    if (closed || pending) {
+      return;   // the rejoin above is under way and restarts the member itself
+    }
+    try {
+      RaftServer.Division d = node.divisionOrNull();
+      if (d == null || !d.getInfo().isFollower() || !listenerInOwnConf()) {
+        return;
+      }
+      attempts.incrementAndGet();
+      node.restartMember();
+      LOG.warn("node={}: its configuration makes it a listener (demoted while down or cut off) but it ran as a"
+          + " follower; restarted as a listener", node.config().nodeId());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("node={}: restarting as a listener failed ({}); trying again in {} ms", node.config().nodeId(),
+          e.toString(), ROLE_CHECK_MILLIS);
+    }
   }
 
   /** The cluster shut the member down: start asking the leader. */
