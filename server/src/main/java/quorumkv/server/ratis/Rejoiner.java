@@ -77,7 +77,9 @@ final class Rejoiner implements AutoCloseable {
     }
     try {
       RaftServer.Division d = node.divisionOrNull();
-      if (d == null || !d.getInfo().isFollower() || !listenerInOwnConf()) {
+      // Committed, not only flushed: a demotion the next leader rolls back must not leave a voter as a listener.
+      if (d == null || !d.getInfo().isFollower() || !listenerInOwnConf()
+          || d.getRaftConf().getLogEntryIndex() > d.getRaftLog().getLastCommittedIndex()) {
         return;
       }
       attempts.incrementAndGet();
