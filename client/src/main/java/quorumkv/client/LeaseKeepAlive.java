@@ -16,7 +16,7 @@ public interface LeaseKeepAlive extends AutoCloseable {
    */
   long certainMillis();
 
-  /** Completes with the reason the lease was lost; never completes if it was closed first. */
+  /** Completes with the reason the lease was lost, after the loss callback has run; never completes if it was closed first. */
   CompletableFuture<KvException> lost();
 
   /** Stops the keep-alives; the lease is not revoked (it expires after its TTL unless revoked). */

@@ -119,18 +119,22 @@ final class LeaseKeeper implements LeaseKeepAlive {
     }
   }
 
-  /** Ends the keeper and tells the caller why, once. */
+  /**
+   * Ends the keeper and tells the caller why, once: the callback first, then {@link #lost()}, so that
+   * whoever waits on the future finds the callback's work done (LeaseIT once saw the future complete while
+   * the callback had not yet run).
+   */
   private void lose(KvException cause) {
     if (ended) {
       return;
     }
     stop();
-    lost.complete(cause);
     try {
       onLost.accept(cause);
     } catch (RuntimeException e) {
       LOG.warn("lease {}: the onLost callback threw", id, e);
     }
+    lost.complete(cause);
   }
 
   private void stop() {
