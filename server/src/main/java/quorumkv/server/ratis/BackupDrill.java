@@ -20,6 +20,7 @@ import quorumkv.server.backup.BackupFormat;
 import quorumkv.server.backup.BackupReader;
 import quorumkv.server.backup.Restore;
 import quorumkv.server.backup.Verification;
+import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
 import quorumkv.server.config.ServerConfig;
@@ -38,6 +39,8 @@ public final class BackupDrill {
   static final String NODE_ID = "backup-verify";
   /** The scratch directories' name prefix (one per drill, deleted after it). */
   static final String SCRATCH_PREFIX = "qkv-verify-";
+  /** Tries of a verification whose scratch node found one of its chosen free ports taken meanwhile. */
+  private static final int PORT_ATTEMPTS = 3;
 
   private BackupDrill() {}
 
@@ -57,32 +60,40 @@ public final class BackupDrill {
     } catch (IOException | RuntimeException e) {
       return Verification.failed(e.getMessage(), elapsed(started));
     }
-    Path scratch = null;
-    try {
-      Files.createDirectories(scratchParent);
-      scratch = Files.createTempDirectory(scratchParent, SCRATCH_PREFIX);
-      ServerConfig config = scratchConfig(scratch, read.header().clusterId());
-      if (!Restore.into(file, config).header().equals(read.header())) {
-        return outcome(read, size, "the file was replaced while it was verified", started);
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        return outcome(read, size, "interrupted (the node is stopping)", started);
-      }
-      if (System.nanoTime() >= deadline) {
-        return outcome(read, size, "restoring it took longer than " + timeout.toSeconds() + "s", started);
-      }
-      KvNode node = KvNode.start(config);
-      ContentHash.Result computed;
+    for (int attempt = 1; ; attempt++) {
+      Path scratch = null;
       try {
-        computed = contentHashWhenLeading(node, deadline);
+        Files.createDirectories(scratchParent);
+        scratch = Files.createTempDirectory(scratchParent, SCRATCH_PREFIX);
+        ServerConfig config = scratchConfig(scratch, read.header().clusterId());
+        if (!Restore.into(file, config).header().equals(read.header())) {
+          return outcome(read, size, "the file was replaced while it was verified", started);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          return outcome(read, size, "interrupted (the node is stopping)", started);
+        }
+        if (System.nanoTime() >= deadline) {
+          return outcome(read, size, "restoring it took longer than " + timeout.toSeconds() + "s", started);
+        }
+        KvNode node = KvNode.start(config);
+        ContentHash.Result computed;
+        try {
+          computed = contentHashWhenLeading(node, deadline);
+        } finally {
+          closeUninterrupted(node);
+        }
+        return outcome(read, size, problemOf(read, computed, timeout), started);
+      } catch (IOException | RuntimeException e) {
+        // The free ports were chosen by binding and releasing them: another process may take one in
+        // between (CI at 644716b: "port 44129 is in use"). Fresh ports, a fresh scratch, a few times.
+        if (attempt < PORT_ATTEMPTS && e instanceof ConfigException && String.valueOf(e.getMessage()).contains(" is in use ")
+            && System.nanoTime() < deadline) {
+          continue;
+        }
+        return outcome(read, size, "restoring it into a scratch node failed: " + e.getMessage(), started);
       } finally {
-        closeUninterrupted(node);
+        deleteTree(scratch);
       }
-      return outcome(read, size, problemOf(read, computed, timeout), started);
-    } catch (IOException | RuntimeException e) {
-      return outcome(read, size, "restoring it into a scratch node failed: " + e.getMessage(), started);
-    } finally {
-      deleteTree(scratch);
     }
   }
 
