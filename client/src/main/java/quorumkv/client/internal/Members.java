@@ -102,17 +102,12 @@ final class Members {
 
   /** The next member in round-robin order, passing over unreachable ones while any other is left. */
   RaftPeerId next() {
-    RaftPeerId id = nextOtherThan(null);
-    if (id != null) {
-      return id;
-    }
-    List<RaftPeer> m = members;
-    return m.get(Math.floorMod(cursor.getAndIncrement(), m.size())).getId();
+    return nextOtherThan(null);
   }
 
   /**
-   * The next member in round-robin order other than {@code avoid}, preferring reachable ones; an
-   * unreachable one only if no other is left; null if there is none at all.
+   * The next member in round-robin order other than {@code avoid} (null: none to avoid), preferring
+   * reachable ones; an unreachable one only if no other is left; null if there is none at all.
    */
   RaftPeerId nextOtherThan(RaftPeerId avoid) {
     List<RaftPeer> m = members;
@@ -127,7 +122,7 @@ final class Members {
       }
       fallback = fallback == null ? id : fallback;
     }
-    return avoid == null ? null : fallback;
+    return fallback;
   }
 
   /**
