@@ -6,7 +6,7 @@ import java.util.Objects;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftPeer;
 import quorumkv.client.KvRejectedException;
-import quorumkv.client.internal.Members.LeaderView.Conf;
+import quorumkv.client.internal.LeaderView.Conf;
 import quorumkv.raftlog.command.ErrorCode;
 
 /**

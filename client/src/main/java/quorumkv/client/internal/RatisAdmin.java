@@ -21,7 +21,6 @@ import quorumkv.client.KvAdmin;
 import quorumkv.client.KvIndeterminateException;
 import quorumkv.client.KvRejectedException;
 import quorumkv.client.KvUnavailableException;
-import quorumkv.client.internal.Members.LeaderView;
 
 /**
  * {@link KvAdmin} over Ratis's admin RPCs. Each change is a loop that converges on a wanted

@@ -29,9 +29,11 @@ import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.protocol.exceptions.TimeoutIOException;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
-import quorumkv.client.internal.Failures.AttemptFailure;
 import quorumkv.client.internal.Failures.AttemptFailure.Action;
+import quorumkv.client.internal.Failures.AttemptFailure;
 import quorumkv.raftlog.command.ErrorCode;
 import quorumkv.raftlog.command.RequestRefusedException;
 
@@ -232,5 +234,21 @@ class FailuresTest {
     // Everything else closed counts as possibly sent: no message fragments beyond the one above.
     assertTrue(Failures.classify(new AlreadyClosedException("proxies: Failed to create proxy for n1"))
         .mayHaveApplied());
+  }
+
+  @Test
+  void onlyAFailedConnectionMarksAMemberUnreachable() {
+    var refused = new StatusRuntimeException(
+        Status.UNAVAILABLE.withDescription("io exception")
+            .withCause(new ConnectException("Connection refused")));
+    assertTrue(Failures.unreachable(new CompletionException(refused)));
+    assertTrue(Failures.unreachable(new IOException(new ConnectException("refused"))));
+    assertFalse(Failures.unreachable(new TimeoutIOException("no reply")),
+        "a silent node keeps its connection: the hedge handles it, not this mark");
+    assertFalse(Failures.unreachable(new StatusRuntimeException(
+        Status.DEADLINE_EXCEEDED)));
+    assertFalse(Failures.unreachable(new NotLeaderException(
+        RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), RaftGroupId.randomId()),
+        null, List.of())));
   }
 }

@@ -14,7 +14,10 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The client's view of who leads, when a member cannot be reached (its process is gone). */
+/**
+ * The client's view of who leads, when a member cannot be reached (its process is gone). Which failures mark a
+ * member unreachable: {@link FailuresTest}.
+ */
 class MembersTest {
   private static final RaftPeerId N1 = RaftPeerId.valueOf("n1");
   private static final RaftPeerId N2 = RaftPeerId.valueOf("n2");
@@ -70,22 +73,6 @@ class MembersTest {
     assertTrue(members.isUnreachable(N3));
     now.addAndGet(1);
     assertFalse(members.isUnreachable(N3), "tried again once the mark has expired: it may have restarted");
-  }
-
-  @Test
-  void onlyAFailedConnectionMarksAMemberUnreachable() {
-    var refused = new org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException(
-        org.apache.ratis.thirdparty.io.grpc.Status.UNAVAILABLE.withDescription("io exception")
-            .withCause(new java.net.ConnectException("Connection refused")));
-    assertTrue(Failures.unreachable(new java.util.concurrent.CompletionException(refused)));
-    assertTrue(Failures.unreachable(new java.io.IOException(new java.net.ConnectException("refused"))));
-    assertFalse(Failures.unreachable(new org.apache.ratis.protocol.exceptions.TimeoutIOException("no reply")),
-        "a silent node keeps its connection: the hedge handles it, not this mark");
-    assertFalse(Failures.unreachable(new org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException(
-        org.apache.ratis.thirdparty.io.grpc.Status.DEADLINE_EXCEEDED)));
-    assertFalse(Failures.unreachable(new org.apache.ratis.protocol.exceptions.NotLeaderException(
-        org.apache.ratis.protocol.RaftGroupMemberId.valueOf(N1, org.apache.ratis.protocol.RaftGroupId.randomId()),
-        null, List.of())));
   }
 
   private static RaftPeer peer(String id, int port) {

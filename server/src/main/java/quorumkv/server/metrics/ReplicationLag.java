@@ -20,14 +20,14 @@ final class ReplicationLag {
    * unknown here).
    */
   static Long behindLeader(NodeStatus status, Map<String, Long> commitIndexes) {
-    Long leaderCommit = leaderCommit(status, commitIndexes);
+    Long leaderCommit = status.leaderCommitIndex(commitIndexes);
     return leaderCommit == null ? null : Math.max(0, leaderCommit - status.appliedIndex());
   }
 
   /** Each member other than the leader, by id: the leader's commit index minus the member's, as this node knows them. */
   static Map<String, Long> peerLag(NodeStatus status, Map<String, Long> commitIndexes) {
     Map<String, Long> lag = new LinkedHashMap<>();
-    Long leaderCommit = leaderCommit(status, commitIndexes);
+    Long leaderCommit = status.leaderCommitIndex(commitIndexes);
     if (leaderCommit == null) {
       return lag;
     }
@@ -38,12 +38,5 @@ final class ReplicationLag {
       }
     }
     return lag;
-  }
-
-  private static Long leaderCommit(NodeStatus status, Map<String, Long> commitIndexes) {
-    if (status.leaderId() == null) {
-      return null;
-    }
-    return status.isLeader() ? Long.valueOf(status.commitIndex()) : commitIndexes.get(status.leaderId());
   }
 }

@@ -50,6 +50,17 @@ public final class BackupDrill {
    * before this returns.
    */
   public static Verification verify(Path file, Path scratchParent, Duration timeout) {
+    return verify(file, scratchParent, timeout, BackupDrill::freeLoopbackPorts);
+  }
+
+  /** Chooses the scratch node's loopback ports (Raft, HTTP, ops): free when chosen, not necessarily when used. */
+  @FunctionalInterface
+  interface PortChooser {
+    List<Integer> choose(int count) throws IOException;
+  }
+
+  /** {@link #verify(Path, Path, Duration)} with the ports from {@code ports} (a test's seam). */
+  static Verification verify(Path file, Path scratchParent, Duration timeout, PortChooser ports) {
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
     BackupReader.Verified read;
@@ -65,7 +76,7 @@ public final class BackupDrill {
       try {
         Files.createDirectories(scratchParent);
         scratch = Files.createTempDirectory(scratchParent, SCRATCH_PREFIX);
-        ServerConfig config = scratchConfig(scratch, read.header().clusterId());
+        ServerConfig config = scratchConfig(scratch, read.header().clusterId(), ports.choose(3));
         if (!Restore.into(file, config).header().equals(read.header())) {
           return outcome(read, size, "the file was replaced while it was verified", started);
         }
@@ -143,10 +154,9 @@ public final class BackupDrill {
   }
 
   /** One member on loopback, TLS from a CA made here for this drill only. */
-  private static ServerConfig scratchConfig(Path scratch, String clusterId) throws IOException {
+  private static ServerConfig scratchConfig(Path scratch, String clusterId, List<Integer> ports) throws IOException {
     DevPki pki = DevPki.openOrCreate(scratch.resolve("pki"), "backup verify (throwaway)");
     pki.issueNode(NODE_ID, List.of(), Duration.ofDays(1));
-    List<Integer> ports = freeLoopbackPorts(3);
     Map<String, String> s = new HashMap<>();
     s.put(ConfigKeys.NODE_ID, NODE_ID);
     s.put(ConfigKeys.CLUSTER_ID, clusterId);
@@ -165,7 +175,7 @@ public final class BackupDrill {
     return ConfigLoader.fromMap(s);
   }
 
-  private static List<Integer> freeLoopbackPorts(int count) throws IOException {
+  static List<Integer> freeLoopbackPorts(int count) throws IOException {
     List<ServerSocket> held = new ArrayList<>();
     try {
       List<Integer> ports = new ArrayList<>();

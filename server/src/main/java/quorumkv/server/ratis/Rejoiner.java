@@ -12,6 +12,7 @@ import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -77,9 +78,12 @@ final class Rejoiner implements AutoCloseable {
     }
     try {
       RaftServer.Division d = node.divisionOrNull();
-      // Committed, not only flushed: a demotion the next leader rolls back must not leave a voter as a listener.
-      if (d == null || !d.getInfo().isFollower() || !listenerInOwnConf()
-          || d.getRaftConf().getLogEntryIndex() > d.getRaftLog().getLastCommittedIndex()) {
+      if (d == null) {
+        return;
+      }
+      var conf = d.getRaftConf();
+      if (!runsAsFollowerButIsListener(d.getInfo().isFollower(), namesSelfListener(conf), conf.getLogEntryIndex(),
+          d.getRaftLog().getFlushIndex(), d.getRaftLog().getLastCommittedIndex())) {
         return;
       }
       attempts.incrementAndGet();
@@ -193,13 +197,26 @@ final class Rejoiner implements AutoCloseable {
    */
   private boolean listenerInOwnConf() {
     RaftServer.Division d = node.divisionOrNull();
-    RaftPeerId self = RaftPeerId.valueOf(node.config().nodeId());
     if (d == null) {
       return false;
     }
     var conf = d.getRaftConf();
-    return conf.getCurrentPeers(RaftPeerRole.LISTENER).stream().anyMatch(p -> p.getId().equals(self))
-        && conf.getLogEntryIndex() <= d.getRaftLog().getFlushIndex();
+    return namesSelfListener(conf) && conf.getLogEntryIndex() <= d.getRaftLog().getFlushIndex();
+  }
+
+  private boolean namesSelfListener(RaftConfiguration conf) {
+    RaftPeerId self = RaftPeerId.valueOf(node.config().nodeId());
+    return conf.getCurrentPeers(RaftPeerRole.LISTENER).stream().anyMatch(p -> p.getId().equals(self));
+  }
+
+  /**
+   * Whether a running member must restart to take the listener role its configuration gives it: it runs as
+   * a follower, and the configuration naming it a listener is in its own log (flushed) and committed. Committed,
+   * not only flushed: a demotion the next leader rolls back must not leave a voter running as a listener.
+   */
+  static boolean runsAsFollowerButIsListener(boolean follower, boolean confNamesItListener, long confIndex,
+      long flushedIndex, long committedIndex) {
+    return follower && confNamesItListener && confIndex <= flushedIndex && confIndex <= committedIndex;
   }
 
   /** This node's role in the leader's configuration; null if no leader answered. */

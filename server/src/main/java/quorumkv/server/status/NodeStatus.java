@@ -1,6 +1,7 @@
 package quorumkv.server.status;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * One node's view of its Raft group at one moment: what {@code /v1/cluster} shows and what
@@ -36,5 +37,20 @@ public record NodeStatus(String nodeId, String role, String leaderId, long term,
 
   public boolean isLeader() {
     return "LEADER".equals(role);
+  }
+
+  /**
+   * The leader's commit index as this node knows it: its own on the leader; elsewhere the leader's entry in
+   * {@code commitIndexes} (Ratis's commit infos, which the leader sends with every append, so as of its last
+   * contact); null when no leader is known or its commit index is not ({@code commitIndexes} may be null).
+   */
+  public Long leaderCommitIndex(Map<String, Long> commitIndexes) {
+    if (leaderId == null) {
+      return null;
+    }
+    if (isLeader()) {
+      return commitIndex;
+    }
+    return commitIndexes == null ? null : commitIndexes.get(leaderId);
   }
 }

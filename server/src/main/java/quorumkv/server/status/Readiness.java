@@ -30,7 +30,7 @@ public final class Readiness {
    * leader's is unknown.
    */
   public static long clusterCommitIndex(NodeStatus s, Map<String, Long> commitIndexes) {
-    Long heard = s.leaderId() == null || s.isLeader() || commitIndexes == null ? null : commitIndexes.get(s.leaderId());
+    Long heard = s.leaderCommitIndex(commitIndexes);
     return heard == null ? s.commitIndex() : Math.max(heard, s.commitIndex());
   }
 
