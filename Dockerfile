@@ -38,7 +38,7 @@ ENV QUORUMKV_STORAGE_DATA_DIR=/data \
     QUORUMKV_HTTP_PORT=8080 \
     QUORUMKV_OPS_PORT=9080 \
     MALLOC_ARENA_MAX=2 \
-    JAVA_TOOL_OPTIONS="-XX:+UseG1GC -Xmx256m -XX:MaxDirectMemorySize=128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:+UseG1GC -Xmx224m -XX:MaxDirectMemorySize=128m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 VOLUME /data
 # 9871: Raft and clients (gRPC); 8080: HTTP data API; 9080: operations (/health, /ready, /metrics), on
 # their own port and threads so that the probe answers while the data API is saturated.

@@ -108,7 +108,7 @@ public final class ConfigKeys {
     doc(HTTP_IDLE_TIMEOUT, "60s", "an HTTP connection idle this long is closed (half-open and forgotten connections)");
     doc(HTTP_WORKERS, "16", "threads that run HTTP requests against the cluster (each may wait up to call-timeout)");
     doc(HTTP_MAX_QUEUED, "256", "requests waiting for a worker; beyond this the node answers 429 overloaded at once");
-    doc(HTTP_MAX_INFLIGHT_BYTES, "auto", "request body bytes the HTTP API holds at once, all connections together (from arrival until answered); a request that does not fit gets 429 overloaded before its body is read. Also the Raft leader's limit of pending write bytes. auto: the JVM's max heap / 16, between max-body-bytes and 64MB (16MB at -Xmx256m)");
+    doc(HTTP_MAX_INFLIGHT_BYTES, "auto", "request body bytes the HTTP API holds at once, all connections together (from arrival until answered); a request that does not fit gets 429 overloaded before its body is read. Also the Raft leader's limit of pending write bytes. auto: the JVM's max heap / 16, between max-body-bytes and 64MB (14MB at the shipped -Xmx224m)");
     doc(HTTP_CALL_TIMEOUT, "10s", "how long one HTTP request may wait for the cluster, retries included");
     doc(OPS_PORT, "", "operations port: /health, /ready, /metrics only, with its own connections and threads, so probes answer while the data API is saturated; empty: the HTTP port + " + HttpDefaults.OPS_PORT_OFFSET);
     doc(OPS_BIND_HOST, "", "address the operations port binds; empty: the HTTP bind host");
