@@ -180,6 +180,8 @@ final class CallRunner {
   private int searches;
   /** Every leader a node has named to this call. */
   private final Set<RaftPeerId> suggestedSoFar = new HashSet<>();
+  /** Members that answered this call that they serve another Raft group. */
+  private final Set<RaftPeerId> otherGroup = new HashSet<>();
   private boolean mayHaveApplied;
   /** Write attempts sent and not yet reported: each may be in the log when the deadline strikes. */
   private final Set<Integer> unreported = new HashSet<>();
@@ -440,6 +442,21 @@ final class CallRunner {
       String hint = Failures.tlsHint(f.cause());
       tlsHint = hint.isEmpty() ? tlsHint : hint;
       LOG.debug("{}: attempt {} to {} failed: {}", op, n, target, f.cause().toString());
+      if (Failures.otherGroup(f.cause())) {
+        otherGroup.add(target);
+        // A client that has never reached a node of its group (its members are still the configured
+        // addresses) and finds every one serving another group was given another cluster's id or addresses:
+        // retrying until the deadline would only leave an attempt in flight when it strikes, making the
+        // outcome unknown (CI at d6e6805: RatisFailuresIT.groupMismatchIsDefinite got "indeterminate" after
+        // 32 attempts at the election-search pace). Once the members are known, a mismatch is a node between
+        // the removal and re-adding of its member in a restart, and worth waiting for.
+        if (pinned == null && unreported.isEmpty() && !ctx.members.membersKnown()
+            && ctx.members.members().stream().allMatch(m -> otherGroup.contains(m.getId()))) {
+          giveUpLocked("every configured node serves another Raft group than this client's (is the client's"
+              + " cluster id the cluster's?)");
+          return;
+        }
+      }
       switch (f.action()) {
         case REJECT -> {
           settleLocked(null, f.code(), Results.refused(f.code(), op + " rejected: " + f.cause().getMessage(), f.cause()));

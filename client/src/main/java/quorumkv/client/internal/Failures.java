@@ -211,6 +211,20 @@ final class Failures {
   }
 
   /**
+   * The node serves another Raft group than the client's (a client given another cluster's id, or a node
+   * between its member's removal and re-adding in a restart): it has no log of the client's group, so the
+   * request was not appended anywhere.
+   */
+  static boolean otherGroup(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof GroupMismatchException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Ratis's gRPC client refused to send on a stream it had already closed, so the request never left:
    * its AlreadyClosedException then says "{@code <stream> is closed.}" or "{@code <stream>: the stream is
    * closed.}", while requests already sent when a stream ends get "{@code Stream ...: no reply for async

@@ -251,4 +251,11 @@ class FailuresTest {
         RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), RaftGroupId.randomId()),
         null, List.of())));
   }
+
+  @Test
+  void aNodeOfAnotherGroupIsRecognisedThroughWrapping() {
+    assertTrue(Failures.otherGroup(new CompletionException(new GroupMismatchException("other group"))));
+    assertFalse(Failures.otherGroup(new NotLeaderException(
+        RaftGroupMemberId.valueOf(RaftPeerId.valueOf("n1"), RaftGroupId.randomId()), null, List.of())));
+  }
 }
