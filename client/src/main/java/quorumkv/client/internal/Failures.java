@@ -216,12 +216,7 @@ final class Failures {
    * request was not appended anywhere.
    */
   static boolean otherGroup(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof GroupMismatchException) {
-        return true;
-      }
-    }
-    return false;
+    return causeOfType(t, GroupMismatchException.class) != null;
   }
 
   /**
@@ -263,9 +258,15 @@ final class Failures {
    * rebuilds the state machine's refusal on the client as the cause of its StateMachineException.
    */
   static ErrorCode codeIn(Throwable t) {
+    RequestRefusedException refused = causeOfType(t, RequestRefusedException.class);
+    return refused == null ? null : refused.code();
+  }
+
+  /** The first of {@code t} and its causes that is a {@code type}, or null. */
+  private static <T extends Throwable> T causeOfType(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof RequestRefusedException refused) {
-        return refused.code();
+      if (type.isInstance(c)) {
+        return type.cast(c);
       }
     }
     return null;

@@ -20,9 +20,9 @@ import quorumkv.server.backup.BackupFormat;
 import quorumkv.server.backup.BackupReader;
 import quorumkv.server.backup.Restore;
 import quorumkv.server.backup.Verification;
-import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ConfigLoader;
+import quorumkv.server.config.PortInUseException;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.tls.DevPki;
 
@@ -97,8 +97,7 @@ public final class BackupDrill {
       } catch (IOException | RuntimeException e) {
         // The free ports were chosen by binding and releasing them: another process may take one in
         // between (CI at 644716b: "port 44129 is in use"). Fresh ports, a fresh scratch, a few times.
-        if (attempt < PORT_ATTEMPTS && e instanceof ConfigException && String.valueOf(e.getMessage()).contains(" is in use ")
-            && System.nanoTime() < deadline) {
+        if (attempt < PORT_ATTEMPTS && e instanceof PortInUseException && System.nanoTime() < deadline) {
           continue;
         }
         return outcome(read, size, "restoring it into a scratch node failed: " + e.getMessage(), started);

@@ -35,6 +35,7 @@ import quorumkv.server.backup.BackupFormat;
 import quorumkv.server.backup.BackupWriter;
 import quorumkv.server.config.ConfigException;
 import quorumkv.server.config.DataDirGuard;
+import quorumkv.server.config.PortInUseException;
 import quorumkv.server.config.ConfigKeys;
 import quorumkv.server.config.ServerConfig;
 import quorumkv.server.tls.NodeTls;
@@ -302,7 +303,7 @@ public final class KvNode implements AutoCloseable {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(port));
     } catch (IOException e) {
-      throw new ConfigException("port " + port + " is in use (" + e.getMessage() + "); is another node running?");
+      throw new PortInUseException(port, e.getMessage());
     }
   }
 
